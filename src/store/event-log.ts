@@ -1,0 +1,235 @@
+import { wrap, type IDBPDatabase } from 'idb';
+import { validateRecordedEvent, type RecordedEvent } from '../model/activity-event';
+import { EVENT_STATES, type EventState, type StoredLogEntry } from './log-entry';
+import { LOG_DB_NAME, LOG_DB_VERSION, MIGRATIONS, type LogDB } from './log-schema';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const DROPPED = 'dropped';
+
+export interface RetentionPolicy {
+  /** Sent and rejected events recorded longer ago than this are removed. Default 30. */
+  keepSentDays: number;
+  /** The most records the log keeps. Default 100,000. */
+  maxRecords: number;
+}
+export const DEFAULT_RETENTION: RetentionPolicy = { keepSentDays: 30, maxRecords: 100_000 };
+
+export interface PruneResult {
+  /** Sent or rejected records removed (expired or over the cap). */
+  removed: number;
+  /** Pending records removed over the cap: they will never reach the server. */
+  dropped: number;
+}
+
+export interface Rejection {
+  id: string;
+  message: string;
+}
+
+export interface EventLog {
+  /**
+   * Validates and writes the events in one transaction, resolving once it is durable.
+   * An id already in the log is skipped (re-imports and retries write nothing twice).
+   * Resolves to the number of records written; an invalid event throws and writes nothing.
+   */
+  append(events: readonly RecordedEvent[], recordedAt?: number): Promise<number>;
+  /** The newest records first, `limit` of them, older than `beforeSeq` when paging on. */
+  recent(limit: number, beforeSeq?: number): Promise<StoredLogEntry[]>;
+  countByState(): Promise<Record<EventState, number>>;
+  /** The oldest pending records, in the order they were recorded. */
+  takePending(limit: number): Promise<StoredLogEntry[]>;
+  markSent(ids: readonly string[], sentAt?: number): Promise<void>;
+  markRejected(rejections: readonly Rejection[]): Promise<void>;
+  deleteEvent(id: string): Promise<boolean>;
+  /** Every record whose URL host is `host`; resolves to how many. */
+  deleteSite(host: string): Promise<number>;
+  deleteAll(): Promise<void>;
+  /** Applies retention and the cap (design.md §4). */
+  prune(policy?: RetentionPolicy, now?: number): Promise<PruneResult>;
+  /** Pending events ever removed by the cap. */
+  droppedCount(): Promise<number>;
+  close(): void;
+}
+
+/** Opens (creating or upgrading) the durable log in the given IndexedDB. */
+export async function openEventLog(
+  factory: IDBFactory,
+  { name = LOG_DB_NAME, clock = Date.now }: { name?: string; clock?: () => number } = {},
+): Promise<EventLog> {
+  const db = await openLogDatabase(factory, name);
+  return createEventLog(db, clock);
+}
+
+function openLogDatabase(factory: IDBFactory, name: string): Promise<IDBPDatabase<LogDB>> {
+  const request = factory.open(name, LOG_DB_VERSION);
+  request.addEventListener('upgradeneeded', (event) => {
+    const db = wrap(request.result) as unknown as IDBPDatabase<LogDB>;
+    const tx = wrap(request.transaction!) as never;
+    for (let version = event.oldVersion; version < LOG_DB_VERSION; version++) {
+      MIGRATIONS[version]!(db, tx);
+    }
+  });
+  return wrap(request) as unknown as Promise<IDBPDatabase<LogDB>>;
+}
+
+function hostOf(url: string): string {
+  return new URL(url).hostname;
+}
+
+function stateRange(state: EventState, upTo = Infinity): IDBKeyRange {
+  return IDBKeyRange.bound([state, -Infinity], [state, upTo]);
+}
+
+function createEventLog(db: IDBPDatabase<LogDB>, clock: () => number): EventLog {
+  // "Durable when the promise resolves" (design.md §4): ask for a flushed commit.
+  const durable = { durability: 'strict' } as const;
+
+  return {
+    async append(events, recordedAt = clock()) {
+      // Keyed by id: a batch that repeats an id writes it once, like a retry would.
+      const valid = new Map(events.map((event) => validateRecordedEvent(event)).map((e) => [e.id, e]));
+      const tx = db.transaction('events', 'readwrite', durable);
+      const byId = tx.store.index('byId');
+      let written = 0;
+      const writes = [...valid.values()].map(async (event) => {
+        if ((await byId.getKey(event.id)) !== undefined) return;
+        await tx.store.add({
+          event,
+          state: 'pending',
+          host: hostOf(event.url),
+          recordedAt,
+          attempts: 0,
+        } as StoredLogEntry);
+        written++;
+      });
+      await Promise.all([...writes, tx.done]);
+      return written;
+    },
+
+    async recent(limit, beforeSeq) {
+      const range = beforeSeq === undefined ? null : IDBKeyRange.upperBound(beforeSeq, true);
+      const entries: StoredLogEntry[] = [];
+      let cursor = await db.transaction('events').store.openCursor(range, 'prev');
+      while (cursor && entries.length < limit) {
+        entries.push(cursor.value);
+        cursor = await cursor.continue();
+      }
+      return entries;
+    },
+
+    async countByState() {
+      const index = db.transaction('events').store.index('byState');
+      const counts = await Promise.all(EVENT_STATES.map((state) => index.count(stateRange(state))));
+      return Object.fromEntries(EVENT_STATES.map((state, i) => [state, counts[i]])) as Record<
+        EventState,
+        number
+      >;
+    },
+
+    async takePending(limit) {
+      return db.transaction('events').store.index('byState').getAll(stateRange('pending'), limit);
+    },
+
+    async markSent(ids, sentAt = clock()) {
+      await updateById(db, ids, (entry) => ({ ...entry, state: 'sent', sentAt }));
+    },
+
+    async markRejected(rejections) {
+      const messages = new Map(rejections.map((r) => [r.id, r.message]));
+      await updateById(db, [...messages.keys()], (entry) => ({
+        ...entry,
+        state: 'rejected',
+        lastError: messages.get(entry.event.id),
+      }));
+    },
+
+    async deleteEvent(id) {
+      const tx = db.transaction('events', 'readwrite', durable);
+      const seq = await tx.store.index('byId').getKey(id);
+      if (seq !== undefined) await tx.store.delete(seq);
+      await tx.done;
+      return seq !== undefined;
+    },
+
+    async deleteSite(host) {
+      const tx = db.transaction('events', 'readwrite', durable);
+      let deleted = 0;
+      let cursor = await tx.store.index('byHost').openCursor(IDBKeyRange.only(host));
+      while (cursor) {
+        await cursor.delete();
+        deleted++;
+        cursor = await cursor.continue();
+      }
+      await tx.done;
+      return deleted;
+    },
+
+    async deleteAll() {
+      const tx = db.transaction('events', 'readwrite', durable);
+      await Promise.all([tx.store.clear(), tx.done]);
+    },
+
+    async prune(policy = DEFAULT_RETENTION, now = clock()) {
+      const tx = db.transaction(['events', 'counters'], 'readwrite', durable);
+      const events = tx.objectStore('events');
+      const byState = events.index('byState');
+      const expiredBefore = now - policy.keepSentDays * DAY_MS;
+
+      // Deletes up to `max` records of one state, oldest first.
+      const deleteOldest = async (state: EventState, max: number, upTo = Infinity) => {
+        let deleted = 0;
+        let cursor = await byState.openCursor(stateRange(state, upTo));
+        while (cursor && deleted < max) {
+          await cursor.delete();
+          deleted++;
+          cursor = await cursor.continue();
+        }
+        return deleted;
+      };
+
+      let removed = 0;
+      for (const state of ['sent', 'rejected'] as const) {
+        removed += await deleteOldest(state, Infinity, expiredBefore);
+      }
+      let excess = (await events.count()) - policy.maxRecords;
+      for (const state of ['sent', 'rejected'] as const) {
+        if (excess <= 0) break;
+        const deleted = await deleteOldest(state, excess);
+        removed += deleted;
+        excess -= deleted;
+      }
+      let dropped = 0;
+      if (excess > 0) {
+        // Only here are pending events lost, and never silently: they are counted.
+        dropped = await deleteOldest('pending', excess);
+        const counters = tx.objectStore('counters');
+        await counters.put(((await counters.get(DROPPED)) ?? 0) + dropped, DROPPED);
+      }
+      await tx.done;
+      return { removed, dropped };
+    },
+
+    async droppedCount() {
+      return (await db.get('counters', DROPPED)) ?? 0;
+    },
+
+    close() {
+      db.close();
+    },
+  };
+}
+
+/** Rewrites the records with these event ids in one transaction; unknown ids are ignored. */
+async function updateById(
+  db: IDBPDatabase<LogDB>,
+  ids: readonly string[],
+  change: (entry: StoredLogEntry) => StoredLogEntry,
+): Promise<void> {
+  const tx = db.transaction('events', 'readwrite', { durability: 'strict' });
+  const byId = tx.store.index('byId');
+  const updates = ids.map(async (id) => {
+    const entry = await byId.get(id);
+    if (entry) await tx.store.put(change(entry));
+  });
+  await Promise.all([...updates, tx.done]);
+}

@@ -1,0 +1,42 @@
+import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import type { EventState, StoredLogEntry } from './log-entry';
+
+export const LOG_DB_NAME = 'activity-log';
+
+/** The IndexedDB layout of the durable log. Change it only by adding a migration below. */
+export interface LogDB extends DBSchema {
+  events: {
+    key: number;
+    value: StoredLogEntry;
+    indexes: {
+      /** Event ids are unique: a second record with the same id is never written. */
+      byId: string;
+      /** Serves counts per state, oldest pending first, retention and the cap. */
+      byState: [EventState, number];
+      byHost: string;
+    };
+  };
+  counters: {
+    key: string;
+    value: number;
+  };
+}
+
+type UpgradeTx = IDBPTransaction<LogDB, StoreNames<LogDB>[], 'versionchange'>;
+type Migration = (db: IDBPDatabase<LogDB>, tx: UpgradeTx) => void;
+
+/**
+ * `MIGRATIONS[n]` takes a database from version n to n + 1. A browser that skipped versions
+ * runs every step it missed, in order, inside the one upgrade transaction.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  (db) => {
+    const events = db.createObjectStore('events', { keyPath: 'seq', autoIncrement: true });
+    events.createIndex('byId', 'event.id', { unique: true });
+    events.createIndex('byState', ['state', 'recordedAt']);
+    events.createIndex('byHost', 'host');
+    db.createObjectStore('counters');
+  },
+];
+
+export const LOG_DB_VERSION = MIGRATIONS.length;
