@@ -1,7 +1,13 @@
 import { wrap, type IDBPDatabase } from 'idb';
 import { validateRecordedEvent, type RecordedEvent } from '../model/activity-event';
 import { EVENT_STATES, type EventState, type StoredLogEntry } from './log-entry';
-import { LOG_DB_NAME, LOG_DB_VERSION, MIGRATIONS, type LogDB } from './log-schema';
+import {
+  LOG_DB_NAME,
+  MIGRATIONS,
+  type LogDB,
+  type Migration,
+  type UpgradeTransaction,
+} from './log-schema';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const DROPPED = 'dropped';
@@ -54,19 +60,27 @@ export interface EventLog {
 /** Opens (creating or upgrading) the durable log in the given IndexedDB. */
 export async function openEventLog(
   factory: IDBFactory,
-  { name = LOG_DB_NAME, clock = Date.now }: { name?: string; clock?: () => number } = {},
+  {
+    name = LOG_DB_NAME,
+    clock = Date.now,
+    migrations = MIGRATIONS,
+  }: { name?: string; clock?: () => number; migrations?: readonly Migration[] } = {},
 ): Promise<EventLog> {
-  const db = await openLogDatabase(factory, name);
+  const db = await openLogDatabase(factory, name, migrations);
   return createEventLog(db, clock);
 }
 
-function openLogDatabase(factory: IDBFactory, name: string): Promise<IDBPDatabase<LogDB>> {
-  const request = factory.open(name, LOG_DB_VERSION);
+function openLogDatabase(
+  factory: IDBFactory,
+  name: string,
+  migrations: readonly Migration[],
+): Promise<IDBPDatabase<LogDB>> {
+  const request = factory.open(name, migrations.length);
   request.addEventListener('upgradeneeded', (event) => {
     const db = wrap(request.result) as unknown as IDBPDatabase<LogDB>;
-    const tx = wrap(request.transaction!) as never;
-    for (let version = event.oldVersion; version < LOG_DB_VERSION; version++) {
-      MIGRATIONS[version]!(db, tx);
+    const tx = wrap(request.transaction!) as unknown as UpgradeTransaction;
+    for (let version = event.oldVersion; version < migrations.length; version++) {
+      migrations[version]!(db, tx);
     }
   });
   return wrap(request) as unknown as Promise<IDBPDatabase<LogDB>>;

@@ -22,8 +22,8 @@ export interface LogDB extends DBSchema {
   };
 }
 
-type UpgradeTx = IDBPTransaction<LogDB, StoreNames<LogDB>[], 'versionchange'>;
-type Migration = (db: IDBPDatabase<LogDB>, tx: UpgradeTx) => void;
+export type UpgradeTransaction = IDBPTransaction<LogDB, StoreNames<LogDB>[], 'versionchange'>;
+export type Migration = (db: IDBPDatabase<LogDB>, tx: UpgradeTransaction) => void;
 
 /**
  * `MIGRATIONS[n]` takes a database from version n to n + 1. A browser that skipped versions

@@ -1,0 +1,45 @@
+// Prints the size of each built entrypoint (raw and gzipped) for both browsers: what a user
+// downloads and what the browser parses when the worker or the popup starts.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const TARGETS = ['chrome-mv3', 'firefox-mv3'];
+const ENTRYPOINTS = ['background', 'popup', 'options'];
+
+/** The JS and CSS an HTML page or the worker loads, followed through its imports. */
+function filesOf(dir, entry) {
+  const seen = new Set();
+  const visit = (file) => {
+    if (seen.has(file) || !existsSync(join(dir, file))) return;
+    seen.add(file);
+    const text = readFileSync(join(dir, file), 'utf8');
+    for (const match of text.matchAll(/(?:from|import|src=|href=)\s*\(?["']\.{0,2}\/?([\w\-./]+\.(?:js|css))["']/g)) {
+      visit(match[1].replace(/^\.?\//, '').replace(/^(\.\.\/)+/, ''));
+    }
+  };
+  visit(entry === 'background' ? 'background.js' : `${entry}.html`);
+  return [...seen].filter((file) => /\.(js|css)$/.test(file));
+}
+
+let missing = false;
+for (const target of TARGETS) {
+  const dir = join('.output', target);
+  if (!existsSync(dir)) {
+    console.log(`bundle-size: ${dir} is missing (run npm run build:all)`);
+    missing = true;
+    continue;
+  }
+  for (const entry of ENTRYPOINTS) {
+    const files = filesOf(dir, entry);
+    const bytes = files.map((file) => readFileSync(join(dir, file)));
+    const raw = bytes.reduce((sum, b) => sum + b.length, 0);
+    const gzip = bytes.reduce((sum, b) => sum + gzipSync(b, { level: 9 }).length, 0);
+    console.log(
+      `bundle-size ${target} ${entry.padEnd(10)} raw ${(raw / 1024).toFixed(1).padStart(6)} KiB  gzip ${(gzip / 1024).toFixed(1).padStart(5)} KiB  (${files.length} files)`,
+    );
+  }
+  const total = readdirSync(dir, { recursive: true }).length;
+  console.log(`bundle-size ${target} files in build: ${total}`);
+}
+process.exit(missing ? 1 : 0);

@@ -1,0 +1,24 @@
+// `npm run bench`: builds, then runs every benchmark in turn and prints their numbers.
+// Benchmarks print; they never pass or fail on a time (DEVELOPERS.md). Results: BENCHMARKS.md.
+import { execSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const BENCHMARKS = [
+  ['bundle sizes', 'node bench/bundle-size.mjs'],
+  ['collector ingest', 'npx tsx bench/collector-ingest.ts'],
+];
+
+execSync('npm run --silent build:all', { stdio: ['ignore', 'ignore', 'inherit'] });
+let failed = 0;
+for (const [name, command] of BENCHMARKS) {
+  const script = command.split(' ').at(-1);
+  if (!existsSync(script)) continue;
+  console.log(`\n## ${name}`);
+  try {
+    execSync(command, { stdio: 'inherit' });
+  } catch {
+    failed++;
+    console.log(`${name}: failed (see above)`);
+  }
+}
+process.exit(failed ? 1 : 0);

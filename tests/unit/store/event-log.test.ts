@@ -1,0 +1,194 @@
+import { IDBFactory } from 'fake-indexeddb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { InvalidEventError, type RecordedEvent } from '../../../src/model/activity-event';
+import { uuidv7 } from '../../../src/model/event-id';
+import { openEventLog, type EventLog } from '../../../src/store/event-log';
+import { LOG_DB_VERSION, MIGRATIONS, type Migration } from '../../../src/store/log-schema';
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2026, 10, 1);
+
+let factory: IDBFactory;
+let now: number;
+let log: EventLog;
+
+function view(path: string, at = now): RecordedEvent {
+  return {
+    id: uuidv7(at),
+    action: 'VIEW',
+    timestamp: new Date(at).toISOString(),
+    url: `https://example.com${path}`,
+  };
+}
+
+function views(count: number, host = 'example.com'): RecordedEvent[] {
+  return Array.from({ length: count }, (_, i) => ({
+    ...view(`/${i}`),
+    url: `https://${host}/${i}`,
+  }));
+}
+
+const urls = (entries: { event: RecordedEvent }[]) => entries.map((e) => e.event.url);
+
+beforeEach(async () => {
+  factory = new IDBFactory();
+  now = T0;
+  log = await openEventLog(factory, { clock: () => now });
+});
+
+describe('append', () => {
+  it('is durable: a log opened again later still has the events', async () => {
+    await log.append([view('/a'), view('/b')]);
+    log.close();
+    const reopened = await openEventLog(factory);
+    expect(urls(await reopened.recent(10))).toEqual([
+      'https://example.com/b',
+      'https://example.com/a',
+    ]);
+  });
+
+  it('refuses an invalid event, naming the field, and writes nothing of the batch', async () => {
+    const bad = { ...view('/bad'), timestamp: 'yesterday' };
+    const attempt = log.append([view('/good'), bad]);
+    await expect(attempt).rejects.toBeInstanceOf(InvalidEventError);
+    await expect(attempt).rejects.toThrow(/timestamp/);
+    expect(await log.recent(10)).toEqual([]);
+  });
+
+  it('writes an id once, within a batch and across appends', async () => {
+    const event = view('/once');
+    expect(await log.append([event, event])).toBe(1);
+    expect(await log.append([event])).toBe(0);
+    expect(await log.recent(10)).toHaveLength(1);
+  });
+
+  it('keeps the local fields: pending, host, when recorded, no attempts yet', async () => {
+    await log.append([view('/a')]);
+    const [entry] = await log.recent(1);
+    expect(entry).toMatchObject({ state: 'pending', host: 'example.com', recordedAt: T0, attempts: 0 });
+  });
+
+  it('loses nothing when many callers append at once', async () => {
+    const events = views(500);
+    const written = await Promise.all(events.map((event) => log.append([event])));
+    expect(written.every((n) => n === 1)).toBe(true);
+    const stored = await log.recent(1000);
+    expect(new Set(stored.map((e) => e.event.id))).toEqual(new Set(events.map((e) => e.id)));
+    expect((await log.countByState()).pending).toBe(500);
+  });
+});
+
+describe('recent', () => {
+  it('pages newest first', async () => {
+    for (const event of views(7)) await log.append([event]);
+    const first = await log.recent(3);
+    expect(urls(first)).toEqual(['https://example.com/6', 'https://example.com/5', 'https://example.com/4']);
+    const second = await log.recent(3, first.at(-1)!.seq);
+    expect(urls(second)).toEqual(['https://example.com/3', 'https://example.com/2', 'https://example.com/1']);
+    const last = await log.recent(3, second.at(-1)!.seq);
+    expect(urls(last)).toEqual(['https://example.com/0']);
+  });
+});
+
+describe('sync state', () => {
+  it('takes the oldest pending first, up to the limit', async () => {
+    for (const event of views(5)) await log.append([event]);
+    expect(urls(await log.takePending(2))).toEqual(['https://example.com/0', 'https://example.com/1']);
+  });
+
+  it('marks sent and rejected, and counts by state', async () => {
+    const [a, b, c, d] = views(4);
+    await log.append([a!, b!, c!, d!]);
+    now = T0 + 5_000;
+    await log.markSent([a!.id, b!.id]);
+    await log.markRejected([{ id: c!.id, message: 'params.title: too long' }]);
+    expect(await log.countByState()).toEqual({ pending: 1, sent: 2, rejected: 1 });
+    expect(urls(await log.takePending(10))).toEqual([d!.url]);
+    const entries = await log.recent(10);
+    const byUrl = new Map(entries.map((entry) => [entry.event.url, entry]));
+    expect(byUrl.get(a!.url)).toMatchObject({ state: 'sent', sentAt: T0 + 5_000 });
+    expect(byUrl.get(c!.url)).toMatchObject({ state: 'rejected', lastError: 'params.title: too long' });
+  });
+
+  it('ignores ids it does not hold', async () => {
+    await log.markSent(['0192f1c2-7a10-7cde-8f00-0123456789ab']);
+    expect(await log.countByState()).toEqual({ pending: 0, sent: 0, rejected: 0 });
+  });
+});
+
+describe('delete', () => {
+  it('deletes one event, one site, or everything', async () => {
+    const [one, ...rest] = views(3, 'a.example');
+    await log.append([one!, ...rest, ...views(2, 'b.example')]);
+    expect(await log.deleteEvent(one!.id)).toBe(true);
+    expect(await log.deleteEvent(one!.id)).toBe(false);
+    expect(await log.recent(10)).toHaveLength(4);
+    expect(await log.deleteSite('a.example')).toBe(2);
+    expect((await log.recent(10)).map((e) => e.host)).toEqual(['b.example', 'b.example']);
+    await log.deleteAll();
+    expect(await log.recent(10)).toEqual([]);
+  });
+});
+
+describe('prune', () => {
+  it('removes sent and rejected events past the retention, never pending ones', async () => {
+    const [oldSent, oldRejected, oldPending] = views(3);
+    await log.append([oldSent!, oldRejected!, oldPending!]);
+    await log.markSent([oldSent!.id]);
+    await log.markRejected([{ id: oldRejected!.id, message: 'bad' }]);
+    now = T0 + 29 * DAY;
+    const [recentSent] = views(1, 'recent.example');
+    await log.append([recentSent!]);
+    await log.markSent([recentSent!.id]);
+
+    now = T0 + 31 * DAY;
+    expect(await log.prune({ keepSentDays: 30, maxRecords: 100 })).toEqual({ removed: 2, dropped: 0 });
+    expect(urls(await log.recent(10))).toEqual([recentSent!.url, oldPending!.url]);
+  });
+
+  it('caps the log: oldest sent first, then the oldest pending, counted as dropped', async () => {
+    const events = views(6);
+    for (const event of events) await log.append([event]);
+    await log.markSent([events[4]!.id, events[5]!.id]);
+
+    expect(await log.prune({ keepSentDays: 30, maxRecords: 5 })).toEqual({ removed: 1, dropped: 0 });
+    expect(await log.droppedCount()).toBe(0);
+    expect(await log.prune({ keepSentDays: 30, maxRecords: 2 })).toEqual({ removed: 1, dropped: 2 });
+    expect(urls(await log.recent(10))).toEqual([events[3]!.url, events[2]!.url]);
+    expect(await log.prune({ keepSentDays: 30, maxRecords: 1 })).toEqual({ removed: 0, dropped: 1 });
+    expect(await log.droppedCount()).toBe(3);
+  });
+});
+
+describe('schema', () => {
+  it('opens an existing version 1 database without losing its records', async () => {
+    expect(LOG_DB_VERSION).toBeGreaterThanOrEqual(1);
+    await log.append([view('/kept')]);
+    log.close();
+    const request = factory.open('activity-log');
+    const db = await new Promise<IDBDatabase>((resolve) => (request.onsuccess = () => resolve(request.result)));
+    expect(db.version).toBe(LOG_DB_VERSION);
+    expect([...db.objectStoreNames]).toEqual(['counters', 'events']);
+    db.close();
+    expect(urls(await (await openEventLog(factory)).recent(1))).toEqual(['https://example.com/kept']);
+  });
+
+  it('upgrades a version 1 database by running only the steps it missed, keeping its records', async () => {
+    await log.append([view('/kept')]);
+    log.close();
+    const ran: number[] = [];
+    const addActionIndex: Migration = (_db, tx) => {
+      ran.push(2);
+      tx.objectStore('events').createIndex('byAction' as never, 'event.action');
+    };
+    const upgraded = await openEventLog(factory, { migrations: [...MIGRATIONS, addActionIndex] });
+    expect(ran).toEqual([2]);
+    expect(urls(await upgraded.recent(1))).toEqual(['https://example.com/kept']);
+    upgraded.close();
+    const request = factory.open('activity-log');
+    const db = await new Promise<IDBDatabase>((resolve) => (request.onsuccess = () => resolve(request.result)));
+    expect(db.version).toBe(MIGRATIONS.length + 1);
+    expect([...db.transaction('events').objectStore('events').indexNames]).toContain('byAction');
+    db.close();
+  });
+});
