@@ -27,3 +27,20 @@ describe('sanitizeUrl', () => {
     expect(sanitizeUrl(raw)).toBeNull();
   });
 });
+
+describe('secret query parameters', () => {
+  it.each([
+    ['http://127.0.0.1:8080/p?token=abc&q=1', 'http://127.0.0.1:8080/p?q=1'],
+    ['https://s3.example/f?X-Amz-Signature=abc&X-Amz-Credential=me&v=2', 'https://s3.example/f?v=2'],
+    ['https://example.com/cb?CODE=1&State=2&keep=3', 'https://example.com/cb?keep=3'],
+    ['https://example.com/?api_key=1&apikey=2&key=3&sig=4&signature=5', 'https://example.com/'],
+    ['https://example.com/?session=1&sessionid=2&auth=3&password=4&passwd=5&secret=6', 'https://example.com/'],
+    ['https://example.com/?access_token=1&id_token=2&monkey=3', 'https://example.com/?monkey=3'],
+  ])('removes them from %s', (raw, expected) => {
+    expect(sanitizeUrl(raw)).toBe(expected);
+  });
+
+  it('leaves a query without secrets exactly as it was encoded', () => {
+    expect(sanitizeUrl('https://example.com/s?q=a%20b+c&x=%E2%9C%93')).toBe('https://example.com/s?q=a%20b+c&x=%E2%9C%93');
+  });
+});

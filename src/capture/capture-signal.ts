@@ -1,0 +1,53 @@
+import type { OpenView } from './capture-state';
+
+/** A tab as the browser describes it when a signal arrives. */
+export interface TabSnapshot {
+  id: number;
+  windowId: number;
+  active: boolean;
+  url?: string;
+  title?: string;
+  incognito: boolean;
+  openerTabId?: number;
+}
+
+export type IdleState = 'active' | 'idle' | 'locked';
+
+/**
+ * The browser signals the capture machine understands, each with the time it arrived.
+ * The adapter (`capture-adapter.ts`) makes them from the real browser events.
+ */
+export type CaptureSignal =
+  | {
+      /** The browser (or the extension) started: no session state was kept. */
+      type: 'startup';
+      at: number;
+      focusedWindowId: number | null;
+      activeTabs: TabSnapshot[];
+      idle: IdleState;
+      paused: boolean;
+      /** A view left open by a crash or shutdown, from the durable heartbeat. */
+      orphanView?: OpenView | null;
+    }
+  | { type: 'tabActivated'; at: number; tab: TabSnapshot }
+  | { type: 'tabTitleChanged'; at: number; tabId: number; title: string }
+  | { type: 'tabRemoved'; at: number; tabId: number }
+  | { type: 'tabReplaced'; at: number; removedTabId: number; tab: TabSnapshot }
+  | { type: 'windowFocusChanged'; at: number; windowId: number | null; activeTab?: TabSnapshot }
+  | {
+      type: 'navigationCommitted';
+      at: number;
+      tab: TabSnapshot;
+      frameId: number;
+      url: string;
+      transitionType?: string;
+      /** Chromium only: 'prerender' for a page loaded speculatively, unseen. */
+      documentLifecycle?: string;
+    }
+  | { type: 'historyStateUpdated'; at: number; tab: TabSnapshot; frameId: number; url: string }
+  | { type: 'fragmentUpdated'; at: number; tabId: number; frameId: number; url: string }
+  | { type: 'navigationTargetCreated'; at: number; sourceTabId: number; tabId: number }
+  | { type: 'idleStateChanged'; at: number; state: IdleState }
+  | { type: 'pauseChanged'; at: number; paused: boolean }
+  | { type: 'settingsChanged'; at: number }
+  | { type: 'heartbeat'; at: number };

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/**
+ * What the capture state machine remembers between two browser signals. It is kept in
+ * `storage.session`, so a stopped service worker resumes mid-view (design.md §3); it is
+ * parsed with these schemas when read back.
+ */
+
+/** One document shown in a tab: a navigation, as the machine understands it. */
+export const PageSchema = z.object({
+  /** Changes with every real navigation: a view belongs to exactly one page. */
+  navId: z.int(),
+  /** The sanitized URL to record, or null when this page must not be recorded. */
+  url: z.string().nullable(),
+  /** As the browser reported it; kept in session memory only, to recognise URL-like titles. */
+  rawUrl: z.string(),
+  title: z.string().optional(),
+  referrer: z.string().optional(),
+  /** The search terms when this is a results page (recorded as SEARCH, not VIEW). */
+  query: z.string().nullable(),
+  searchRecorded: z.boolean(),
+  /** Learnt from a tab snapshot rather than a navigation signal (the commit may follow). */
+  fromSnapshot: z.boolean(),
+});
+export type Page = z.infer<typeof PageSchema>;
+
+export const TabStateSchema = z.object({
+  windowId: z.int(),
+  incognito: z.boolean(),
+  openerTabId: z.int().optional(),
+  page: PageSchema.nullable(),
+});
+export type TabState = z.infer<typeof TabStateSchema>;
+
+/** The view in progress: the page in the foreground now. There is at most one. */
+export const OpenViewSchema = z.object({
+  tabId: z.int(),
+  navId: z.int(),
+  url: z.string(),
+  /** The wire timestamp of the view's start, repeated on its completing event. */
+  timestamp: z.string(),
+  startedAt: z.number(),
+  /** The last moment the extension knew the view was still open (a heartbeat). */
+  lastAliveAt: z.number(),
+  title: z.string().optional(),
+  referrer: z.string().optional(),
+});
+export type OpenView = z.infer<typeof OpenViewSchema>;
+
+export const CaptureStateSchema = z.object({
+  focusedWindowId: z.int().nullable(),
+  /** Window id → its active tab id. */
+  activeTabs: z.record(z.string(), z.int()),
+  /** Tab id → what the machine knows of it. */
+  tabs: z.record(z.string(), TabStateSchema),
+  idle: z.boolean(),
+  paused: z.boolean(),
+  nextNavId: z.int(),
+  view: OpenViewSchema.nullable(),
+});
+export type CaptureState = z.infer<typeof CaptureStateSchema>;
+
+export function initialCaptureState(): CaptureState {
+  return {
+    focusedWindowId: null,
+    activeTabs: {},
+    tabs: {},
+    idle: false,
+    paused: false,
+    nextNavId: 1,
+    view: null,
+  };
+}

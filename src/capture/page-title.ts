@@ -1,0 +1,28 @@
+import { MAX_TITLE_LENGTH } from '../model/activity-event';
+
+/**
+ * The title worth recording for a page, or undefined.
+ *
+ * Before a page's `<title>` is parsed, Chromium reports the page's URL as the tab's title —
+ * unsanitized, with credentials, secret parameters and the fragment. Recording it would leak
+ * exactly what the URL sanitizer removed, so a title that is the URL is no title.
+ */
+export function pageTitle(title: string | undefined, rawUrl: string): string | undefined {
+  const trimmed = title?.trim();
+  if (!trimmed) return undefined;
+  if (looksLikeTheUrl(trimmed, rawUrl)) return undefined;
+  return trimmed.length > MAX_TITLE_LENGTH ? trimmed.slice(0, MAX_TITLE_LENGTH) : trimmed;
+}
+
+function looksLikeTheUrl(title: string, rawUrl: string): boolean {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(title)) return true;
+  const withoutScheme = rawUrl.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+  if (title === rawUrl || title === withoutScheme) return true;
+  let host = '';
+  try {
+    host = new URL(rawUrl).host;
+  } catch {
+    return false;
+  }
+  return host !== '' && (title === host || title.startsWith(`${host}/`) || title.includes(`@${host}`));
+}

@@ -1,0 +1,50 @@
+import type { SearchRule } from '../settings/settings';
+
+/** A results page: its host matches and its path is where the engine shows results. */
+interface SearchEngine {
+  name: string;
+  host: RegExp;
+  path: RegExp;
+  param: string;
+}
+
+// The engines of design.md §2. Hosts are matched whole, so `google.evil.com` is no Google.
+const ENGINES: readonly SearchEngine[] = [
+  { name: 'Google', host: /^(www\.)?google\.(com|[a-z]{2}|com?\.[a-z]{2})$/, path: /^\/search$/, param: 'q' },
+  { name: 'Bing', host: /^(www\.)?bing\.com$/, path: /^\/search$/, param: 'q' },
+  { name: 'DuckDuckGo', host: /^(html\.|lite\.)?duckduckgo\.com$/, path: /^\/(html\/?|lite\/?)?$/, param: 'q' },
+  { name: 'Yahoo', host: /^([a-z]{2}\.)?search\.yahoo\.com$/, path: /^\/(search|yhs\/search)/, param: 'p' },
+  { name: 'Ecosia', host: /^(www\.)?ecosia\.org$/, path: /^\/search$/, param: 'q' },
+  { name: 'Startpage', host: /^(www\.)?startpage\.com$/, path: /^\/(sp|do)\/search$/, param: 'query' },
+  { name: 'Brave Search', host: /^search\.brave\.com$/, path: /^\/search$/, param: 'q' },
+  { name: 'Kagi', host: /^kagi\.com$/, path: /^\/search$/, param: 'q' },
+];
+
+export function hostMatches(pattern: string, host: string): boolean {
+  if (pattern.startsWith('*.')) {
+    const domain = pattern.slice(2);
+    return host === domain || host.endsWith(`.${domain}`);
+  }
+  return host === pattern;
+}
+
+/**
+ * The search terms when `url` is a results page of a known engine or a user rule, else null.
+ * Empty or whitespace-only terms are no search.
+ */
+export function detectSearchQuery(url: string, rules: readonly SearchRule[] = []): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  const host = parsed.hostname.toLowerCase();
+  const hostWithPort = parsed.port ? `${host}:${parsed.port}` : host;
+  const param =
+    rules.find((rule) => hostMatches(rule.host, rule.host.includes(':') ? hostWithPort : host))?.param ??
+    ENGINES.find((engine) => engine.host.test(host) && engine.path.test(parsed.pathname))?.param;
+  if (param === undefined) return null;
+  const query = parsed.searchParams.get(param)?.trim();
+  return query ? query : null;
+}

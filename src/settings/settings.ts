@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/** A user rule that makes a site's results pages SEARCH events (design.md §2). */
+export const SearchRuleSchema = z.strictObject({
+  /** `example.com`, or `*.example.com` for the domain and every subdomain. */
+  host: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^(\*\.)?[a-z0-9.-]+(:\d+)?$/, 'must be a host like example.com or *.example.com'),
+  /** The query parameter that carries the search terms, e.g. `q`. */
+  param: z.string().trim().min(1, 'must name the query parameter'),
+});
+export type SearchRule = z.infer<typeof SearchRuleSchema>;
+
+/**
+ * The user's settings, stored in `storage.local` under `settings` (never `storage.sync`).
+ * Every field has a default, so an empty or older object parses into a complete one.
+ */
+export const SettingsSchema = z.object({
+  version: z.literal(1).default(1),
+  /** Seconds without input before the user counts as idle (the `idle` API's minimum is 15). */
+  idleThresholdSeconds: z.int().min(15).max(3600).default(60),
+  logPrivateWindows: z.boolean().default(false),
+  searchRules: z.array(SearchRuleSchema).default([]),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});
+
+/** Reads stored settings; anything unreadable falls back to the defaults, field by field. */
+export function parseStoredSettings(stored: unknown): Settings {
+  const result = SettingsSchema.safeParse(stored ?? {});
+  if (result.success) return result.data;
+  const fields = typeof stored === 'object' && stored !== null ? stored : {};
+  const kept = Object.fromEntries(
+    Object.entries(fields).filter(([key, value]) => {
+      const field = SettingsSchema.shape[key as keyof Settings];
+      return field !== undefined && field.safeParse(value).success;
+    }),
+  );
+  return SettingsSchema.parse(kept);
+}

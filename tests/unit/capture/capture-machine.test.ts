@@ -1,0 +1,324 @@
+import { describe, expect, it } from 'vitest';
+import { ActivityEventSchema } from '../../../src/model/activity-event';
+import { Scenario, T0, tab } from './scenario';
+
+const A = 'https://a.example/article';
+const B = 'https://b.example/page';
+const C = 'https://c.example/';
+
+describe('a page is seen in the active tab of the focused window', () => {
+  it('starts a truncated VIEW when a page commits in the foreground', () => {
+    const s = Scenario.started().wait(1).open(A);
+    expect(s.events).toEqual([
+      {
+        id: expect.any(String),
+        action: 'VIEW',
+        timestamp: new Date(T0 + 1000).toISOString(),
+        url: A,
+        params: { truncated: true },
+      },
+    ]);
+  });
+
+  it('records nothing for a page committed in a background tab until it is shown', () => {
+    const s = Scenario.started().open(A);
+    s.wait(2).open(B, { id: 2, active: false });
+    expect(s.lines()).toEqual([`view ${A} @0`]);
+    s.wait(5).activate(2, B);
+    expect(s.lines()).toEqual([`view ${A} @0`, `done ${A} @0 7s`, `view ${B} @7`]);
+  });
+
+  it('records nothing for background tabs restored at start-up, only the tab in front', () => {
+    const s = new Scenario();
+    s.send({
+      type: 'startup',
+      focusedWindowId: 1,
+      idle: 'active',
+      paused: false,
+      activeTabs: [tab(1, A), tab(2, B, { windowId: 2 })],
+    });
+    // Session restore then commits the restored tabs, in front and behind.
+    s.open(A).open(B, { id: 2, active: false }).open(C, { id: 3, active: false });
+    expect(s.lines()).toEqual([`view ${A} @0`]);
+  });
+
+  it('records nothing while no window of the browser has focus', () => {
+    const s = Scenario.started().send({ type: 'windowFocusChanged', windowId: null }).open(A);
+    expect(s.events).toEqual([]);
+  });
+});
+
+describe('the VIEW protocol', () => {
+  it('completes a view with a new id, the same url and timestamp, whole seconds and the final title', () => {
+    const s = Scenario.started().open(A);
+    s.wait(1).send({ type: 'tabTitleChanged', tabId: 1, title: 'First title' });
+    s.wait(2).send({ type: 'tabTitleChanged', tabId: 1, title: 'Final title' });
+    s.wait(4.9).open(B);
+    const [start, done] = s.events;
+    expect(done).toEqual({
+      id: expect.any(String),
+      action: 'VIEW',
+      timestamp: start!.timestamp,
+      url: A,
+      params: { duration: 7, title: 'Final title' },
+    });
+    expect(done!.id).not.toBe(start!.id);
+    expect(done!.params).not.toHaveProperty('truncated');
+  });
+
+  it('records events that satisfy the wire format', () => {
+    const s = Scenario.started().open(A).wait(3).open(B, { transition: 'link' }).wait(1).open(C);
+    for (const event of s.events) expect(ActivityEventSchema.safeParse(event).success).toBe(true);
+    expect(s.events).toHaveLength(5);
+  });
+});
+
+describe('one view per real navigation', () => {
+  it('starts a new view on a full load, and on a reload', () => {
+    const s = Scenario.started().open(A).wait(2).open(B).wait(3).open(B, { transition: 'reload' });
+    expect(s.lines()).toEqual([`view ${A} @0`, `done ${A} @0 2s`, `view ${B} @2`, `done ${B} @2 3s`, `view ${B} @5`]);
+  });
+
+  it('starts a new view when a single-page app changes path or query, not for the same URL again', () => {
+    const s = Scenario.started().open(A);
+    const spa = (url: string) => s.send({ type: 'historyStateUpdated', tab: tab(1, url), frameId: 0, url });
+    s.wait(1);
+    spa(`${A}/next`);
+    s.wait(1);
+    spa(`${A}/next`); // pushState with the same URL twice is one view
+    s.wait(1);
+    spa(`${A}/next?page=2`);
+    expect(s.lines()).toEqual([
+      `view ${A} @0`,
+      `done ${A} @0 1s`,
+      `view ${A}/next @1`,
+      `done ${A}/next @1 2s`,
+      `view ${A}/next?page=2 @3`,
+    ]);
+  });
+
+  it('does not start a view for a change of the fragment alone', () => {
+    const s = Scenario.started().open(A);
+    s.wait(1).send({ type: 'fragmentUpdated', tabId: 1, frameId: 0, url: `${A}#section-2` });
+    // Clicking the same fragment link again reports a history update with that URL.
+    s.send({ type: 'historyStateUpdated', tab: tab(1, `${A}#section-2`), frameId: 0, url: `${A}#section-2` });
+    expect(s.lines()).toEqual([`view ${A} @0`]);
+  });
+
+  it('makes one view of the duplicate signals of one navigation', () => {
+    const s = Scenario.started();
+    s.send({ type: 'tabActivated', tab: tab(1, A) }); // tabs.onUpdated/activation carrying the URL
+    s.open(A); // onCommitted for the same navigation
+    s.send({ type: 'historyStateUpdated', tab: tab(1, A), frameId: 0, url: A });
+    expect(s.lines()).toEqual([`view ${A} @0`]);
+  });
+
+  it('makes one view for a redirected navigation (it commits once, at the final URL)', () => {
+    const s = Scenario.started().open(`${B}?from=redirect`);
+    expect(s.lines()).toEqual([`view ${B}?from=redirect @0`]);
+  });
+
+  it('ignores subframes and prerendered pages', () => {
+    const s = Scenario.started().open(A);
+    s.send({ type: 'navigationCommitted', tab: tab(1, A), frameId: 4, url: 'https://ads.example/frame' });
+    s.send({ type: 'navigationCommitted', tab: tab(1, A), frameId: 0, url: B, documentLifecycle: 'prerender' });
+    s.send({ type: 'historyStateUpdated', tab: tab(1, A), frameId: 4, url: 'https://ads.example/other' });
+    expect(s.lines()).toEqual([`view ${A} @0`]);
+  });
+});
+
+describe('a view ends', () => {
+  it('on a tab switch, and the other tab starts one', () => {
+    const s = Scenario.started().open(A).open(B, { id: 2, active: false });
+    s.wait(4).activate(2, B).wait(3).activate(1, A);
+    expect(s.lines()).toEqual([
+      `view ${A} @0`,
+      `done ${A} @0 4s`,
+      `view ${B} @4`,
+      `done ${B} @4 3s`,
+      `view ${A} @7`,
+    ]);
+  });
+
+  it('on rapid tab switching, each showing is its own short view', () => {
+    const s = Scenario.started().open(A).open(B, { id: 2, active: false });
+    s.wait(0.2).activate(2, B).wait(0.2).activate(1, A).wait(0.2).activate(2, B).wait(10).activate(1, A);
+    expect(s.lines()).toEqual([
+      `view ${A} @0`,
+      `done ${A} @0 0s`,
+      `view ${B} @0.2`,
+      `done ${B} @0.2 0s`,
+      `view ${A} @0.4`,
+      `done ${A} @0.4 0s`,
+      `view ${B} @0.6`,
+      `done ${B} @0.6 10s`,
+      `view ${A} @10.6`,
+    ]);
+  });
+
+  it('when focus moves to another window, whose active tab is then seen', () => {
+    const s = Scenario.started().open(A).open(B, { id: 2, windowId: 2 });
+    expect(s.lines()).toEqual([`view ${A} @0`]);
+    s.wait(5).send({ type: 'windowFocusChanged', windowId: 2 });
+    s.wait(2).send({ type: 'windowFocusChanged', windowId: 1 });
+    expect(s.lines()).toEqual([`view ${A} @0`, `done ${A} @0 5s`, `view ${B} @5`, `done ${B} @5 2s`, `view ${A} @7`]);
+  });
+
+  it('when focus leaves the browser; time away is not counted; coming back starts a new view', () => {
+    const s = Scenario.started().open(A);
+    s.wait(3).send({ type: 'windowFocusChanged', windowId: null });
+    s.wait(600).send({ type: 'windowFocusChanged', windowId: 1 });
+    s.wait(2).open(B);
+    expect(s.lines()).toEqual([`view ${A} @0`, `done ${A} @0 3s`, `view ${A} @603`, `done ${A} @603 2s`, `view ${B} @605`]);
+  });
+
+  it('when the user goes idle or locks the screen, and idle time is not counted', () => {
+    const s = Scenario.started().open(A);
+    s.wait(20).send({ type: 'idleStateChanged', state: 'idle' });
+    s.wait(300).send({ type: 'idleStateChanged', state: 'active' });
+    s.wait(5).send({ type: 'idleStateChanged', state: 'locked' });
+    s.wait(100).open(B); // navigations while idle are not seen
+    s.send({ type: 'idleStateChanged', state: 'active' });
+    expect(s.lines()).toEqual([`view ${A} @0`, `done ${A} @0 20s`, `view ${A} @320`, `done ${A} @320 5s`, `view ${B} @425`]);
+  });
+
+  it('when its tab is closed', () => {
+    const s = Scenario.started().open(A).open(B, { id: 2, active: false });
+    s.wait(6).send({ type: 'tabRemoved', tabId: 1 });
+    expect(s.lines()).toEqual([`view ${A} @0`, `done ${A} @0 6s`]);
+    s.activate(2, B);
+    expect(s.lines().at(-1)).toBe(`view ${B} @6`);
+  });
+
+  it('once when a window with several tabs is closed', () => {
+    const s = Scenario.started().open(A).open(B, { id: 2, active: false }).open(C, { id: 3, active: false });
+    s.wait(8);
+    for (const tabId of [2, 1, 3]) s.send({ type: 'tabRemoved', tabId });
+    s.send({ type: 'windowFocusChanged', windowId: null });
+    expect(s.lines()).toEqual([`view ${A} @0`, `done ${A} @0 8s`]);
+  });
+
+  it('on pause; paused time records nothing; resuming starts the page in front again', () => {
+    const s = Scenario.started().open(A);
+    s.wait(4).send({ type: 'pauseChanged', paused: true });
+    s.wait(10).open(B).wait(10).open(C);
+    s.wait(1).send({ type: 'pauseChanged', paused: false });
+    expect(s.lines()).toEqual([`view ${A} @0`, `done ${A} @0 4s`, `view ${C} @25`]);
+  });
+
+  it('on navigation to a page that is not recorded', () => {
+    const s = Scenario.started().open(A).wait(2).open('chrome://settings/');
+    expect(s.lines()).toEqual([`view ${A} @0`, `done ${A} @0 2s`]);
+  });
+});
+
+describe('the service worker and the browser may stop', () => {
+  it('a worker restart between start and end of a view still completes it once, with the whole duration', () => {
+    const s = Scenario.started().open(A).wait(40).send({ type: 'heartbeat' });
+    s.restartWorker().wait(20).open(B);
+    expect(s.lines()).toEqual([`view ${A} @0`, `done ${A} @0 60s`, `view ${B} @60`]);
+  });
+
+  it('a view left open by a crash is completed at the next start, up to its last heartbeat', () => {
+    const before = Scenario.started().open(A);
+    before.wait(30).send({ type: 'heartbeat' }).wait(30).send({ type: 'heartbeat' }).wait(12);
+    const orphan = before.state.view;
+
+    const after = new Scenario();
+    after.now = before.now + 3600_000;
+    after.send({ type: 'startup', focusedWindowId: 1, activeTabs: [], idle: 'active', paused: false, orphanView: orphan });
+    expect(after.lines()).toEqual([`done ${A} @0 60s`]);
+  });
+});
+
+describe('title and referrer', () => {
+  it('never takes a title that is the URL (Chromium shows the raw URL before <title> is parsed)', () => {
+    const raw = 'http://user:pass@127.0.0.1:8080/p?token=abc#frag';
+    const s = Scenario.started();
+    s.send({ type: 'navigationCommitted', tab: tab(1, raw, { title: '127.0.0.1:8080/p?token=abc#frag' }), frameId: 0, url: raw });
+    s.send({ type: 'tabTitleChanged', tabId: 1, title: raw });
+    s.wait(1).open(B);
+    expect(JSON.stringify(s.events)).not.toContain('token');
+    expect(s.events[1]!.params).toEqual({ duration: 1 });
+  });
+
+  it('takes the title known at the start, and a title that changes after load for the completion', () => {
+    const s = Scenario.started();
+    s.send({ type: 'navigationCommitted', tab: tab(1, A, { title: 'Loading article' }), frameId: 0, url: A });
+    s.wait(2).send({ type: 'tabTitleChanged', tabId: 1, title: '(3) Article' });
+    s.send({ type: 'tabTitleChanged', tabId: 2, title: 'another tab' });
+    s.wait(1).open(B);
+    expect(s.events[0]!.params).toEqual({ truncated: true, title: 'Loading article' });
+    expect(s.events[1]!.params).toEqual({ duration: 3, title: '(3) Article' });
+  });
+
+  it('takes the previous page of the tab as referrer after a link or a form, not after typing', () => {
+    const s = Scenario.started().open(A).open(B, { transition: 'link' }).open(C, { transition: 'form_submit' }).open(A);
+    const starts = s.events.filter((e) => e.params?.truncated);
+    expect(starts.map((e) => e.params?.referrer)).toEqual([undefined, A, B, undefined]);
+    const completions = s.events.filter((e) => e.params?.duration !== undefined);
+    expect(completions.map((e) => e.params?.referrer)).toEqual([undefined, A, B]);
+  });
+
+  it('takes the opener tab page as referrer for a tab opened from a link', () => {
+    const s = Scenario.started().open(A);
+    s.send({ type: 'navigationTargetCreated', sourceTabId: 1, tabId: 2 });
+    s.send({ type: 'navigationCommitted', tab: tab(2, 'about:blank', { active: false }), frameId: 0, url: 'about:blank' });
+    s.open(B, { id: 2, active: false, transition: 'link' }).activate(2, B);
+    expect(s.events.at(-1)).toMatchObject({ url: B, params: { truncated: true, referrer: A } });
+  });
+
+  it('takes the previous page as referrer of a single-page app navigation', () => {
+    const s = Scenario.started().open(A);
+    s.send({ type: 'historyStateUpdated', tab: tab(1, `${A}/2`), frameId: 0, url: `${A}/2` });
+    expect(s.events.at(-1)).toMatchObject({ url: `${A}/2`, params: { referrer: A } });
+  });
+});
+
+describe('SEARCH', () => {
+  it('records a results page of a known engine as one SEARCH with its query, not a VIEW', () => {
+    const google = 'https://www.google.com/search?q=glean+activity+api&hl=en';
+    const s = Scenario.started().open(A).wait(2).open(google, { transition: 'form_submit' });
+    expect(s.events.at(-1)).toEqual({
+      id: expect.any(String),
+      action: 'SEARCH',
+      timestamp: new Date(T0 + 2000).toISOString(),
+      url: google,
+      params: { query: 'glean activity api', referrer: A },
+    });
+    expect(s.lines()).toEqual([`view ${A} @0`, `done ${A} @0 2s`, `search "glean activity api" ${google} @2`]);
+  });
+
+  it('records the search once, however often its tab is shown again', () => {
+    const bing = 'https://www.bing.com/search?q=x';
+    const s = Scenario.started().open(bing).open(A, { id: 2, active: false });
+    s.activate(2, A).activate(1, bing).activate(2, A);
+    expect(s.lines().filter((line) => line.startsWith('search'))).toHaveLength(1);
+  });
+
+  it('follows user rules for other sites, such as an intranet search on a port', () => {
+    const s = Scenario.started({ searchRules: [{ host: '127.0.0.1:8080', param: 'terms' }] });
+    s.open('http://127.0.0.1:8080/find?terms=quarterly+report');
+    expect(s.lines()).toEqual(['search "quarterly report" http://127.0.0.1:8080/find?terms=quarterly+report @0']);
+  });
+});
+
+describe('what is never recorded', () => {
+  it.each(['about:blank', 'chrome://newtab/', 'chrome-extension://abc/popup.html', 'file:///home/me/a.html', 'data:text/html,x', 'view-source:https://a.example/'])(
+    'records nothing for %s',
+    (url) => {
+      expect(Scenario.started().open(url).wait(5).open(url).events).toEqual([]);
+    },
+  );
+
+  it('records nothing in a private window unless the user allows it', () => {
+    expect(Scenario.started().open(A, { incognito: true }).wait(3).open(B, { incognito: true }).events).toEqual([]);
+    const allowed = Scenario.started({ logPrivateWindows: true }).open(A, { incognito: true });
+    expect(allowed.lines()).toEqual([`view ${A} @0`]);
+  });
+
+  it('records the sanitized URL: no credentials, no fragment', () => {
+    const s = Scenario.started().open('http://user:pass@127.0.0.1:8080/p?q=1#frag');
+    expect(s.events[0]!.url).toBe('http://127.0.0.1:8080/p?q=1');
+  });
+});

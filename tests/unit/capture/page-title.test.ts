@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { pageTitle } from '../../../src/capture/page-title';
+import { MAX_TITLE_LENGTH } from '../../../src/model/activity-event';
+
+const RAW = 'http://user:pass@127.0.0.1:8080/p?token=abc#frag';
+
+describe('pageTitle', () => {
+  it.each([
+    RAW,
+    '127.0.0.1:8080/p?token=abc#frag',
+    '127.0.0.1:8080',
+    '127.0.0.1:8080/p',
+    'https://elsewhere.example/',
+    'user:pass@127.0.0.1:8080/p',
+  ])('refuses the URL-like title %s', (title) => {
+    expect(pageTitle(title, RAW)).toBeUndefined();
+  });
+
+  it('keeps a real title, trimmed', () => {
+    expect(pageTitle('  Quarterly report – Wiki ', RAW)).toBe('Quarterly report – Wiki');
+  });
+
+  it('has no title for blank ones', () => {
+    expect(pageTitle('   ', RAW)).toBeUndefined();
+    expect(pageTitle(undefined, RAW)).toBeUndefined();
+  });
+
+  it('caps a very long title', () => {
+    expect(pageTitle('x'.repeat(10_000), RAW)).toHaveLength(MAX_TITLE_LENGTH);
+  });
+});
