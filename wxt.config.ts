@@ -11,7 +11,7 @@ export default defineConfig({
     description:
       'Keeps a private, searchable log of the pages you read and can send it to a Glean-compatible endpoint.',
     // Nothing broader than what the code uses today (design.md §6): no host permissions.
-    permissions: ['storage', 'webNavigation'],
+    permissions: ['storage', 'tabs', 'webNavigation', 'alarms', 'idle'],
     action: { default_title: 'Activity Logger' },
     ...(browser === 'firefox' && {
       browser_specific_settings: {

@@ -1,6 +1,6 @@
-import { browser } from 'wxt/browser';
+import { extensionBrowser } from '../src/platform/extension-browser';
 import { defineBackground } from 'wxt/utils/define-background';
-import { createNavigationRecorder } from '../src/capture/navigation-recorder';
+import { startCapture, type CaptureHandle } from '../src/capture/capture-adapter';
 import { uuidv7 } from '../src/model/event-id';
 import { openEventLog } from '../src/store/event-log';
 
@@ -8,8 +8,9 @@ import { openEventLog } from '../src/store/event-log';
 export interface BackgroundStatus {
   /** True once every listener is registered: events from then on are not missed. */
   ready: boolean;
-  /** The last recording failure, in words, for diagnosis. */
+  /** The last failure, in words, for diagnosis. */
   lastError?: string;
+  capture?: CaptureHandle;
 }
 
 export default defineBackground(() => {
@@ -17,19 +18,14 @@ export default defineBackground(() => {
   (globalThis as { activityLogger?: BackgroundStatus }).activityLogger = status;
 
   const log = openEventLog(indexedDB);
-  const recorder = createNavigationRecorder({
+  status.capture = startCapture({
+    browser: extensionBrowser,
     record: async (events) => (await log).append(events),
-    clock: Date.now,
     newId: uuidv7,
-  });
-  const reportFailure = (error: unknown) => {
-    status.lastError = error instanceof Error ? error.message : String(error);
-    console.error('Activity Logger: recording failed:', status.lastError);
-  };
-
-  // Registered synchronously at top level, so a worker woken by a navigation sees it (§3).
-  browser.webNavigation.onCommitted.addListener((details) => {
-    recorder.committed(details).catch(reportFailure);
+    onError: (error) => {
+      status.lastError = error instanceof Error ? error.message : String(error);
+      console.error('Activity Logger: capture failed:', status.lastError);
+    },
   });
 
   status.ready = true;

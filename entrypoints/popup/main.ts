@@ -1,4 +1,5 @@
 import { openEventLog } from '../../src/store/event-log';
+import { groupViews } from '../../src/ui/group-views';
 import { toLogRow } from '../../src/ui/log-row';
 import { renderLog } from '../../src/ui/render-log';
 
@@ -12,7 +13,7 @@ async function showRecentLog(): Promise<void> {
   const now = Date.now();
   renderLog(
     document.getElementById('log')!,
-    entries.map((entry) => toLogRow(entry, now)),
+    groupViews(entries).map((item) => toLogRow(item, now)),
   );
   document.getElementById('empty')!.hidden = entries.length > 0;
   document.getElementById('status')!.textContent = `${counts.pending} pending`;

@@ -1,4 +1,5 @@
-import type { StoredLogEntry } from '../store/log-entry';
+import type { EventState } from '../store/log-entry';
+import type { LogItem } from './group-views';
 
 export interface LogRowView {
   seq: number;
@@ -9,7 +10,10 @@ export interface LogRowView {
   when: string;
   /** The exact local time, for the tooltip. */
   exactTime: string;
-  state: string;
+  /** "3 min 20 s" once the view is complete. */
+  duration?: string;
+  /** The row's sync mark: rejected if any record was, else pending if any is, else sent. */
+  state: EventState;
 }
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
@@ -30,17 +34,35 @@ export function formatRelativeTime(thenMs: number, nowMs: number, locale?: strin
   return '';
 }
 
-/** What one row of the popup's log shows for a stored event. */
-export function toLogRow(entry: StoredLogEntry, nowMs: number, locale?: string): LogRowView {
-  const { event } = entry;
+export function formatDuration(seconds: number, locale?: string): string {
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  const secs = seconds % 60;
+  const unit = (value: number, name: 'hour' | 'minute' | 'second') =>
+    new Intl.NumberFormat(locale, { style: 'unit', unit: name, unitDisplay: 'narrow' }).format(value);
+  if (hours > 0) return `${unit(hours, 'hour')} ${unit(minutes, 'minute')}`;
+  if (minutes > 0) return `${unit(minutes, 'minute')} ${unit(secs, 'second')}`;
+  return unit(secs, 'second');
+}
+
+function rowState(states: readonly EventState[]): EventState {
+  if (states.includes('rejected')) return 'rejected';
+  return states.includes('pending') ? 'pending' : 'sent';
+}
+
+/** What one row of the popup's log shows. */
+export function toLogRow(item: LogItem, nowMs: number, locale?: string): LogRowView {
+  const { event } = item;
   const began = Date.parse(event.timestamp);
+  const duration = event.params?.duration;
   return {
-    seq: entry.seq,
+    seq: item.seq,
     title: event.params?.title || event.url,
-    host: entry.host,
+    host: item.host,
     action: event.action,
     when: formatRelativeTime(began, nowMs, locale),
     exactTime: new Date(began).toLocaleString(locale),
-    state: entry.state,
+    ...(duration !== undefined && { duration: formatDuration(duration, locale) }),
+    state: rowState(item.states),
   };
 }

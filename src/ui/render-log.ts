@@ -21,7 +21,9 @@ export function renderLog(list: HTMLElement, rows: readonly LogRowView[]): void 
       const time = doc.createElement('time');
       time.textContent = row.when;
       time.title = row.exactTime;
-      meta.append(`${row.host} · ${row.action} · `, time, ` · ${row.state}`);
+      meta.append(`${row.host} · ${row.action} · `, time);
+      if (row.duration) meta.append(` · ${row.duration}`);
+      meta.append(` · ${row.state}`);
       item.append(title, meta);
       return item;
     }),

@@ -1,54 +1,53 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import background, { type BackgroundStatus } from '../../entrypoints/background';
 import { openEventLog } from '../../src/store/event-log';
 
 const status = () => (globalThis as { activityLogger?: BackgroundStatus }).activityLogger;
 
-async function recordedUrls(expected: number): Promise<string[]> {
-  const log = await openEventLog(indexedDB);
-  try {
-    for (let tries = 0; tries < 100; tries++) {
-      const entries = await log.recent(100);
-      if (entries.length >= expected) return entries.map((e) => e.event.url);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    return (await log.recent(100)).map((e) => e.event.url);
-  } finally {
-    log.close();
-  }
-}
-
 beforeEach(() => {
   fakeBrowser.reset();
+  // fakeBrowser's idle API throws "not implemented": an always-active user instead.
+  Object.assign(fakeBrowser.idle, {
+    onStateChanged: { addListener() {}, removeListener() {} },
+    setDetectionInterval() {},
+    queryState: async () => 'active',
+  });
+  (globalThis as { activityLogger?: BackgroundStatus }).activityLogger = undefined;
   indexedDB = new (indexedDB.constructor as { new (): IDBFactory })();
 });
 
+afterEach(() => status()?.capture?.stop());
+
 describe('background wiring', () => {
-  it('signals readiness only once its listeners are registered', () => {
-    (globalThis as { activityLogger?: BackgroundStatus }).activityLogger = undefined;
+  it('signals readiness once its listeners are registered', () => {
     background.main();
     expect(status()?.ready).toBe(true);
     expect(fakeBrowser.webNavigation.onCommitted.hasListeners()).toBe(true);
+    expect(fakeBrowser.tabs.onActivated.hasListeners()).toBe(true);
   });
 
-  it('turns committed top-frame navigations into stored VIEWs', async () => {
+  it('records what capture sees into the durable log', async () => {
+    const window = await fakeBrowser.windows.create({ focused: true });
+    const tab = await fakeBrowser.tabs.create({ windowId: window!.id, url: 'about:blank', active: true });
     background.main();
-    const commit = (frameId: number, url: string) =>
-      fakeBrowser.webNavigation.onCommitted.trigger({
-        tabId: 1,
-        frameId,
-        url,
-        processId: 1,
-        parentFrameId: -1,
-        timeStamp: Date.now(),
-        transitionType: 'typed',
-        transitionQualifiers: [],
-      } as never);
-    await commit(0, 'https://example.com/one');
-    await commit(5, 'https://ads.example/frame');
-    await commit(0, 'https://example.com/two');
-    expect(await recordedUrls(2)).toEqual(['https://example.com/two', 'https://example.com/one']);
+    await fakeBrowser.webNavigation.onCommitted.trigger({
+      tabId: tab.id!,
+      frameId: 0,
+      parentFrameId: -1,
+      processId: 1,
+      url: 'https://example.com/one',
+      timeStamp: Date.now(),
+      transitionType: 'typed',
+      transitionQualifiers: [],
+    } as never);
+    await status()!.capture!.settled();
+    const log = await openEventLog(indexedDB);
+    const entries = await log.recent(10);
+    expect(entries.map((e) => [e.event.action, e.event.url, e.event.params])).toEqual([
+      ['VIEW', 'https://example.com/one', { truncated: true }],
+    ]);
     expect(status()?.lastError).toBeUndefined();
+    log.close();
   });
 });

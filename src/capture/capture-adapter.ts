@@ -1,0 +1,231 @@
+import type Browser from 'webextension-polyfill';
+import type { RecordedEvent } from '../model/activity-event';
+import { isPaused, PAUSE_KEY, PauseSchema } from '../settings/pause';
+import { parseStoredSettings, type Settings } from '../settings/settings';
+import { applySignal, type CaptureConfig } from './capture-machine';
+import type { CaptureSignal, IdleState } from './capture-signal';
+import { CaptureStateSchema, OpenViewSchema, initialCaptureState, type CaptureState } from './capture-state';
+import { snapshotTab, toTabSnapshot } from './tab-snapshot';
+
+/** The browser APIs capture listens to; `idle` is optional (WXT's fake browser lacks it). */
+export type CaptureBrowser = Pick<Browser.Browser, 'tabs' | 'windows' | 'webNavigation' | 'storage' | 'alarms'> & {
+  idle?: Pick<Browser.Idle.Static, 'onStateChanged' | 'queryState' | 'setDetectionInterval'>;
+};
+
+export interface CaptureAdapterDeps {
+  browser: CaptureBrowser;
+  /** Makes the events durable; capture waits for it before it saves its own state. */
+  record: (events: RecordedEvent[]) => Promise<unknown>;
+  newId: (at: number) => string;
+  clock?: () => number;
+  onError?: (error: unknown) => void;
+}
+
+export interface CaptureHandle {
+  /** Resolves when every signal received so far has been handled. */
+  settled(): Promise<void>;
+  /** Removes every listener (a worker that stops loses them the same way). */
+  stop(): void;
+}
+
+interface BrowserEvent<L> {
+  addListener(listener: L): void;
+  removeListener(listener: L): void;
+}
+
+/** storage.session: the machine's state, so a restarted worker resumes mid-view. */
+export const STATE_KEY = 'captureState';
+/** storage.local: the open view and its last heartbeat, to close it after a crash. */
+export const OPEN_VIEW_KEY = 'captureOpenView';
+export const SETTINGS_KEY = 'settings';
+export const HEARTBEAT_ALARM = 'capture-heartbeat';
+export const PAUSE_END_ALARM = 'pause-end';
+// Chrome's shortest alarm period: the most foreground time a crash can lose.
+const HEARTBEAT_MINUTES = 0.5;
+
+interface Context {
+  state: CaptureState;
+  settings: Settings;
+}
+
+/**
+ * Connects the browser to the capture machine. Listeners are registered synchronously, here,
+ * so a worker woken by an event sees it (design.md §3). Signals are handled one at a time in
+ * the order they arrived, each stamped with its arrival time: events first become durable,
+ * then the machine's state is saved.
+ */
+export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
+  const { browser, record, newId, clock = Date.now, onError = console.error } = deps;
+  const { tabs, windows, webNavigation, storage, alarms, idle } = browser;
+  let context: Context | null = null;
+  let queue: Promise<void> = Promise.resolve();
+  const removers: (() => void)[] = [];
+  function listen<L>(event: BrowserEvent<L>, listener: L): void {
+    event.addListener(listener);
+    removers.push(() => event.removeListener(listener));
+  }
+
+  const configOf = (settings: Settings): CaptureConfig => ({
+    logPrivateWindows: settings.logPrivateWindows,
+    searchRules: settings.searchRules,
+  });
+
+  async function step(ctx: Context, signal: CaptureSignal): Promise<void> {
+    const before = ctx.state.view;
+    const { state, events } = applySignal(ctx.state, signal, configOf(ctx.settings), { newId });
+    ctx.state = state;
+    if (events.length > 0) await record(events);
+    await Promise.all([
+      storage.session.set({ [STATE_KEY]: state }),
+      storage.local.set({ [OPEN_VIEW_KEY]: state.view }),
+    ]);
+    if (before?.navId !== state.view?.navId || before?.tabId !== state.view?.tabId) {
+      if (state.view) await alarms.create(HEARTBEAT_ALARM, { periodInMinutes: HEARTBEAT_MINUTES });
+      else await alarms.clear(HEARTBEAT_ALARM);
+    }
+  }
+
+  /** Applies the idle threshold and tells whether the user is idle now. */
+  async function applyIdleThreshold(settings: Settings): Promise<IdleState> {
+    if (!idle) return 'active';
+    idle.setDetectionInterval(settings.idleThresholdSeconds);
+    return idle.queryState(settings.idleThresholdSeconds);
+  }
+
+  /** Resumes the saved state, or — when the session has none — starts from what is open now. */
+  async function load(at: number): Promise<Context> {
+    const [session, local] = await Promise.all([
+      storage.session.get(STATE_KEY),
+      storage.local.get([SETTINGS_KEY, PAUSE_KEY, OPEN_VIEW_KEY]),
+    ]);
+    const settings = parseStoredSettings(local[SETTINGS_KEY]);
+    const saved = CaptureStateSchema.safeParse(session[STATE_KEY]);
+    if (saved.success) {
+      if (idle) idle.setDetectionInterval(settings.idleThresholdSeconds);
+      return { state: saved.data, settings };
+    }
+    const ctx: Context = { state: initialCaptureState(), settings };
+    const [open, idleNow] = await Promise.all([
+      windows.getAll({ populate: true, windowTypes: ['normal'] }),
+      applyIdleThreshold(settings),
+    ]);
+    const focused = open.find((window) => window.focused);
+    await step(ctx, {
+      type: 'startup',
+      at,
+      focusedWindowId: focused?.id ?? null,
+      activeTabs: open
+        .flatMap((window) => window.tabs ?? [])
+        .filter((tab) => tab.active)
+        .map(toTabSnapshot)
+        .filter((tab) => tab !== null),
+      idle: idleNow,
+      paused: isPaused(local[PAUSE_KEY], at),
+      orphanView: OpenViewSchema.safeParse(local[OPEN_VIEW_KEY]).data ?? null,
+    });
+    return ctx;
+  }
+
+  /** Queues a signal; `make` may ask the browser for details but runs in arrival order. */
+  function enqueue(make: (at: number, ctx: Context) => Promise<CaptureSignal | null> | CaptureSignal | null) {
+    const at = clock();
+    queue = queue
+      .then(async () => {
+        context ??= await load(at);
+        const signal = await make(at, context);
+        if (signal) await step(context, signal);
+      })
+      // A failed load leaves `context` unset: the next signal tries again.
+      .catch(onError);
+  }
+
+  listen(tabs.onActivated, ({ tabId, windowId }) =>
+    enqueue(async (at) => ({
+      type: 'tabActivated',
+      at,
+      tab: { ...(await snapshotTab(tabs, tabId)), windowId, active: true },
+    })),
+  );
+  listen(tabs.onUpdated, (tabId, change) => {
+    if (change.title !== undefined) {
+      const title = change.title;
+      enqueue((at) => ({ type: 'tabTitleChanged', at, tabId, title }));
+    }
+  });
+  listen(tabs.onRemoved, (tabId) => enqueue((at) => ({ type: 'tabRemoved', at, tabId })));
+  listen(windows.onFocusChanged, (windowId) =>
+    enqueue(async (at) => {
+      if (windowId === windows.WINDOW_ID_NONE) return { type: 'windowFocusChanged', at, windowId: null };
+      const [active] = await tabs.query({ active: true, windowId });
+      const activeTab = active ? toTabSnapshot(active) ?? undefined : undefined;
+      return { type: 'windowFocusChanged', at, windowId, activeTab };
+    }),
+  );
+  listen(webNavigation.onCommitted, (details) => {
+    if (details.frameId !== 0) return;
+    enqueue(async (at) => ({
+      type: 'navigationCommitted',
+      at,
+      tab: await snapshotTab(tabs, details.tabId),
+      frameId: details.frameId,
+      url: details.url,
+      transitionType: details.transitionType,
+      documentLifecycle: (details as { documentLifecycle?: string }).documentLifecycle,
+    }));
+  });
+  listen(webNavigation.onHistoryStateUpdated, (details) => {
+    if (details.frameId !== 0) return;
+    enqueue(async (at) => ({
+      type: 'historyStateUpdated',
+      at,
+      tab: await snapshotTab(tabs, details.tabId),
+      frameId: details.frameId,
+      url: details.url,
+    }));
+  });
+  listen(webNavigation.onReferenceFragmentUpdated, ({ tabId, frameId, url }) =>
+    enqueue((at) => ({ type: 'fragmentUpdated', at, tabId, frameId, url })),
+  );
+  // Chromium swaps in a prerendered tab this way; Firefox has no tabs.onReplaced at all.
+  listen(webNavigation.onTabReplaced, ({ replacedTabId, tabId }) =>
+    enqueue(async (at) => ({
+      type: 'tabReplaced',
+      at,
+      removedTabId: replacedTabId,
+      tab: await snapshotTab(tabs, tabId),
+    })),
+  );
+  listen(webNavigation.onCreatedNavigationTarget, ({ sourceTabId, tabId }) =>
+    enqueue((at) => ({ type: 'navigationTargetCreated', at, sourceTabId, tabId })),
+  );
+  idle?.onStateChanged.addListener((state) => enqueue((at) => ({ type: 'idleStateChanged', at, state })));
+  listen(alarms.onAlarm, ({ name }) => {
+    if (name === HEARTBEAT_ALARM) enqueue((at) => ({ type: 'heartbeat', at }));
+    if (name === PAUSE_END_ALARM) enqueue((at) => ({ type: 'pauseChanged', at, paused: false }));
+  });
+  listen(storage.onChanged, (changes, area) => {
+    if (area !== 'local') return;
+    if (SETTINGS_KEY in changes) {
+      const stored = changes[SETTINGS_KEY]!.newValue;
+      enqueue(async (at, ctx) => {
+        ctx.settings = parseStoredSettings(stored);
+        await applyIdleThreshold(ctx.settings);
+        return { type: 'settingsChanged', at };
+      });
+    }
+    if (PAUSE_KEY in changes) {
+      const stored = changes[PAUSE_KEY]!.newValue;
+      enqueue(async (at) => {
+        const until = PauseSchema.safeParse(stored).data?.until;
+        if (typeof until === 'number' && until > at) await alarms.create(PAUSE_END_ALARM, { when: until });
+        else await alarms.clear(PAUSE_END_ALARM);
+        return { type: 'pauseChanged', at, paused: isPaused(stored, at) };
+      });
+    }
+  });
+
+  return {
+    settled: () => queue,
+    stop: () => removers.splice(0).forEach((remove) => remove()),
+  };
+}

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+
+/** "Pause" from the popup (design.md §6): indefinitely (`until: null`) or until a moment. */
+export const PauseSchema = z.object({ until: z.number().nullable() });
+export type Pause = z.infer<typeof PauseSchema>;
+
+export const PAUSE_KEY = 'pause';
+
+export function isPaused(stored: unknown, now: number): boolean {
+  const pause = PauseSchema.safeParse(stored);
+  if (!pause.success) return false;
+  return pause.data.until === null || pause.data.until > now;
+}
