@@ -13,6 +13,27 @@ export const SearchRuleSchema = z.strictObject({
 });
 export type SearchRule = z.infer<typeof SearchRuleSchema>;
 
+/** design.md §5: https anywhere, plain http only to this machine. */
+export function endpointProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'Enter a full URL, such as https://glean.example.com/rest/api/v1/activity';
+  }
+  if (url.protocol === 'https:') return null;
+  if (url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) return null;
+  if (url.protocol === 'http:') return 'Use https:// (plain http:// is only allowed to localhost, 127.0.0.1 or [::1])';
+  return `The endpoint must be an https:// URL, not ${url.protocol}`;
+}
+
+export const EndpointUrlSchema = z
+  .string()
+  .trim()
+  .refine((value) => value === '' || endpointProblem(value) === null, {
+    error: (issue) => endpointProblem(String(issue.input)) ?? 'invalid endpoint',
+  });
+
 /**
  * The user's settings, stored in `storage.local` under `settings` (never `storage.sync`).
  * Every field has a default, so an empty or older object parses into a complete one.
@@ -23,6 +44,12 @@ export const SettingsSchema = z.object({
   idleThresholdSeconds: z.int().min(15).max(3600).default(60),
   logPrivateWindows: z.boolean().default(false),
   searchRules: z.array(SearchRuleSchema).default([]),
+  /** Where events are sent; empty: nowhere (the log is useful on its own). */
+  endpointUrl: EndpointUrlSchema.default(''),
+  syncEnabled: z.boolean().default(true),
+  syncIntervalMinutes: z.int().min(1).max(1440).default(5),
+  batchMaxEvents: z.int().min(1).max(1000).default(100),
+  batchMaxBytes: z.int().min(1024).max(10 * 1024 * 1024).default(512 * 1024),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -1,9 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, parseStoredSettings } from '../../../src/settings/settings';
+import { DEFAULT_SETTINGS, endpointProblem, parseStoredSettings } from '../../../src/settings/settings';
 
 describe('settings', () => {
   it('has defaults for every field', () => {
-    expect(DEFAULT_SETTINGS).toEqual({ version: 1, idleThresholdSeconds: 60, logPrivateWindows: false, searchRules: [] });
+    expect(DEFAULT_SETTINGS).toEqual({
+      version: 1,
+      idleThresholdSeconds: 60,
+      logPrivateWindows: false,
+      searchRules: [],
+      endpointUrl: '',
+      syncEnabled: true,
+      syncIntervalMinutes: 5,
+      batchMaxEvents: 100,
+      batchMaxBytes: 512 * 1024,
+    });
     expect(parseStoredSettings(undefined)).toEqual(DEFAULT_SETTINGS);
   });
 
@@ -19,5 +29,23 @@ describe('settings', () => {
       { host: '*.intranet.example', param: 'q' },
     ]);
     expect(parseStoredSettings({ searchRules: [{ host: 'a b', param: 'q' }] }).searchRules).toEqual([]);
+  });
+});
+
+describe('endpoint URL', () => {
+  it.each(['https://glean.example.com/rest/api/v1/activity', 'http://localhost:8787/rest/api/v1/activity', 'http://127.0.0.1:8787/x', 'http://[::1]:8787/x', ''])(
+    'accepts %s',
+    (endpointUrl) => {
+      expect(parseStoredSettings({ endpointUrl }).endpointUrl).toBe(endpointUrl);
+    },
+  );
+
+  it.each([
+    ['ftp://x', /must be an https:\/\/ URL, not ftp:/],
+    ['http://glean.example.com/rest', /Use https:\/\//],
+    ['glean.example.com', /Enter a full URL/],
+  ])('refuses %s with a clear message', (endpointUrl, message) => {
+    expect(endpointProblem(endpointUrl)).toMatch(message);
+    expect(parseStoredSettings({ endpointUrl }).endpointUrl).toBe('');
   });
 });
