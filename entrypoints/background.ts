@@ -1,8 +1,12 @@
-import { extensionBrowser } from '../src/platform/extension-browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { startCapture, type CaptureHandle } from '../src/capture/capture-adapter';
 import { uuidv7 } from '../src/model/event-id';
-import { openEventLog } from '../src/store/event-log';
+import { extensionBrowser as browser } from '../src/platform/extension-browser';
+import { readSettings } from '../src/settings/settings-store';
+import { connectEventLog } from '../src/store/event-log';
+import { createSync } from '../src/sync/sync-engine';
+import { startSyncScheduler, type SyncScheduler } from '../src/sync/sync-scheduler';
+import { syncStorage } from '../src/sync/sync-storage';
 
 /** What an end-to-end test reads from the worker (`self.activityLogger`). */
 export interface BackgroundStatus {
@@ -11,22 +15,50 @@ export interface BackgroundStatus {
   /** The last failure, in words, for diagnosis. */
   lastError?: string;
   capture?: CaptureHandle;
+  sync?: SyncScheduler;
 }
+
+const PRUNE_ALARM = 'prune-log';
 
 export default defineBackground(() => {
   const status: BackgroundStatus = { ready: false };
   (globalThis as { activityLogger?: BackgroundStatus }).activityLogger = status;
+  const reportFailure = (what: string) => (error: unknown) => {
+    status.lastError = `${what}: ${error instanceof Error ? error.message : String(error)}`;
+    console.error('Activity Logger:', status.lastError);
+  };
 
-  const log = openEventLog(indexedDB);
-  status.capture = startCapture({
-    browser: extensionBrowser,
-    record: async (events) => (await log).append(events),
-    newId: uuidv7,
-    onError: (error) => {
-      status.lastError = error instanceof Error ? error.message : String(error);
-      console.error('Activity Logger: capture failed:', status.lastError);
-    },
+  const log = connectEventLog(indexedDB);
+  const sync = startSyncScheduler({
+    browser,
+    log,
+    sync: createSync({
+      log,
+      fetch: (input, init) => fetch(input, init),
+      locks: typeof navigator !== 'undefined' ? navigator.locks : undefined,
+      ...syncStorage(browser.storage.local),
+    }),
+    onError: reportFailure('sync'),
   });
+  status.sync = sync;
+
+  status.capture = startCapture({
+    browser,
+    record: async (events) => {
+      await log.append(events);
+      sync.eventsRecorded().catch(reportFailure('sync scheduling'));
+    },
+    newId: uuidv7,
+    onError: reportFailure('capture'),
+  });
+
+  // Retention (design.md §4) hourly, off the recording path.
+  browser.alarms.onAlarm.addListener(async ({ name }) => {
+    if (name !== PRUNE_ALARM) return;
+    const settings = await readSettings(browser.storage.local);
+    await log.prune({ keepSentDays: settings.keepSentDays, maxRecords: settings.maxRecords });
+  });
+  void browser.alarms.create(PRUNE_ALARM, { delayInMinutes: 1, periodInMinutes: 60 });
 
   status.ready = true;
 });

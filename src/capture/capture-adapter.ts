@@ -2,8 +2,9 @@ import type Browser from 'webextension-polyfill';
 import type { RecordedEvent } from '../model/activity-event';
 import { isPaused, PAUSE_KEY, PauseSchema } from '../settings/pause';
 import { parseStoredSettings, type Settings } from '../settings/settings';
+import { SETTINGS_KEY } from '../settings/settings-store';
 import { applySignal, type CaptureConfig } from './capture-machine';
-import type { CaptureSignal, IdleState } from './capture-signal';
+import type { CaptureSignal, IdleState, TabSnapshot } from './capture-signal';
 import { CaptureStateSchema, OpenViewSchema, initialCaptureState, type CaptureState } from './capture-state';
 import { snapshotTab, toTabSnapshot } from './tab-snapshot';
 
@@ -37,7 +38,6 @@ interface BrowserEvent<L> {
 export const STATE_KEY = 'captureState';
 /** storage.local: the open view and its last heartbeat, to close it after a crash. */
 export const OPEN_VIEW_KEY = 'captureOpenView';
-export const SETTINGS_KEY = 'settings';
 export const HEARTBEAT_ALARM = 'capture-heartbeat';
 export const PAUSE_END_ALARM = 'pause-end';
 // Chrome's shortest alarm period: the most foreground time a crash can lose.
@@ -57,7 +57,6 @@ interface Context {
 export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
   const { browser, record, newId, clock = Date.now, onError = console.error } = deps;
   const { tabs, windows, webNavigation, storage, alarms, idle } = browser;
-  let context: Context | null = null;
   let queue: Promise<void> = Promise.resolve();
   const removers: (() => void)[] = [];
   function listen<L>(event: BrowserEvent<L>, listener: L): void {
@@ -126,103 +125,120 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     return ctx;
   }
 
-  /** Queues a signal; `make` may ask the browser for details but runs in arrival order. */
-  function enqueue(make: (at: number, ctx: Context) => Promise<CaptureSignal | null> | CaptureSignal | null) {
-    const at = clock();
+  /** The state, loaded once per worker; a failed load is tried again with the next signal. */
+  let loading: Promise<Context> | null = null;
+  const context = () =>
+    (loading ??= load(clock()).catch((error: unknown) => {
+      loading = null;
+      throw error;
+    }));
+
+  /**
+   * Queues a signal. Its details are asked of the browser at once, when the event arrives —
+   * a tab looked up later may already show the next page — and signals are applied one at a
+   * time, in arrival order. `update` changes the context just before the signal applies.
+   */
+  function enqueue(
+    signal: Promise<CaptureSignal | null> | CaptureSignal | null,
+    update?: (ctx: Context) => Promise<void> | void,
+  ): void {
     queue = queue
       .then(async () => {
-        context ??= await load(at);
-        const signal = await make(at, context);
-        if (signal) await step(context, signal);
+        const ctx = await context();
+        if (update) await update(ctx);
+        const ready = await signal;
+        if (ready) await step(ctx, ready);
       })
-      // A failed load leaves `context` unset: the next signal tries again.
       .catch(onError);
   }
 
-  listen(tabs.onActivated, ({ tabId, windowId }) =>
-    enqueue(async (at) => ({
-      type: 'tabActivated',
-      at,
-      tab: { ...(await snapshotTab(tabs, tabId)), windowId, active: true },
-    })),
-  );
-  listen(tabs.onUpdated, (tabId, change) => {
-    if (change.title !== undefined) {
-      const title = change.title;
-      enqueue((at) => ({ type: 'tabTitleChanged', at, tabId, title }));
-    }
+  const withTab = <S extends CaptureSignal>(tabId: number, make: (tab: TabSnapshot) => S) =>
+    snapshotTab(tabs, tabId).then(make);
+
+  listen(tabs.onActivated, ({ tabId, windowId }) => {
+    const at = clock();
+    enqueue(withTab(tabId, (tab) => ({ type: 'tabActivated', at, tab: { ...tab, windowId, active: true } })));
   });
-  listen(tabs.onRemoved, (tabId) => enqueue((at) => ({ type: 'tabRemoved', at, tabId })));
-  listen(windows.onFocusChanged, (windowId) =>
-    enqueue(async (at) => {
-      if (windowId === windows.WINDOW_ID_NONE) return { type: 'windowFocusChanged', at, windowId: null };
-      const [active] = await tabs.query({ active: true, windowId });
-      const activeTab = active ? toTabSnapshot(active) ?? undefined : undefined;
-      return { type: 'windowFocusChanged', at, windowId, activeTab };
-    }),
-  );
+  listen(tabs.onUpdated, (tabId, change) => {
+    if (change.title !== undefined) enqueue({ type: 'tabTitleChanged', at: clock(), tabId, title: change.title });
+  });
+  listen(tabs.onRemoved, (tabId) => enqueue({ type: 'tabRemoved', at: clock(), tabId }));
+  listen(windows.onFocusChanged, (windowId) => {
+    const at = clock();
+    if (windowId === windows.WINDOW_ID_NONE) {
+      enqueue({ type: 'windowFocusChanged', at, windowId: null });
+      return;
+    }
+    enqueue(
+      tabs.query({ active: true, windowId }).then(([active]) => ({
+        type: 'windowFocusChanged',
+        at,
+        windowId,
+        activeTab: (active && toTabSnapshot(active)) || undefined,
+      })),
+    );
+  });
   listen(webNavigation.onCommitted, (details) => {
     if (details.frameId !== 0) return;
-    enqueue(async (at) => ({
-      type: 'navigationCommitted',
-      at,
-      tab: await snapshotTab(tabs, details.tabId),
-      frameId: details.frameId,
-      url: details.url,
-      transitionType: details.transitionType,
-      documentLifecycle: (details as { documentLifecycle?: string }).documentLifecycle,
-    }));
+    const at = clock();
+    enqueue(
+      withTab(details.tabId, (tab) => ({
+        type: 'navigationCommitted',
+        at,
+        tab,
+        frameId: details.frameId,
+        url: details.url,
+        transitionType: details.transitionType,
+        documentLifecycle: (details as { documentLifecycle?: string }).documentLifecycle,
+      })),
+    );
   });
   listen(webNavigation.onHistoryStateUpdated, (details) => {
     if (details.frameId !== 0) return;
-    enqueue(async (at) => ({
-      type: 'historyStateUpdated',
-      at,
-      tab: await snapshotTab(tabs, details.tabId),
-      frameId: details.frameId,
-      url: details.url,
-    }));
+    const at = clock();
+    enqueue(
+      withTab(details.tabId, (tab) => ({ type: 'historyStateUpdated', at, tab, frameId: details.frameId, url: details.url })),
+    );
   });
   listen(webNavigation.onReferenceFragmentUpdated, ({ tabId, frameId, url }) =>
-    enqueue((at) => ({ type: 'fragmentUpdated', at, tabId, frameId, url })),
+    enqueue({ type: 'fragmentUpdated', at: clock(), tabId, frameId, url }),
   );
   // Chromium swaps in a prerendered tab this way; Firefox has no tabs.onReplaced at all.
-  listen(webNavigation.onTabReplaced, ({ replacedTabId, tabId }) =>
-    enqueue(async (at) => ({
-      type: 'tabReplaced',
-      at,
-      removedTabId: replacedTabId,
-      tab: await snapshotTab(tabs, tabId),
-    })),
-  );
+  listen(webNavigation.onTabReplaced, ({ replacedTabId, tabId }) => {
+    const at = clock();
+    enqueue(withTab(tabId, (tab) => ({ type: 'tabReplaced', at, removedTabId: replacedTabId, tab })));
+  });
   listen(webNavigation.onCreatedNavigationTarget, ({ sourceTabId, tabId }) =>
-    enqueue((at) => ({ type: 'navigationTargetCreated', at, sourceTabId, tabId })),
+    enqueue({ type: 'navigationTargetCreated', at: clock(), sourceTabId, tabId }),
   );
-  idle?.onStateChanged.addListener((state) => enqueue((at) => ({ type: 'idleStateChanged', at, state })));
+  if (idle) listen(idle.onStateChanged, (state) => enqueue({ type: 'idleStateChanged', at: clock(), state }));
   listen(alarms.onAlarm, ({ name }) => {
-    if (name === HEARTBEAT_ALARM) enqueue((at) => ({ type: 'heartbeat', at }));
-    if (name === PAUSE_END_ALARM) enqueue((at) => ({ type: 'pauseChanged', at, paused: false }));
+    if (name === HEARTBEAT_ALARM) enqueue({ type: 'heartbeat', at: clock() });
+    if (name === PAUSE_END_ALARM) enqueue({ type: 'pauseChanged', at: clock(), paused: false });
   });
   listen(storage.onChanged, (changes, area) => {
     if (area !== 'local') return;
+    const at = clock();
     if (SETTINGS_KEY in changes) {
-      const stored = changes[SETTINGS_KEY]!.newValue;
-      enqueue(async (at, ctx) => {
-        ctx.settings = parseStoredSettings(stored);
-        await applyIdleThreshold(ctx.settings);
-        return { type: 'settingsChanged', at };
+      const settings = parseStoredSettings(changes[SETTINGS_KEY]!.newValue);
+      enqueue({ type: 'settingsChanged', at }, async (ctx) => {
+        ctx.settings = settings;
+        await applyIdleThreshold(settings);
       });
     }
     if (PAUSE_KEY in changes) {
       const stored = changes[PAUSE_KEY]!.newValue;
-      enqueue(async (at) => {
-        const until = PauseSchema.safeParse(stored).data?.until;
+      const until = PauseSchema.safeParse(stored).data?.until;
+      enqueue({ type: 'pauseChanged', at, paused: isPaused(stored, at) }, async () => {
         if (typeof until === 'number' && until > at) await alarms.create(PAUSE_END_ALARM, { when: until });
         else await alarms.clear(PAUSE_END_ALARM);
-        return { type: 'pauseChanged', at, paused: isPaused(stored, at) };
       });
     }
   });
+
+  // The state is loaded as the worker starts, so the start-up snapshot describes the
+  // browser before any signal that woke the worker is applied.
+  enqueue(null);
 
   return {
     settled: () => queue,

@@ -50,6 +50,9 @@ export const SettingsSchema = z.object({
   syncIntervalMinutes: z.int().min(1).max(1440).default(5),
   batchMaxEvents: z.int().min(1).max(1000).default(100),
   batchMaxBytes: z.int().min(1024).max(10 * 1024 * 1024).default(512 * 1024),
+  /** Sent events older than this are removed from the log (design.md §4). */
+  keepSentDays: z.int().min(1).max(3650).default(30),
+  maxRecords: z.int().min(1000).max(1_000_000).default(100_000),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

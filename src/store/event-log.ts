@@ -57,17 +57,32 @@ export interface EventLog {
   close(): void;
 }
 
-/** Opens (creating or upgrading) the durable log in the given IndexedDB. */
-export async function openEventLog(
+export interface EventLogOptions {
+  name?: string;
+  clock?: () => number;
+  migrations?: readonly Migration[];
+}
+
+/**
+ * The durable log in the given IndexedDB, usable at once: the database opens (created or
+ * upgraded) in the background and every call waits for it. A worker's listeners can so be
+ * registered synchronously and still write to the log.
+ */
+export function connectEventLog(
   factory: IDBFactory,
-  {
-    name = LOG_DB_NAME,
-    clock = Date.now,
-    migrations = MIGRATIONS,
-  }: { name?: string; clock?: () => number; migrations?: readonly Migration[] } = {},
-): Promise<EventLog> {
-  const db = await openLogDatabase(factory, name, migrations);
-  return createEventLog(db, clock);
+  { name = LOG_DB_NAME, clock = Date.now, migrations = MIGRATIONS }: EventLogOptions = {},
+): EventLog {
+  const database = openLogDatabase(factory, name, migrations);
+  // A failure to open surfaces from each call; this only keeps it from being "unhandled".
+  database.catch(() => undefined);
+  return createEventLog(database, clock);
+}
+
+/** Like `connectEventLog`, resolving once the database is open (or failing if it cannot be). */
+export async function openEventLog(factory: IDBFactory, options: EventLogOptions = {}): Promise<EventLog> {
+  const log = connectEventLog(factory, options);
+  await log.countByState();
+  return log;
 }
 
 function openLogDatabase(
@@ -94,12 +109,13 @@ function stateRange(state: EventState, upTo = Infinity): IDBKeyRange {
   return IDBKeyRange.bound([state, -Infinity], [state, upTo]);
 }
 
-function createEventLog(db: IDBPDatabase<LogDB>, clock: () => number): EventLog {
+function createEventLog(database: Promise<IDBPDatabase<LogDB>>, clock: () => number): EventLog {
   // "Durable when the promise resolves" (design.md §4): ask for a flushed commit.
   const durable = { durability: 'strict' } as const;
 
   return {
     async append(events, recordedAt = clock()) {
+      const db = await database;
       // Keyed by id: a batch that repeats an id writes it once, like a retry would.
       const valid = new Map(events.map((event) => validateRecordedEvent(event)).map((e) => [e.id, e]));
       const tx = db.transaction('events', 'readwrite', durable);
@@ -121,6 +137,7 @@ function createEventLog(db: IDBPDatabase<LogDB>, clock: () => number): EventLog 
     },
 
     async recent(limit, beforeSeq) {
+      const db = await database;
       const range = beforeSeq === undefined ? null : IDBKeyRange.upperBound(beforeSeq, true);
       const entries: StoredLogEntry[] = [];
       let cursor = await db.transaction('events').store.openCursor(range, 'prev');
@@ -132,6 +149,7 @@ function createEventLog(db: IDBPDatabase<LogDB>, clock: () => number): EventLog 
     },
 
     async countByState() {
+      const db = await database;
       const index = db.transaction('events').store.index('byState');
       const counts = await Promise.all(EVENT_STATES.map((state) => index.count(stateRange(state))));
       return Object.fromEntries(EVENT_STATES.map((state, i) => [state, counts[i]])) as Record<
@@ -141,14 +159,17 @@ function createEventLog(db: IDBPDatabase<LogDB>, clock: () => number): EventLog 
     },
 
     async takePending(limit) {
+      const db = await database;
       return db.transaction('events').store.index('byState').getAll(stateRange('pending'), limit);
     },
 
     async markSent(ids, sentAt = clock()) {
+      const db = await database;
       await updateById(db, ids, (entry) => ({ ...entry, state: 'sent', sentAt }));
     },
 
     async markRejected(rejections) {
+      const db = await database;
       const messages = new Map(rejections.map((r) => [r.id, r.message]));
       await updateById(db, [...messages.keys()], (entry) => ({
         ...entry,
@@ -158,6 +179,7 @@ function createEventLog(db: IDBPDatabase<LogDB>, clock: () => number): EventLog 
     },
 
     async deleteEvent(id) {
+      const db = await database;
       const tx = db.transaction('events', 'readwrite', durable);
       const seq = await tx.store.index('byId').getKey(id);
       if (seq !== undefined) await tx.store.delete(seq);
@@ -166,6 +188,7 @@ function createEventLog(db: IDBPDatabase<LogDB>, clock: () => number): EventLog 
     },
 
     async deleteSite(host) {
+      const db = await database;
       const tx = db.transaction('events', 'readwrite', durable);
       let deleted = 0;
       let cursor = await tx.store.index('byHost').openCursor(IDBKeyRange.only(host));
@@ -179,11 +202,13 @@ function createEventLog(db: IDBPDatabase<LogDB>, clock: () => number): EventLog 
     },
 
     async deleteAll() {
+      const db = await database;
       const tx = db.transaction('events', 'readwrite', durable);
       await Promise.all([tx.store.clear(), tx.done]);
     },
 
     async prune(policy = DEFAULT_RETENTION, now = clock()) {
+      const db = await database;
       const tx = db.transaction(['events', 'counters'], 'readwrite', durable);
       const events = tx.objectStore('events');
       const byState = events.index('byState');
@@ -224,11 +249,12 @@ function createEventLog(db: IDBPDatabase<LogDB>, clock: () => number): EventLog 
     },
 
     async droppedCount() {
+      const db = await database;
       return (await db.get('counters', DROPPED)) ?? 0;
     },
 
     close() {
-      db.close();
+      void database.then((db) => db.close());
     },
   };
 }

@@ -24,6 +24,7 @@ function fakeIdle() {
     threshold: 0,
     onStateChanged: {
       addListener: (listener: Listener<[IdleState]>) => listeners.push(listener),
+      removeListener: (listener: Listener<[IdleState]>) => listeners.splice(listeners.indexOf(listener), 1),
     } as unknown as Browser.Idle.Static['onStateChanged'],
     queryState: async () => 'active' as IdleState,
     setDetectionInterval(seconds: number) {

@@ -13,6 +13,8 @@ describe('settings', () => {
       syncIntervalMinutes: 5,
       batchMaxEvents: 100,
       batchMaxBytes: 512 * 1024,
+      keepSentDays: 30,
+      maxRecords: 100_000,
     });
     expect(parseStoredSettings(undefined)).toEqual(DEFAULT_SETTINGS);
   });

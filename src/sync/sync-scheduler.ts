@@ -1,0 +1,117 @@
+import type Browser from 'webextension-polyfill';
+import { RequestSchema } from '../messaging/protocol';
+import { readSettings, SETTINGS_KEY, TOKEN_KEY } from '../settings/settings-store';
+import type { EventLog } from '../store/event-log';
+import { badgeText } from '../ui/badge';
+import type { Sync, SyncReport } from './sync-engine';
+import { parseSyncStatus, SYNC_STATUS_KEY } from './sync-status';
+
+export const SYNC_SOON_ALARM = 'sync-soon';
+export const SYNC_PERIODIC_ALARM = 'sync-periodic';
+export const SYNC_RETRY_ALARM = 'sync-retry';
+/** The first pending event waits this long, so what follows it goes in the same request. */
+export const FIRST_EVENT_DELAY_MS = 30_000;
+
+export type SchedulerBrowser = Pick<Browser.Browser, 'alarms' | 'runtime' | 'storage'> & {
+  action?: Pick<Browser.Action.Static, 'setBadgeText' | 'setBadgeBackgroundColor'>;
+};
+
+export interface SyncSchedulerDeps {
+  browser: SchedulerBrowser;
+  sync: Sync;
+  log: Pick<EventLog, 'countByState'>;
+  clock?: () => number;
+  onError?: (error: unknown) => void;
+}
+
+export interface SyncScheduler {
+  /** Call after events were recorded: schedules the next sync (design.md §5 triggers). */
+  eventsRecorded(): Promise<void>;
+  /** Runs a sync now and updates the badge. */
+  syncNow(options?: { force?: boolean }): Promise<SyncReport>;
+}
+
+/**
+ * When sync runs: 30 s after the first pending event, at once for a full batch of backlog,
+ * on the periodic alarm, on browser start, on "Sync now", and when a backoff ends.
+ * Listeners are registered synchronously by the caller's top-level code.
+ */
+export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
+  const { browser, sync, log, clock = Date.now, onError = console.error } = deps;
+  const { alarms, runtime, storage, action } = browser;
+  const local = storage.local;
+
+  async function updateBadge(): Promise<void> {
+    if (!action) return;
+    const [settings, counts, stored] = await Promise.all([
+      readSettings(local),
+      log.countByState(),
+      local.get(SYNC_STATUS_KEY),
+    ]);
+    const configured = settings.syncEnabled && settings.endpointUrl !== '';
+    const text = badgeText(counts.pending, parseSyncStatus(stored[SYNC_STATUS_KEY]), configured);
+    await action.setBadgeText({ text });
+    if (text === '!') await action.setBadgeBackgroundColor({ color: '#b3261e' });
+  }
+
+  async function syncNow({ force = false } = {}): Promise<SyncReport> {
+    const report = await sync.run({ force });
+    if (report.status.nextAttemptAt !== null && report.outcome === 'failed') {
+      await alarms.create(SYNC_RETRY_ALARM, { when: report.status.nextAttemptAt });
+    }
+    await updateBadge();
+    return report;
+  }
+
+  const runInBackground = () => void syncNow().catch(onError);
+
+  async function ensurePeriodicAlarm(): Promise<void> {
+    const { syncIntervalMinutes } = await readSettings(local);
+    const existing = await alarms.get(SYNC_PERIODIC_ALARM);
+    if (existing?.periodInMinutes !== syncIntervalMinutes) {
+      await alarms.create(SYNC_PERIODIC_ALARM, { periodInMinutes: syncIntervalMinutes });
+    }
+  }
+
+  alarms.onAlarm.addListener(({ name }) => {
+    if (name === SYNC_SOON_ALARM || name === SYNC_PERIODIC_ALARM || name === SYNC_RETRY_ALARM) runInBackground();
+  });
+  runtime.onStartup.addListener(runInBackground);
+  runtime.onMessage.addListener((message: unknown) => {
+    const request = RequestSchema.safeParse(message);
+    if (!request.success) return undefined;
+    switch (request.data.type) {
+      case 'syncNow':
+        return syncNow({ force: true });
+    }
+  });
+  storage.onChanged.addListener((changes, area) => {
+    if (area !== 'local' || !(SETTINGS_KEY in changes || TOKEN_KEY in changes)) return;
+    // New settings end an auth error and a backoff: the next try uses them at once.
+    void (async () => {
+      const { [SYNC_STATUS_KEY]: stored } = await local.get(SYNC_STATUS_KEY);
+      const status = parseSyncStatus(stored);
+      if (status.state !== 'idle') {
+        await local.set({ [SYNC_STATUS_KEY]: { ...status, state: 'idle', nextAttemptAt: null, failures: 0 } });
+      }
+      await ensurePeriodicAlarm();
+      await syncNow();
+    })().catch(onError);
+  });
+  void ensurePeriodicAlarm().catch(onError);
+
+  return {
+    async eventsRecorded() {
+      const [settings, counts] = await Promise.all([readSettings(local), log.countByState()]);
+      if (counts.pending >= settings.batchMaxEvents) {
+        await syncNow();
+        return;
+      }
+      if (!(await alarms.get(SYNC_SOON_ALARM))) {
+        await alarms.create(SYNC_SOON_ALARM, { when: clock() + FIRST_EVENT_DELAY_MS });
+      }
+      await updateBadge();
+    },
+    syncNow,
+  };
+}

@@ -1,0 +1,11 @@
+import type { SyncStatus } from '../sync/sync-status';
+
+/** Failures in a row after which the badge warns (design.md §7: "repeated sync error"). */
+export const FAILURES_BEFORE_WARNING = 3;
+
+/** The toolbar badge: `!` on an auth error or repeated failures, else the pending count. */
+export function badgeText(pending: number, status: SyncStatus, syncConfigured: boolean): string {
+  if (syncConfigured && (status.state === 'auth-error' || status.failures >= FAILURES_BEFORE_WARNING)) return '!';
+  if (!syncConfigured || pending === 0) return '';
+  return pending > 999 ? '999+' : String(pending);
+}

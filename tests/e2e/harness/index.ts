@@ -1,0 +1,16 @@
+// The end-to-end harness: one import for a test file.
+export { eventually, type EventuallyOptions } from './eventually';
+export { launchExtensionBrowser, ExtensionBrowser, type LaunchOptions } from './extension-browser';
+export { CHROME_BUILD_DIR, requireChromeBuild, type ExtensionBuild } from './extension-build';
+export {
+  extensionIdOf,
+  findExtensionWorker,
+  readBackgroundStatus,
+  waitForBackgroundReady,
+} from './extension-worker';
+export { CHROMIUM_BINARY, chromiumArgs, launchChromiumWithExtension } from './launch-chromium';
+export { PopupPage, type PopupRow } from './popup-page';
+export { stopServiceWorker } from './stop-service-worker';
+export { startTestPageServer, type TestPageServer } from './test-page-server';
+export { makeTempDir, removeDir } from './temp-dir';
+export { withTimeout } from './with-timeout';
