@@ -16,12 +16,14 @@ export interface BackgroundStatus {
   lastError?: string;
   capture?: CaptureHandle;
   sync?: SyncScheduler;
+  /** Browser event → events durable in the log, in ms, the latest 1,000 (read by bench/). */
+  captureLatencyMs: number[];
 }
 
 const PRUNE_ALARM = 'prune-log';
 
 export default defineBackground(() => {
-  const status: BackgroundStatus = { ready: false };
+  const status: BackgroundStatus = { ready: false, captureLatencyMs: [] };
   (globalThis as { activityLogger?: BackgroundStatus }).activityLogger = status;
   const reportFailure = (what: string) => (error: unknown) => {
     status.lastError = `${what}: ${error instanceof Error ? error.message : String(error)}`;
@@ -50,6 +52,10 @@ export default defineBackground(() => {
     },
     newId: uuidv7,
     onError: reportFailure('capture'),
+    onRecorded: (latencyMs) => {
+      status.captureLatencyMs.push(latencyMs);
+      if (status.captureLatencyMs.length > 1000) status.captureLatencyMs.shift();
+    },
   });
 
   // Retention (design.md §4) hourly, off the recording path.

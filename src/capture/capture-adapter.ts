@@ -20,6 +20,8 @@ export interface CaptureAdapterDeps {
   newId: (at: number) => string;
   clock?: () => number;
   onError?: (error: unknown) => void;
+  /** Told when a signal's events are durable, `latencyMs` after the signal arrived. */
+  onRecorded?: (latencyMs: number, events: readonly RecordedEvent[]) => void;
 }
 
 export interface CaptureHandle {
@@ -73,7 +75,10 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     const before = ctx.state.view;
     const { state, events } = applySignal(ctx.state, signal, configOf(ctx.settings), { newId });
     ctx.state = state;
-    if (events.length > 0) await record(events);
+    if (events.length > 0) {
+      await record(events);
+      deps.onRecorded?.(clock() - signal.at, events);
+    }
     await Promise.all([
       storage.session.set({ [STATE_KEY]: state }),
       storage.local.set({ [OPEN_VIEW_KEY]: state.view }),
