@@ -1,0 +1,155 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { ActivityBatchSchema, describeIssues, type ActivityEvent } from '../src/model/activity-event';
+import { bearerToken } from './auth';
+import { discardBody, readBody } from './body';
+import type { EventStore, InsertResult } from './event-store';
+import { sendError, sendJson, type ExtraHeaders } from './respond';
+
+export const ACTIVITY_PATH = '/rest/api/v1/activity';
+
+/** At most this many problems are listed in a 400, so one bad 10,000-event batch stays readable. */
+const MAX_REPORTED_ISSUES = 10;
+
+/** What the collector answers for a stored batch. */
+export interface ActivityAccepted {
+  received: number;
+  stored: number;
+  duplicates: number;
+}
+
+/**
+ * Fault injection for tests of clients (sync): consulted for every authorized, valid batch.
+ * Return undefined to proceed normally; `respond` to answer with something else; `destroy` to
+ * drop the connection without an answer. With `store: true` the batch is stored first, which
+ * simulates an answer lost after the server committed (the client must retransmit, and
+ * first-wins dedup must keep the count right). It may be async, e.g. to delay the answer.
+ */
+export type ActivityInterceptor = (batch: {
+  events: readonly ActivityEvent[];
+  headers: IncomingHttpHeaders;
+  /** 1 for the first authorized, valid batch this interceptor sees, then 2, 3, ... */
+  sequence: number;
+}) => InterceptResult | Promise<InterceptResult>;
+
+export type InterceptResult =
+  | undefined
+  | { respond: { status: number; body?: unknown; headers?: ExtraHeaders }; store?: boolean }
+  | { destroy: true; store?: boolean };
+
+export interface ActivityRouteOptions {
+  store: EventStore;
+  checkToken: (headers: IncomingHttpHeaders) => boolean;
+  bodyLimit: number;
+  interceptor: () => ActivityInterceptor | undefined;
+}
+
+/** `POST <prefix>/rest/api/v1/activity`: auth, size, JSON, schema, then one transaction. */
+export function createActivityHandler(options: ActivityRouteOptions) {
+  let sequence = 0;
+  let currentInterceptor: ActivityInterceptor | undefined;
+
+  return async function handleActivity(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Checked before a byte of the body is looked at: nothing unauthorized gets near storage.
+    if (!options.checkToken(req.headers)) {
+      const drained = await discardBody(req);
+      const missing = bearerToken(req.headers) === undefined;
+      sendError(
+        res,
+        401,
+        missing ? 'missing token: send "Authorization: Bearer <token>"' : 'wrong token',
+        {},
+        { 'WWW-Authenticate': 'Bearer realm="activity-collector"', ...(drained ? {} : { Connection: 'close' }) },
+      );
+      return;
+    }
+
+    const body = await readBody(req, options.bodyLimit);
+    if (body.kind === 'aborted') {
+      res.destroy();
+      return;
+    }
+    if (body.kind === 'too-large') {
+      sendError(
+        res,
+        413,
+        `request body is larger than the limit of ${options.bodyLimit} bytes: send fewer events per request`,
+        { limit: options.bodyLimit },
+        body.drained ? {} : { Connection: 'close' },
+      );
+      return;
+    }
+
+    let json: unknown;
+    try {
+      json = JSON.parse(body.body.toString('utf8'));
+    } catch (error) {
+      sendError(res, 400, `invalid JSON: ${(error as Error).message}`);
+      return;
+    }
+
+    const parsed = ActivityBatchSchema.safeParse(json);
+    if (!parsed.success) {
+      const { message, fields } = describeBatchIssues(parsed.error);
+      sendError(res, 400, `invalid batch: ${message}`, { fields });
+      return;
+    }
+    // Validation passed, so the input has exactly the schema's fields; storing the input rather
+    // than zod's output keeps each event as the client wrote it, keys in the client's order.
+    const events = (json as { events: ActivityEvent[] }).events;
+
+    const intercept = options.interceptor();
+    if (intercept) {
+      // Counted per interceptor, so a test that installs one mid-way can say "the next request".
+      if (intercept !== currentInterceptor) {
+        currentInterceptor = intercept;
+        sequence = 0;
+      }
+      sequence += 1;
+      const result = await intercept({ events, headers: req.headers, sequence });
+      if (result) {
+        if (result.store && !storeOrAnswer(options.store, events, res)) return;
+        if ('destroy' in result) {
+          res.destroy();
+        } else {
+          sendJson(res, result.respond.status, result.respond.body ?? {}, result.respond.headers);
+        }
+        return;
+      }
+    }
+
+    const inserted = storeOrAnswer(options.store, events, res);
+    if (!inserted) return;
+    const answer: ActivityAccepted = { received: events.length, ...inserted };
+    // 200, never 202/204: Glean's SDK treats anything else as an error.
+    sendJson(res, 200, answer);
+  };
+}
+
+/** Stores the batch; on failure answers 503 (retryable) or 500 and returns undefined. */
+function storeOrAnswer(store: EventStore, events: readonly ActivityEvent[], res: ServerResponse): InsertResult | undefined {
+  try {
+    return store.insertBatch(events);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+      sendError(res, 503, 'the database is busy: retry later', {}, { 'Retry-After': 1 });
+    } else {
+      sendError(res, 500, `could not store the batch: ${(error as Error).message}`);
+    }
+    return undefined;
+  }
+}
+
+/**
+ * Like describeIssues, but a problem with the body itself is labelled `body` (describeIssues
+ * says `(event)`, which is right for one event but not for the batch), and the list is capped.
+ */
+export function describeBatchIssues(error: z.ZodError): { message: string; fields: string[] } {
+  const shown = error.issues
+    .slice(0, MAX_REPORTED_ISSUES)
+    .map((issue) => (issue.path.length === 0 ? { ...issue, path: ['body'] } : issue));
+  const described = describeIssues(new z.ZodError(shown));
+  const hidden = error.issues.length - shown.length;
+  return hidden > 0 ? { ...described, message: `${described.message}; and ${hidden} more` } : described;
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import type { EventsPage } from '../../../collector/events-route';
+import { getJson, makeEvent, postActivity, useCollector } from './helpers';
+
+describe('GET /events', () => {
+  it('lists what arrived newest first, in pages that follow one another', async () => {
+    const collector = await useCollector();
+    const first = [makeEvent(), makeEvent()];
+    const second = [makeEvent(), makeEvent(), makeEvent()];
+    await postActivity(collector, { events: first });
+    await postActivity(collector, { events: second });
+    const newestFirst = [...first, ...second].reverse();
+
+    const page1 = (await getJson(`${collector.eventsUrl}?limit=2`)).json as unknown as EventsPage;
+    expect(page1.total).toBe(5);
+    expect(page1.events.map((row) => row.event)).toEqual(newestFirst.slice(0, 2));
+    expect(page1.next).toBe(`/events?limit=2&before=${page1.nextBefore}`);
+
+    const page2 = (await getJson(`${collector.url}${page1.next}`)).json as unknown as EventsPage;
+    expect(page2.events.map((row) => row.event)).toEqual(newestFirst.slice(2, 4));
+
+    const page3 = (await getJson(`${collector.url}${page2.next}`)).json as unknown as EventsPage;
+    expect(page3.events.map((row) => row.event)).toEqual(newestFirst.slice(4));
+    expect(page3.next).toBeNull();
+    expect(page3.nextBefore).toBeNull();
+  });
+
+  it('gives each row its arrival number and time', async () => {
+    const collector = await useCollector();
+    const before = Date.now();
+    await postActivity(collector, { events: [makeEvent()] });
+    const page = (await getJson(collector.eventsUrl)).json as unknown as EventsPage;
+    expect(page.events[0]?.seq).toBe(1);
+    const receivedAt = Date.parse(page.events[0]!.receivedAt);
+    expect(receivedAt).toBeGreaterThanOrEqual(before - 1);
+    expect(receivedAt).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('answers an empty list for an empty store', async () => {
+    const collector = await useCollector();
+    const { status, json } = await getJson(collector.eventsUrl);
+    expect(status).toBe(200);
+    expect(json).toEqual({ events: [], total: 0, nextBefore: null, next: null });
+  });
+
+  it.each(['limit=0', 'limit=1001', 'limit=abc', 'before=0', 'before=-3', 'limit=2.5'])(
+    'answers 400 to ?%s',
+    async (query) => {
+      const collector = await useCollector();
+      const { status, json } = await getJson(`${collector.eventsUrl}?${query}`);
+      expect(status).toBe(400);
+      expect(json.error).toMatch(/^invalid query: (limit|before): /);
+    },
+  );
+
+  it('needs the token, as the events are a browsing history', async () => {
+    const collector = await useCollector();
+    await postActivity(collector, { events: [makeEvent()] });
+    const { status, json } = await getJson(collector.eventsUrl, {});
+    expect(status).toBe(401);
+    expect(json).not.toHaveProperty('events');
+  });
+});

@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { onTestFinished } from 'vitest';
+import { startCollector, type RunningCollector, type StartCollectorOptions } from '../../../collector/start';
+import type { ActivityEvent } from '../../../src/model/activity-event';
+import { uuidv7 } from '../../../src/model/event-id';
+
+export const TOKEN = 'test-token-0123456789';
+
+/** A fresh temp directory, removed after the current test (call inside a test). */
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'collector-test-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/**
+ * Starts a real collector (port 0, SQLite file in a temp dir) for the current test and stops it
+ * when the test finishes. Call inside a test.
+ */
+export async function useCollector(options: Partial<StartCollectorOptions> = {}): Promise<RunningCollector> {
+  const dir = mkdtempSync(join(tmpdir(), 'collector-test-'));
+  const collector = await startCollector({ port: 0, dbFile: join(dir, 'events.sqlite'), token: TOKEN, ...options });
+  // One hook, so the database is closed before its directory is removed whatever the hook order.
+  onTestFinished(async () => {
+    await collector.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return collector;
+}
+
+let counter = 0;
+
+/** A valid event; every call gets a new id and URL unless overridden. */
+export function makeEvent(overrides: Partial<ActivityEvent> & Record<string, unknown> = {}): ActivityEvent {
+  counter += 1;
+  return {
+    id: uuidv7(Date.parse('2026-11-27T17:24:19.123Z') + counter),
+    action: 'VIEW',
+    timestamp: '2026-11-27T17:24:19.123Z',
+    url: `https://docs.example.com/page-${counter}`,
+    params: { title: `Page ${counter}`, truncated: true },
+    ...overrides,
+  };
+}
+
+export function authHeaders(token = TOKEN): Record<string, string> {
+  return { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` };
+}
+
+/** POSTs a body (object → compact JSON, string as is) to the activity endpoint with fetch. */
+export async function postActivity(
+  collector: RunningCollector,
+  body: unknown,
+  headers: Record<string, string> = authHeaders(),
+): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {
+  const response = await fetch(collector.activityUrl, {
+    method: 'POST',
+    headers,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, headers: response.headers, json: (await response.json()) as Record<string, unknown> };
+}
+
+export async function getJson(
+  url: string,
+  headers: Record<string, string> = authHeaders(),
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetch(url, { headers });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+/**
+ * A request through node:http for what fetch cannot say exactly: an empty header value, a body
+ * sent in chunks without Content-Length, a chosen request target.
+ */
+export function rawRequest(
+  collector: RunningCollector,
+  options: {
+    method: string;
+    path: string;
+    headers?: OutgoingHttpHeaders;
+    chunks?: (string | Buffer)[];
+    /** Leave the upload unfinished (for a declared length never sent); the socket is dropped after the answer. */
+    keepOpen?: boolean;
+  },
+): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: collector.host, port: collector.port, method: options.method, path: options.path, headers: options.headers },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => {
+          if (options.keepOpen) req.destroy();
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    for (const chunk of options.chunks ?? []) req.write(chunk);
+    if (!options.keepOpen) req.end();
+  });
+}

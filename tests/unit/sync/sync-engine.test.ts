@@ -1,0 +1,275 @@
+import { IDBFactory } from 'fake-indexeddb';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ActivityInterceptor } from '../../../collector/activity-route';
+import { startCollector, type RunningCollector } from '../../../collector/start';
+import type { RecordedEvent } from '../../../src/model/activity-event';
+import { uuidv7 } from '../../../src/model/event-id';
+import { openEventLog, type EventLog } from '../../../src/store/event-log';
+import { BACKOFF_BASE_MS } from '../../../src/sync/backoff';
+import { createSync, type LockManagerLike, type SyncConfig, type SyncDeps } from '../../../src/sync/sync-engine';
+import { parseSyncStatus, type SyncStatus } from '../../../src/sync/sync-status';
+
+const NOW = Date.UTC(2026, 10, 27, 12, 0, 0);
+
+let dir: string;
+let collector: RunningCollector;
+let log: EventLog;
+let status: SyncStatus;
+let config: SyncConfig;
+
+function views(count: number): RecordedEvent[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: uuidv7(NOW + i),
+    action: 'VIEW' as const,
+    timestamp: new Date(NOW + i).toISOString(),
+    url: `https://example.com/page/${i}`,
+    params: { duration: i % 60, title: `Page ${i}` },
+  }));
+}
+
+function sync(overrides: Partial<SyncDeps> = {}) {
+  return createSync({
+    log,
+    fetch,
+    loadConfig: async () => config,
+    loadStatus: async () => status,
+    saveStatus: async (next) => {
+      status = next;
+    },
+    clock: () => NOW,
+    random: () => 0.5,
+    ...overrides,
+  });
+}
+
+function intercept(interceptor: ActivityInterceptor | undefined) {
+  collector.setInterceptor(interceptor);
+}
+
+/** The ids the collector holds, each as often as it holds it. */
+function idsAtCollector(): string[] {
+  return collector.store.all().map((stored) => stored.event.id!);
+}
+
+async function pendingCount(): Promise<number> {
+  return (await log.countByState()).pending;
+}
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sync-test-'));
+  collector = await startCollector({ port: 0, dbFile: join(dir, 'events.sqlite'), token: 'secret-token' });
+  log = await openEventLog(new IDBFactory(), { clock: () => NOW });
+  status = parseSyncStatus(undefined);
+  config = {
+    enabled: true,
+    endpointUrl: collector.activityUrl,
+    token: 'secret-token',
+    limits: { maxEvents: 100, maxBytes: 512 * 1024 },
+  };
+});
+
+afterEach(async () => {
+  await collector.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('sync against the real collector', () => {
+  it('sends every pending event once, oldest first, in batches of at most 100', async () => {
+    const events = views(250);
+    await log.append(events);
+    const sizes: number[] = [];
+    intercept(({ events: batch }) => {
+      sizes.push(batch.length);
+      return undefined;
+    });
+    const report = await sync().run();
+    expect(report).toMatchObject({ outcome: 'done', sent: 250, rejected: 0, requests: 3 });
+    expect(sizes).toEqual([100, 100, 50]);
+    expect(idsAtCollector().sort()).toEqual(events.map((e) => e.id).sort());
+    expect(collector.store.all()[0]?.event.id).toBe(events[0]!.id);
+    expect(await log.countByState()).toEqual({ pending: 0, sent: 250, rejected: 0 });
+    expect(status).toMatchObject({ state: 'idle', lastSuccessAt: NOW, failures: 0, lastError: null });
+  });
+
+  it('keeps a batch within the byte limit', async () => {
+    await log.append(views(30));
+    config.limits.maxBytes = 2048;
+    const sizes: number[] = [];
+    intercept(({ events: batch }) => {
+      sizes.push(JSON.stringify({ events: batch }).length);
+      return undefined;
+    });
+    expect((await sync().run()).sent).toBe(30);
+    expect(sizes.length).toBeGreaterThan(1);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(2048);
+  });
+
+  it('retries after the connection drops once the body was read and stored, and the server counts each event once', async () => {
+    const events = views(120);
+    await log.append(events);
+    intercept(({ sequence }) => (sequence === 1 ? { destroy: true, store: true } : undefined));
+    const first = await sync().run();
+    expect(first.outcome).toBe('failed');
+    expect(first.status.lastError).toMatch(/network error/);
+    expect(await pendingCount()).toBe(120);
+
+    const second = await sync().run({ force: true });
+    expect(second).toMatchObject({ outcome: 'done', sent: 120 });
+    expect(idsAtCollector()).toHaveLength(120);
+    expect(new Set(idsAtCollector())).toEqual(new Set(events.map((e) => e.id)));
+  });
+
+  it('backs off with full jitter after a 500, and "Sync now" does not wait', async () => {
+    await log.append(views(5));
+    intercept(() => ({ respond: { status: 500, body: { error: 'database is down' } } }));
+    const failed = await sync().run();
+    expect(failed.outcome).toBe('failed');
+    expect(status).toMatchObject({
+      state: 'backoff',
+      failures: 1,
+      lastError: 'HTTP 500: database is down',
+      nextAttemptAt: NOW + BACKOFF_BASE_MS * 0.5,
+    });
+    intercept(undefined);
+    expect((await sync().run()).outcome).toBe('waiting');
+    expect(idsAtCollector()).toEqual([]);
+    expect(await sync().run({ force: true })).toMatchObject({ outcome: 'done', sent: 5 });
+  });
+
+  it('doubles the backoff bound with each failure in a row, up to 5 minutes', async () => {
+    await log.append(views(1));
+    intercept(() => ({ respond: { status: 503 } }));
+    const waits: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      await sync({ random: () => 0.999999 }).run({ force: true });
+      waits.push(Math.round((status.nextAttemptAt! - NOW) / 1000));
+    }
+    expect(waits).toEqual([30, 60, 120, 240, 300, 300]);
+  });
+
+  it.each([
+    ['seconds', '120', 120_000],
+    ['an HTTP date', new Date(NOW + 90_000).toUTCString(), 90_000],
+  ])('honours Retry-After in %s on a 429', async (_, retryAfter, expectedDelay) => {
+    await log.append(views(3));
+    intercept(() => ({ respond: { status: 429, headers: { 'Retry-After': retryAfter } } }));
+    expect((await sync().run()).outcome).toBe('failed');
+    expect(status.nextAttemptAt).toBe(NOW + expectedDelay);
+    expect(await pendingCount()).toBe(3);
+  });
+
+  it('isolates one poisoned event in a batch of 100: it is rejected with the reason, the rest are sent', async () => {
+    const events = views(100);
+    const poisoned = events[37]!.id;
+    await log.append(events);
+    intercept(({ events: batch }) =>
+      batch.some((event) => event.id === poisoned)
+        ? { respond: { status: 400, body: { error: 'events[0].url: this host is not indexed' } } }
+        : undefined,
+    );
+    const report = await sync().run();
+    expect(report).toMatchObject({ outcome: 'done', sent: 99, rejected: 1 });
+    // Halving 100 down to one event: one request per level on the poisoned side, plus its siblings.
+    expect(report.requests).toBeLessThanOrEqual(1 + 2 * Math.ceil(Math.log2(100)));
+    expect(idsAtCollector()).toHaveLength(99);
+    expect(idsAtCollector()).not.toContain(poisoned);
+    const [rejected] = (await log.recent(200)).filter((entry) => entry.state === 'rejected');
+    expect(rejected).toMatchObject({
+      event: { id: poisoned },
+      lastError: 'HTTP 400: events[0].url: this host is not indexed',
+    });
+    // Rejected is final: it is never retried on its own.
+    intercept(() => {
+      throw new Error('no request expected');
+    });
+    expect(await sync().run({ force: true })).toMatchObject({ outcome: 'done', requests: 0 });
+  });
+
+  it('rejects an event the server refuses as too large (413), and sends the rest', async () => {
+    const events = views(4);
+    events[2]!.params = { title: 'x'.repeat(2000) };
+    await log.append(events);
+    intercept(({ events: batch }) =>
+      batch.some((e) => (e.params?.title?.length ?? 0) > 1000) ? { respond: { status: 413, body: { error: 'too large' } } } : undefined,
+    );
+    expect(await sync().run()).toMatchObject({ outcome: 'done', sent: 3, rejected: 1 });
+  });
+
+  it('stops in an auth error on 401 until the settings change, sending nothing more', async () => {
+    await log.append(views(10));
+    config.token = 'wrong-token';
+    const report = await sync().run();
+    expect(report.outcome).toBe('auth-error');
+    expect(status).toMatchObject({ state: 'auth-error', lastError: 'HTTP 401: wrong token' });
+    expect(await sync().run()).toMatchObject({ outcome: 'auth-error', requests: 0 });
+    expect(await pendingCount()).toBe(10);
+    expect(idsAtCollector()).toEqual([]);
+  });
+
+  it('treats 403 like 401', async () => {
+    await log.append(views(1));
+    intercept(() => ({ respond: { status: 403, body: { error: 'forbidden' } } }));
+    expect((await sync().run()).outcome).toBe('auth-error');
+  });
+
+  it('gives up on a response that never comes after the timeout, and retries later', async () => {
+    await log.append(views(2));
+    intercept(() => new Promise(() => undefined));
+    const report = await sync({ timeoutMs: 300 }).run();
+    expect(report.outcome).toBe('failed');
+    expect(status.lastError).toBe('no answer within 0.3 s');
+    expect(await pendingCount()).toBe(2);
+  });
+
+  it('sends nothing without an endpoint or with sync turned off', async () => {
+    await log.append(views(1));
+    config.endpointUrl = '';
+    expect((await sync().run()).outcome).toBe('disabled');
+    config = { ...config, endpointUrl: collector.activityUrl, enabled: false };
+    expect((await sync().run()).outcome).toBe('disabled');
+    expect(idsAtCollector()).toEqual([]);
+  });
+
+  it('runs one sync at a time: a second call joins the one in flight', async () => {
+    await log.append(views(150));
+    let requests = 0;
+    intercept(() => {
+      requests++;
+      return undefined;
+    });
+    const engine = sync();
+    const [a, b] = await Promise.all([engine.run(), engine.run()]);
+    expect(a).toBe(b);
+    expect(requests).toBe(2);
+    expect(idsAtCollector()).toHaveLength(150);
+  });
+
+  it('stands aside while another context holds the sync lock', async () => {
+    await log.append(views(1));
+    const heldElsewhere: LockManagerLike = { request: (_name, _options, callback) => callback(null) };
+    expect((await sync({ locks: heldElsewhere }).run()).outcome).toBe('busy');
+    expect(await pendingCount()).toBe(1);
+  });
+
+  it('never sends an event that does not satisfy the wire format', async () => {
+    const [good, bad] = views(2);
+    const corrupt = { ...bad!, timestamp: 'yesterday' };
+    const entries = [good!, corrupt].map((event, i) => ({ seq: i + 1, event, state: 'pending' as const, host: 'example.com', recordedAt: NOW, attempts: 0 }));
+    const rejected: string[] = [];
+    const fakeLog: SyncDeps['log'] = {
+      takePending: async () => entries.filter((e) => e.state === 'pending'),
+      markSent: async (ids) => entries.forEach((e) => ids.includes(e.event.id) && ((e as { state: string }).state = 'sent')),
+      markRejected: async (list) =>
+        list.forEach(({ id, message }) => {
+          rejected.push(message);
+          entries.forEach((e) => e.event.id === id && ((e as { state: string }).state = 'rejected'));
+        }),
+    };
+    expect(await sync({ log: fakeLog }).run()).toMatchObject({ outcome: 'done', sent: 1, rejected: 1 });
+    expect(rejected).toEqual([expect.stringMatching(/^not sent: invalid ActivityEvent: timestamp/)]);
+    expect(idsAtCollector()).toEqual([good!.id]);
+  });
+});
