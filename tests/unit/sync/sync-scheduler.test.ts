@@ -1,0 +1,97 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import type { Sync, SyncReport } from '../../../src/sync/sync-engine';
+import {
+  FIRST_EVENT_DELAY_MS,
+  SYNC_PERIODIC_ALARM,
+  SYNC_RETRY_ALARM,
+  SYNC_SOON_ALARM,
+  startSyncScheduler,
+  type SchedulerBrowser,
+} from '../../../src/sync/sync-scheduler';
+import { parseSyncStatus, SYNC_STATUS_KEY } from '../../../src/sync/sync-status';
+
+const NOW = Date.UTC(2026, 10, 27, 12, 0, 0);
+
+let runs: { force: boolean }[];
+let pending: number;
+let nextReport: Partial<SyncReport>;
+
+const fakeSync: Sync = {
+  async run({ force = false } = {}) {
+    runs.push({ force });
+    return { outcome: 'done', sent: 0, rejected: 0, requests: 0, status: parseSyncStatus({}), ...nextReport };
+  },
+};
+
+function start() {
+  return startSyncScheduler({
+    browser: fakeBrowser as unknown as SchedulerBrowser,
+    sync: fakeSync,
+    log: { countByState: async () => ({ pending, sent: 0, rejected: 0 }) },
+    clock: () => NOW,
+  });
+}
+
+const settled = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+beforeEach(() => {
+  fakeBrowser.reset();
+  runs = [];
+  pending = 0;
+  nextReport = {};
+});
+afterEach(() => fakeBrowser.reset());
+
+describe('sync scheduler', () => {
+  it('waits 30 s after the first pending event, so what follows goes in the same request', async () => {
+    const scheduler = start();
+    pending = 1;
+    await scheduler.eventsRecorded();
+    pending = 2;
+    await scheduler.eventsRecorded();
+    expect(await fakeBrowser.alarms.get(SYNC_SOON_ALARM)).toMatchObject({ scheduledTime: NOW + FIRST_EVENT_DELAY_MS });
+    expect(runs).toEqual([]);
+    await fakeBrowser.alarms.onAlarm.trigger({ name: SYNC_SOON_ALARM, scheduledTime: NOW } as never);
+    await settled();
+    expect(runs).toEqual([{ force: false }]);
+  });
+
+  it('syncs at once when a full batch is waiting', async () => {
+    const scheduler = start();
+    pending = 100;
+    await scheduler.eventsRecorded();
+    expect(runs).toEqual([{ force: false }]);
+  });
+
+  it('keeps a periodic alarm at the interval from settings', async () => {
+    await fakeBrowser.storage.local.set({ settings: { syncIntervalMinutes: 15 } });
+    start();
+    await settled();
+    expect(await fakeBrowser.alarms.get(SYNC_PERIODIC_ALARM)).toMatchObject({ periodInMinutes: 15 });
+  });
+
+  it('answers "Sync now" from the popup with a forced run, and ignores unknown messages', async () => {
+    start();
+    const [answer] = await fakeBrowser.runtime.onMessage.trigger({ type: 'syncNow' });
+    expect(answer).toMatchObject({ outcome: 'done' });
+    await fakeBrowser.runtime.onMessage.trigger({ type: 'formatDisk' });
+    expect(runs).toEqual([{ force: true }]);
+  });
+
+  it('sets an alarm for the end of a backoff', async () => {
+    nextReport = { outcome: 'failed', status: parseSyncStatus({ state: 'backoff', failures: 1, nextAttemptAt: NOW + 12_000 }) };
+    await start().syncNow();
+    expect(await fakeBrowser.alarms.get(SYNC_RETRY_ALARM)).toMatchObject({ scheduledTime: NOW + 12_000 });
+  });
+
+  it('ends an auth error when the settings or the token change, and tries again', async () => {
+    await fakeBrowser.storage.local.set({ [SYNC_STATUS_KEY]: parseSyncStatus({ state: 'auth-error', lastError: 'HTTP 401' }) });
+    start();
+    await fakeBrowser.storage.local.set({ apiToken: 'new-token' });
+    await settled();
+    const { [SYNC_STATUS_KEY]: status } = await fakeBrowser.storage.local.get(SYNC_STATUS_KEY);
+    expect(status).toMatchObject({ state: 'idle', failures: 0, nextAttemptAt: null });
+    expect(runs).toEqual([{ force: false }]);
+  });
+});

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { parseSyncStatus } from '../../../src/sync/sync-status';
+import { badgeText } from '../../../src/ui/badge';
+
+describe('badgeText', () => {
+  it('shows the pending count when sync is configured', () => {
+    expect(badgeText(0, parseSyncStatus({}), true)).toBe('');
+    expect(badgeText(42, parseSyncStatus({}), true)).toBe('42');
+    expect(badgeText(12_345, parseSyncStatus({}), true)).toBe('999+');
+  });
+
+  it('shows ! on an auth error or after repeated failures', () => {
+    expect(badgeText(3, parseSyncStatus({ state: 'auth-error' }), true)).toBe('!');
+    expect(badgeText(3, parseSyncStatus({ state: 'backoff', failures: 2 }), true)).toBe('3');
+    expect(badgeText(3, parseSyncStatus({ state: 'backoff', failures: 3 }), true)).toBe('!');
+  });
+
+  it('shows nothing when there is nowhere to sync to', () => {
+    expect(badgeText(42, parseSyncStatus({ state: 'auth-error' }), false)).toBe('');
+  });
+});
