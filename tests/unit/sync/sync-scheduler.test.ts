@@ -73,9 +73,9 @@ describe('sync scheduler', () => {
 
   it('answers "Sync now" from the popup with a forced run, and ignores unknown messages', async () => {
     start();
-    const [answer] = await fakeBrowser.runtime.onMessage.trigger({ type: 'syncNow' });
+    const [answer] = await fakeBrowser.runtime.onMessage.trigger({ type: 'syncNow' }, {}, () => undefined);
     expect(answer).toMatchObject({ outcome: 'done' });
-    await fakeBrowser.runtime.onMessage.trigger({ type: 'formatDisk' });
+    await fakeBrowser.runtime.onMessage.trigger({ type: 'formatDisk' }, {}, () => undefined);
     expect(runs).toEqual([{ force: true }]);
   });
 
