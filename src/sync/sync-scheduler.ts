@@ -9,6 +9,7 @@ import { parseSyncStatus, SYNC_STATUS_KEY } from './sync-status';
 export const SYNC_SOON_ALARM = 'sync-soon';
 export const SYNC_PERIODIC_ALARM = 'sync-periodic';
 export const SYNC_RETRY_ALARM = 'sync-retry';
+const SESSION_STARTED_KEY = 'syncSessionStarted';
 /** The first pending event waits this long, so what follows it goes in the same request. */
 export const FIRST_EVENT_DELAY_MS = 30_000;
 
@@ -33,7 +34,7 @@ export interface SyncScheduler {
 
 /**
  * When sync runs: 30 s after the first pending event, at once for a full batch of backlog,
- * on the periodic alarm, on browser start, on "Sync now", and when a backoff ends.
+ * on the periodic alarm, when a browser session starts, on "Sync now", and when a backoff ends.
  * Listeners are registered synchronously by the caller's top-level code.
  */
 export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
@@ -65,6 +66,18 @@ export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
 
   const runInBackground = () => void syncNow().catch(onError);
 
+  /**
+   * The first worker of a browser session syncs what an earlier session left pending.
+   * storage.session is empty only then (and after the extension is updated or reloaded),
+   * which runtime.onStartup does not cover.
+   */
+  async function syncOnBrowserStart(): Promise<void> {
+    const { [SESSION_STARTED_KEY]: started } = await storage.session.get(SESSION_STARTED_KEY);
+    if (started) return;
+    await storage.session.set({ [SESSION_STARTED_KEY]: true });
+    await syncNow();
+  }
+
   async function ensurePeriodicAlarm(): Promise<void> {
     const { syncIntervalMinutes } = await readSettings(local);
     const existing = await alarms.get(SYNC_PERIODIC_ALARM);
@@ -76,7 +89,6 @@ export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
   alarms.onAlarm.addListener(({ name }) => {
     if (name === SYNC_SOON_ALARM || name === SYNC_PERIODIC_ALARM || name === SYNC_RETRY_ALARM) runInBackground();
   });
-  runtime.onStartup.addListener(runInBackground);
   runtime.onMessage.addListener((message: unknown) => {
     const request = RequestSchema.safeParse(message);
     if (!request.success) return undefined;
@@ -99,6 +111,7 @@ export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
     })().catch(onError);
   });
   void ensurePeriodicAlarm().catch(onError);
+  void syncOnBrowserStart().catch(onError);
 
   return {
     async eventsRecorded() {

@@ -14,3 +14,7 @@ export { stopServiceWorker } from './stop-service-worker';
 export { startTestPageServer, type TestPageServer } from './test-page-server';
 export { makeTempDir, removeDir } from './temp-dir';
 export { withTimeout } from './with-timeout';
+export { openBackgroundTab } from './background-tab';
+export { captureSettled, readLog } from './read-log';
+export type { PageOptions, TitleChangeOptions } from './test-page-server';
+export { getExtensionStorage, setExtensionStorage } from './extension-storage';

@@ -90,6 +90,18 @@ export class PopupPage {
     return eventually(readFreshRows, { interval: 100, ...options });
   }
 
+  /**
+   * Clicks "Sync now" as a user would and resolves to the outcome the background reported
+   * (`done`, `failed`, `auth-error`, ...), which the popup sets as `body[data-last-sync]`.
+   */
+  async syncNow({ timeout = 40_000 } = {}): Promise<string> {
+    await this.page.evaluate(() => delete document.body.dataset.lastSync);
+    await this.page.getByRole('button', { name: 'Sync now' }).click();
+    const marked = this.page.locator('body[data-last-sync]');
+    await marked.waitFor({ state: 'attached', timeout });
+    return (await marked.getAttribute('data-last-sync')) ?? '';
+  }
+
   close(): Promise<void> {
     return this.page.close();
   }

@@ -35,8 +35,10 @@ function start() {
 
 const settled = () => new Promise((resolve) => setTimeout(resolve, 20));
 
-beforeEach(() => {
+beforeEach(async () => {
   fakeBrowser.reset();
+  // Most tests are of a worker in a running browser session, not its first.
+  await fakeBrowser.storage.session.set({ syncSessionStarted: true });
   runs = [];
   pending = 0;
   nextReport = {};
@@ -53,6 +55,16 @@ describe('sync scheduler', () => {
     expect(await fakeBrowser.alarms.get(SYNC_SOON_ALARM)).toMatchObject({ scheduledTime: NOW + FIRST_EVENT_DELAY_MS });
     expect(runs).toEqual([]);
     await fakeBrowser.alarms.onAlarm.trigger({ name: SYNC_SOON_ALARM, scheduledTime: NOW } as never);
+    await settled();
+    expect(runs).toEqual([{ force: false }]);
+  });
+
+  it('syncs what an earlier session left pending when a browser session starts, once', async () => {
+    await fakeBrowser.storage.session.clear();
+    start();
+    await settled();
+    expect(runs).toEqual([{ force: false }]);
+    start(); // the worker restarts within the same session
     await settled();
     expect(runs).toEqual([{ force: false }]);
   });
