@@ -6,6 +6,8 @@ import { existsSync } from 'node:fs';
 const BENCHMARKS = [
   ['bundle sizes', 'node bench/bundle-size.mjs'],
   ['collector ingest', 'npx tsx bench/collector-ingest.ts'],
+  ['sync drain', 'npx tsx bench/sync-drain.ts'],
+  ['capture latency (Chromium)', 'npx tsx bench/capture-latency.ts'],
 ];
 
 execSync('npm run --silent build:all', { stdio: ['ignore', 'ignore', 'inherit'] });
