@@ -50,6 +50,19 @@ export const SettingsSchema = z.object({
   syncIntervalMinutes: z.int().min(1).max(1440).default(5),
   batchMaxEvents: z.int().min(1).max(1000).default(100),
   batchMaxBytes: z.int().min(1024).max(10 * 1024 * 1024).default(512 * 1024),
+  /**
+   * Host patterns (design.md §6): `example.com`, `*.example.com` (the domain and its
+   * subdomains), or match-pattern style `*://intranet/*`. When the allow list is not empty
+   * only matching hosts are logged; the deny list always wins.
+   */
+  allowList: z.array(z.string().trim().min(1)).default([]),
+  denyList: z.array(z.string().trim().min(1)).default([]),
+  /** Record URLs without their query string (a SEARCH keeps its query parameter). */
+  stripAllQueryStrings: z.boolean().default(false),
+  /** Query parameters removed on top of the built-in secret list, compared case-insensitively. */
+  extraSecretParams: z.array(z.string().trim().min(1)).default([]),
+  /** `file:` pages are never logged unless this is on (design.md §3). */
+  logFileUrls: z.boolean().default(false),
   /** Sent events older than this are removed from the log (design.md §4). */
   keepSentDays: z.int().min(1).max(3650).default(30),
   maxRecords: z.int().min(1000).max(1_000_000).default(100_000),
