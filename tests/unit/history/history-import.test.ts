@@ -84,7 +84,7 @@ describe('history import', () => {
     const entries = await log.recent(10_000);
     let inPeriod = 0;
     for (const { url } of await history.search({ text: '', startTime: NOW - 30 * DAY, endTime: NOW, maxResults: 1e9 })) {
-      inPeriod += (await history.getVisits({ url: url! })).filter((v) => v.visitTime >= NOW - 30 * DAY).length;
+      inPeriod += (await history.getVisits({ url: url! })).filter((v) => (v.visitTime ?? 0) >= NOW - 30 * DAY).length;
     }
     expect(inPeriod).toBeGreaterThan(100);
     expect(job).toMatchObject({ state: 'done', totalVisits: inPeriod, doneVisits: inPeriod });
