@@ -8,6 +8,7 @@ const BENCHMARKS = [
   ['collector ingest', 'npx tsx bench/collector-ingest.ts'],
   ['sync drain', 'npx tsx bench/sync-drain.ts'],
   ['capture latency (Chromium)', 'npx tsx bench/capture-latency.ts'],
+  ['popup open (Chromium)', 'npx tsx bench/popup-open.ts'],
 ];
 
 execSync('npm run --silent build:all', { stdio: ['ignore', 'ignore', 'inherit'] });

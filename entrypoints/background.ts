@@ -1,7 +1,9 @@
 import { defineBackground } from 'wxt/utils/define-background';
 import { startCapture, type CaptureHandle } from '../src/capture/capture-adapter';
 import { uuidv7 } from '../src/model/event-id';
+import { RequestSchema } from '../src/messaging/protocol';
 import { extensionBrowser as browser } from '../src/platform/extension-browser';
+import { PAUSE_KEY } from '../src/settings/pause';
 import { readSettings } from '../src/settings/settings-store';
 import { connectEventLog } from '../src/store/event-log';
 import { createSync } from '../src/sync/sync-engine';
@@ -56,6 +58,15 @@ export default defineBackground(() => {
       status.captureLatencyMs.push(latencyMs);
       if (status.captureLatencyMs.length > 1000) status.captureLatencyMs.shift();
     },
+  });
+
+  // The popup deletes and pauses without the worker; the badge follows (design.md §7).
+  browser.runtime.onMessage.addListener((message: unknown) => {
+    if (RequestSchema.safeParse(message).data?.type !== 'logChanged') return undefined;
+    return sync.refreshBadge().then(() => null);
+  });
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area === 'local' && PAUSE_KEY in changes) sync.refreshBadge().catch(reportFailure('badge'));
   });
 
   // Retention (design.md §4) hourly, off the recording path.

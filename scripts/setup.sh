@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine with Node 20 for development and tests:
-# the Debian packages the tests drive (Chromium), then the npm packages (npm ci), then a build.
+# the Debian packages the tests drive (Chromium, Firefox ESR), then the npm packages (npm ci),
+# then a build.
 # Safe to run again. Needs root (or sudo) for apt-get.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(chromium)
+# firefox-esr: Debian's Firefox ESR (140 or newer, MV3 event pages); the end-to-end tests drive it
+# over its built-in WebDriver BiDi agent, so there is no driver to download.
+APT_PACKAGES=(chromium firefox-esr)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

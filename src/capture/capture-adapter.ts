@@ -1,8 +1,9 @@
 import type Browser from 'webextension-polyfill';
 import type { RecordedEvent } from '../model/activity-event';
 import { isPaused, PAUSE_KEY, PauseSchema } from '../settings/pause';
+import { applyManagedPolicy, readManagedPolicy } from '../settings/managed-settings';
 import { parseStoredSettings, type Settings } from '../settings/settings';
-import { SETTINGS_KEY } from '../settings/settings-store';
+import { readSettings, SETTINGS_KEY } from '../settings/settings-store';
 import { applySignal, type CaptureConfig } from './capture-machine';
 import type { CaptureSignal, IdleState, TabSnapshot } from './capture-signal';
 import { CaptureStateSchema, OpenViewSchema, initialCaptureState, type CaptureState } from './capture-state';
@@ -42,6 +43,8 @@ export const STATE_KEY = 'captureState';
 export const OPEN_VIEW_KEY = 'captureOpenView';
 export const HEARTBEAT_ALARM = 'capture-heartbeat';
 export const PAUSE_END_ALARM = 'pause-end';
+/** storage.local: the administrator's policy as last read, applied while the live read is slow. */
+export const POLICY_CACHE_KEY = 'managedPolicyCache';
 // Chrome's shortest alarm period: the most foreground time a crash can lose.
 const HEARTBEAT_MINUTES = 0.5;
 
@@ -61,6 +64,7 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
   const { tabs, windows, webNavigation, storage, alarms, idle } = browser;
   let queue: Promise<void> = Promise.resolve();
   const removers: (() => void)[] = [];
+  let stopped = false;
   function listen<L>(event: BrowserEvent<L>, listener: L): void {
     event.addListener(listener);
     removers.push(() => event.removeListener(listener));
@@ -69,7 +73,19 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
   const configOf = (settings: Settings): CaptureConfig => ({
     logPrivateWindows: settings.logPrivateWindows,
     searchRules: settings.searchRules,
+    allowList: settings.allowList,
+    denyList: settings.denyList,
+    stripAllQueryStrings: settings.stripAllQueryStrings,
+    extraSecretParams: settings.extraSecretParams,
+    logFileUrls: settings.logFileUrls,
   });
+  // The settings in force include what an administrator locked (storage.managed).
+  // Read through the policy as last seen (kept current below), never a live storage.managed
+  // read, which can take seconds after a browser start and would stall the whole queue.
+  const lastSeenPolicy = {
+    get: async () => ((await storage.local.get(POLICY_CACHE_KEY))[POLICY_CACHE_KEY] ?? {}) as Record<string, unknown>,
+  };
+  const currentSettings = () => readSettings(storage.local, lastSeenPolicy);
 
   async function step(ctx: Context, signal: CaptureSignal): Promise<void> {
     const before = ctx.state.view;
@@ -79,6 +95,7 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
       await record(events);
       deps.onRecorded?.(clock() - signal.at, events);
     }
+    if (stopped) return;
     await Promise.all([
       storage.session.set({ [STATE_KEY]: state }),
       storage.local.set({ [OPEN_VIEW_KEY]: state.view }),
@@ -96,23 +113,56 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     return idle.queryState(settings.idleThresholdSeconds);
   }
 
+  /**
+   * The settings to start with. Chromium can take seconds to answer the first storage.managed
+   * read after the browser starts; capture should not stall that long at every start. So the
+   * policy last seen is kept in storage.local and applied at once, and the live policy
+   * replaces it the moment it is known. (At the very first start there is none to apply:
+   * the policy takes effect when the read answers, a few seconds at most.)
+   */
+  async function settingsForStart(storedSettings: unknown, cachedPolicy: unknown): Promise<Settings> {
+    // The user's settings as they were when the load began: later changes come as signals.
+    const withPolicy = async (policy: Record<string, unknown>) =>
+      applyManagedPolicy(parseStoredSettings(storedSettings), await readManagedPolicy({ get: async () => policy }));
+    const live: Promise<Record<string, unknown>> = storage.managed
+      ? storage.managed.get(null).catch(() => ({}))
+      : Promise.resolve({});
+    const lastSeen = typeof cachedPolicy === 'object' && cachedPolicy !== null ? (cachedPolicy as Record<string, unknown>) : null;
+    void live.then(async (policy) => {
+      if (lastSeen !== null && JSON.stringify(policy) === JSON.stringify(lastSeen)) return;
+      await storage.local.set({ [POLICY_CACHE_KEY]: policy });
+      const settings = currentSettings();
+      enqueue({ type: 'settingsChanged', at: clock() }, async (ctx) => {
+        ctx.settings = await settings;
+        await applyIdleThreshold(ctx.settings);
+      });
+    }, onError);
+    return withPolicy(lastSeen ?? {});
+  }
+
   /** Resumes the saved state, or — when the session has none — starts from what is open now. */
   async function load(at: number): Promise<Context> {
+    // Asked for first: the snapshot must describe the browser as of `at`, before the
+    // signals queued behind the load.
+    const openWindows = windows.getAll({ populate: true, windowTypes: ['normal'] });
+    openWindows.catch(() => undefined); // not needed when the session state is resumed
     const [session, local] = await Promise.all([
       storage.session.get(STATE_KEY),
-      storage.local.get([SETTINGS_KEY, PAUSE_KEY, OPEN_VIEW_KEY]),
+      storage.local.get([SETTINGS_KEY, PAUSE_KEY, OPEN_VIEW_KEY, POLICY_CACHE_KEY]),
     ]);
-    const settings = parseStoredSettings(local[SETTINGS_KEY]);
+    const settings = await settingsForStart(local[SETTINGS_KEY], local[POLICY_CACHE_KEY]);
+    const pausedNow = isPaused(local[PAUSE_KEY], at);
+    await schedulePauseEnd(local[PAUSE_KEY], at);
     const saved = CaptureStateSchema.safeParse(session[STATE_KEY]);
     if (saved.success) {
       if (idle) idle.setDetectionInterval(settings.idleThresholdSeconds);
-      return { state: saved.data, settings };
+      const ctx: Context = { state: saved.data, settings };
+      // The pause may have ended (or begun) while no worker was running to hear of it.
+      if (saved.data.paused !== pausedNow) await step(ctx, { type: 'pauseChanged', at, paused: pausedNow });
+      return ctx;
     }
     const ctx: Context = { state: initialCaptureState(), settings };
-    const [open, idleNow] = await Promise.all([
-      windows.getAll({ populate: true, windowTypes: ['normal'] }),
-      applyIdleThreshold(settings),
-    ]);
+    const [open, idleNow] = await Promise.all([openWindows, applyIdleThreshold(settings)]);
     const focused = open.find((window) => window.focused);
     await step(ctx, {
       type: 'startup',
@@ -124,10 +174,20 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
         .map(toTabSnapshot)
         .filter((tab) => tab !== null),
       idle: idleNow,
-      paused: isPaused(local[PAUSE_KEY], at),
+      paused: pausedNow,
       orphanView: OpenViewSchema.safeParse(local[OPEN_VIEW_KEY]).data ?? null,
     });
     return ctx;
+  }
+
+  /**
+   * Keeps the alarm that ends a timed pause. Chrome may drop alarms when the browser
+   * restarts, so it is set again each time the state is loaded, not only when pausing.
+   */
+  async function schedulePauseEnd(stored: unknown, at: number): Promise<void> {
+    const until = PauseSchema.safeParse(stored).data?.until;
+    if (typeof until === 'number' && until > at) await alarms.create(PAUSE_END_ALARM, { when: until });
+    else await alarms.clear(PAUSE_END_ALARM);
   }
 
   /** The state, loaded once per worker; a failed load is tried again with the next signal. */
@@ -147,8 +207,10 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     signal: Promise<CaptureSignal | null> | CaptureSignal | null,
     update?: (ctx: Context) => Promise<void> | void,
   ): void {
+    if (stopped) return;
     queue = queue
       .then(async () => {
+        if (stopped) return;
         const ctx = await context();
         if (update) await update(ctx);
         const ready = await signal;
@@ -164,8 +226,8 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     const at = clock();
     enqueue(withTab(tabId, (tab) => ({ type: 'tabActivated', at, tab: { ...tab, windowId, active: true } })));
   });
-  listen(tabs.onUpdated, (tabId, change) => {
-    if (change.title !== undefined) enqueue({ type: 'tabTitleChanged', at: clock(), tabId, title: change.title });
+  listen(tabs.onUpdated, (tabId, change, tab) => {
+    if (change.title !== undefined) enqueue({ type: 'tabTitleChanged', at: clock(), tabId, title: change.title, url: tab.url });
   });
   listen(tabs.onRemoved, (tabId) => enqueue({ type: 'tabRemoved', at: clock(), tabId }));
   listen(windows.onFocusChanged, (windowId) => {
@@ -222,22 +284,24 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     if (name === PAUSE_END_ALARM) enqueue({ type: 'pauseChanged', at: clock(), paused: false });
   });
   listen(storage.onChanged, (changes, area) => {
-    if (area !== 'local') return;
     const at = clock();
-    if (SETTINGS_KEY in changes) {
-      const settings = parseStoredSettings(changes[SETTINGS_KEY]!.newValue);
+    // A policy update (area `managed`) changes the settings in force as much as the user does.
+    if (area === 'managed' || (area === 'local' && SETTINGS_KEY in changes)) {
+      const settings =
+        area === 'managed' && storage.managed
+          ? storage.managed
+              .get(null)
+              .then((policy) => storage.local.set({ [POLICY_CACHE_KEY]: policy }))
+              .then(currentSettings)
+          : currentSettings();
       enqueue({ type: 'settingsChanged', at }, async (ctx) => {
-        ctx.settings = settings;
-        await applyIdleThreshold(settings);
+        ctx.settings = await settings;
+        await applyIdleThreshold(ctx.settings);
       });
     }
-    if (PAUSE_KEY in changes) {
+    if (area === 'local' && PAUSE_KEY in changes) {
       const stored = changes[PAUSE_KEY]!.newValue;
-      const until = PauseSchema.safeParse(stored).data?.until;
-      enqueue({ type: 'pauseChanged', at, paused: isPaused(stored, at) }, async () => {
-        if (typeof until === 'number' && until > at) await alarms.create(PAUSE_END_ALARM, { when: until });
-        else await alarms.clear(PAUSE_END_ALARM);
-      });
+      enqueue({ type: 'pauseChanged', at, paused: isPaused(stored, at) }, () => schedulePauseEnd(stored, at));
     }
   });
 
@@ -247,6 +311,9 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
 
   return {
     settled: () => queue,
-    stop: () => removers.splice(0).forEach((remove) => remove()),
+    stop: () => {
+      stopped = true;
+      removers.splice(0).forEach((remove) => remove());
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { toWireTimestamp, type RecordedEvent } from '../model/activity-event';
+import { isHostAllowed, type HostLists } from '../privacy/host-filter';
 import { sanitizeUrl } from '../privacy/sanitize-url';
 import type { SearchRule } from '../settings/settings';
 import type { CaptureSignal, TabSnapshot } from './capture-signal';
@@ -6,9 +7,13 @@ import { initialCaptureState, type CaptureState, type OpenView, type Page } from
 import { pageTitle } from './page-title';
 import { detectSearchQuery } from './search-engines';
 
-export interface CaptureConfig {
+/** The settings capture follows; the privacy ones (design.md §6) keep their `Settings` names. */
+export interface CaptureConfig extends HostLists {
   logPrivateWindows: boolean;
   searchRules: readonly SearchRule[];
+  stripAllQueryStrings: boolean;
+  extraSecretParams: readonly string[];
+  logFileUrls: boolean;
 }
 
 export interface CaptureDeps {
@@ -80,6 +85,8 @@ class Machine {
         const page = state.tabs[signal.tabId]?.page;
         const title = page && pageTitle(signal.title, page.rawUrl);
         if (!page || !title) return;
+        // The title of another page of this tab (reported before its commit reached us).
+        if (signal.url !== undefined && withoutFragment(signal.url) !== withoutFragment(page.rawUrl)) return;
         page.title = title;
         if (state.view?.tabId === signal.tabId && state.view.navId === page.navId) {
           state.view.title = title;
@@ -156,8 +163,12 @@ class Machine {
     const seenTabId = this.foregroundTabId();
     const seenTab = seenTabId === null ? undefined : state.tabs[seenTabId];
     const page = seenTab?.page;
+    // The lists are checked here, not when the page was opened, so that a host added to the
+    // deny list stops the view in front at once.
     const recordable =
-      page?.url != null && (!seenTab!.incognito || this.config.logPrivateWindows) ? page : null;
+      page?.url != null && this.allowed(page.url) && (!seenTab!.incognito || this.config.logPrivateWindows)
+        ? page
+        : null;
 
     const view = state.view;
     if (view && (!recordable || view.tabId !== seenTabId || view.navId !== recordable.navId)) {
@@ -172,7 +183,7 @@ class Machine {
         this.record('SEARCH', recordable.url!, toWireTimestamp(this.at), {
           query: recordable.query,
           ...(recordable.title && { title: recordable.title }),
-          ...(recordable.referrer && { referrer: recordable.referrer }),
+          ...this.referrerParam(recordable.referrer),
         });
       }
       return;
@@ -191,7 +202,7 @@ class Machine {
     this.record('VIEW', recordable.url!, timestamp, {
       truncated: true,
       ...(recordable.title && { title: recordable.title }),
-      ...(recordable.referrer && { referrer: recordable.referrer }),
+      ...this.referrerParam(recordable.referrer),
     });
   }
 
@@ -203,11 +214,22 @@ class Machine {
 
   /** The completing VIEW: a new id, the same url and timestamp, whole foreground seconds. */
   private complete(view: OpenView, endedAt: number): void {
+    // A host denied while its view was open gets nothing more recorded, not even the end.
+    if (!this.allowed(view.url)) return;
     this.record('VIEW', view.url, view.timestamp, {
       duration: Math.max(0, Math.floor((endedAt - view.startedAt) / 1000)),
       ...(view.title && { title: view.title }),
-      ...(view.referrer && { referrer: view.referrer }),
+      ...this.referrerParam(view.referrer),
     });
+  }
+
+  private allowed(url: string): boolean {
+    return isHostAllowed(url, this.config);
+  }
+
+  /** A referrer on a host the lists exclude would leak that the user was there. */
+  private referrerParam(referrer: string | undefined): { referrer?: string } {
+    return referrer && this.allowed(referrer) ? { referrer } : {};
   }
 
   private record(
@@ -261,17 +283,33 @@ class Machine {
   }
 
   private newPage(rawUrl: string, title: string | undefined, referrer: string | undefined): Page {
-    const url = sanitizeUrl(rawUrl);
+    const { config } = this;
+    // Secrets go before the search is recognised; "strip all query strings" after, so that
+    // it can keep the search terms, which are what a SEARCH records.
+    let url = sanitizeUrl(rawUrl, { ...config, stripAllQueryStrings: false });
+    const query = url === null ? null : detectSearchQuery(url, config.searchRules);
+    if (url !== null && config.stripAllQueryStrings) {
+      url = sanitizeUrl(url, { ...config, keepParam: query === null ? undefined : this.searchParam(url, query) });
+    }
     return {
       navId: this.state.nextNavId++,
       url,
       rawUrl,
       title: pageTitle(title, rawUrl),
       referrer,
-      query: url === null ? null : detectSearchQuery(url, this.config.searchRules),
+      query,
       searchRecorded: false,
       fromSnapshot: false,
     };
+  }
+
+  /** The query parameter that alone still makes `url` the results page for `query`. */
+  private searchParam(url: string, query: string): string | undefined {
+    const names = new Set(new URL(url).searchParams.keys());
+    return [...names].find((name) => {
+      const alone = sanitizeUrl(url, { stripAllQueryStrings: true, keepParam: name });
+      return alone !== null && detectSearchQuery(alone, this.config.searchRules) === query;
+    });
   }
 
   private forget(tabId: number): void {

@@ -30,7 +30,18 @@ export type CaptureSignal =
       orphanView?: OpenView | null;
     }
   | { type: 'tabActivated'; at: number; tab: TabSnapshot }
-  | { type: 'tabTitleChanged'; at: number; tabId: number; title: string }
+  | {
+      type: 'tabTitleChanged';
+      at: number;
+      tabId: number;
+      title: string;
+      /**
+       * The tab's URL when the title was reported. A title is only taken for the page at that
+       * URL: Firefox replays the events that woke a suspended event page listener by listener,
+       * so the next page's title can arrive before the commit that ends the current view.
+       */
+      url?: string;
+    }
   | { type: 'tabRemoved'; at: number; tabId: number }
   | { type: 'tabReplaced'; at: number; removedTabId: number; tab: TabSnapshot }
   | { type: 'windowFocusChanged'; at: number; windowId: number | null; activeTab?: TabSnapshot }

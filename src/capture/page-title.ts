@@ -11,8 +11,15 @@ export function pageTitle(title: string | undefined, rawUrl: string): string | u
   const trimmed = title?.trim();
   if (!trimmed) return undefined;
   if (looksLikeTheUrl(trimmed, rawUrl)) return undefined;
-  return trimmed.length > MAX_TITLE_LENGTH ? trimmed.slice(0, MAX_TITLE_LENGTH) : trimmed;
+  // Half a surrogate pair is no character: JSON sends it as an escape that strict servers
+  // refuse. Replacing it, and never cutting through a pair, keeps the title valid text.
+  const wellFormed = trimmed.replace(LONE_SURROGATE, '\uFFFD');
+  if (wellFormed.length <= MAX_TITLE_LENGTH) return wellFormed;
+  const cut = /[\uD800-\uDBFF]/.test(wellFormed[MAX_TITLE_LENGTH - 1]!) ? MAX_TITLE_LENGTH - 1 : MAX_TITLE_LENGTH;
+  return wellFormed.slice(0, cut);
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 function looksLikeTheUrl(title: string, rawUrl: string): boolean {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(title)) return true;

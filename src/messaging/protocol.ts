@@ -7,5 +7,11 @@ import { z } from 'zod';
 export const RequestSchema = z.discriminatedUnion('type', [
   /** "Sync now": send everything pending at once, also during a backoff. */
   z.object({ type: z.literal('syncNow') }),
+  /**
+   * The popup deleted records straight from IndexedDB: the background recounts what the
+   * toolbar badge shows (the popup has no badge of its own to set, and Firefox's popup may
+   * close before it could). Answered with nothing.
+   */
+  z.object({ type: z.literal('logChanged') }),
 ]);
 export type Request = z.infer<typeof RequestSchema>;

@@ -1,6 +1,9 @@
+import { MAX_URL_LENGTH } from '../model/activity-event';
+
 /**
  * Query parameters that commonly carry secrets (design.md §6), compared case-insensitively.
- * `x-amz-*` covers every AWS signature parameter.
+ * `x-amz-*` covers every AWS signature parameter. `jsessionid` and `phpsessid` are the
+ * session cookies that Java and PHP servers put in URLs when cookies are off.
  */
 export const SECRET_QUERY_PARAMS: readonly string[] = [
   'token',
@@ -18,35 +21,107 @@ export const SECRET_QUERY_PARAMS: readonly string[] = [
   'signature',
   'session',
   'sessionid',
+  'jsessionid',
+  'phpsessid',
   'auth',
   'x-amz-*',
 ];
 
-function isSecretParam(name: string, secrets: readonly string[]): boolean {
-  const lower = name.toLowerCase();
-  return secrets.some((secret) =>
-    secret.endsWith('*') ? lower.startsWith(secret.slice(0, -1)) : lower === secret,
-  );
+/** The settings the sanitizer follows (their names are those of `Settings`). */
+export interface SanitizeOptions {
+  /** Removed on top of SECRET_QUERY_PARAMS; a trailing `*` matches any suffix. */
+  extraSecretParams?: readonly string[];
+  /** Drop the whole query string, except `keepParam`. */
+  stripAllQueryStrings?: boolean;
+  /**
+   * With `stripAllQueryStrings`: the parameter that carries a SEARCH's terms, which is what
+   * the event is about and so is kept (compared exactly, as search engines read it).
+   */
+  keepParam?: string;
+  /** `file:` pages are recorded only when the user allowed them (design.md §3). */
+  logFileUrls?: boolean;
+}
+
+function secretMatcher(extra: readonly string[]): (name: string) => boolean {
+  const patterns = [...SECRET_QUERY_PARAMS, ...extra].map((secret) => secret.trim().toLowerCase()).filter(Boolean);
+  return (name) => {
+    const lower = name.toLowerCase();
+    return patterns.some((secret) => (secret.endsWith('*') ? lower.startsWith(secret.slice(0, -1)) : lower === secret));
+  };
+}
+
+/** A query or path parameter's name as a server would read it (`+` is a space in queries). */
+function decodedName(encoded: string, plusIsSpace: boolean): string {
+  const name = plusIsSpace ? encoded.replace(/\+/g, ' ') : encoded;
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
+}
+
+/**
+ * Filters `a=1&b=2` segment by segment. URLSearchParams would re-encode every parameter it
+ * keeps (`%20` becomes `+`, `~` becomes `%7E`), and the recorded URL must stay the address
+ * the user saw, so kept segments are copied byte for byte.
+ */
+function filterQuery(search: string, keep: (name: string) => boolean): string {
+  const kept = search
+    .replace(/^\?/, '')
+    .split('&')
+    .filter((segment) => segment !== '' && keep(decodedName(segment.split('=', 1)[0]!, true)));
+  return kept.length > 0 ? `?${kept.join('&')}` : '';
+}
+
+/** `/shop;jsessionid=ABC/cart` → `/shop/cart`: Java servers carry the session in the path. */
+function filterPathParams(pathname: string, isSecret: (name: string) => boolean): string {
+  if (!pathname.includes(';')) return pathname;
+  return pathname
+    .split('/')
+    .map((segment) => {
+      const [head, ...params] = segment.split(';');
+      const kept = params.filter((param) => !isSecret(decodedName(param.split('=', 1)[0]!, false)));
+      return [head, ...kept].join(';');
+    })
+    .join('/');
 }
 
 /**
  * The one place a URL passes before it is stored as an event's `url` or `referrer`
  * (design.md §3, §6). Returns the URL to record, or null when it must not be recorded.
+ *
+ * The result is the browser's canonical form (`URL.href`): an internationalized host in its
+ * ASCII (punycode) form, as the browser reports it in `tabs` and `webNavigation`, and the
+ * path and query with their percent-encoding as they came.
  */
-export function sanitizeUrl(raw: string, secrets: readonly string[] = SECRET_QUERY_PARAMS): string | null {
+export function sanitizeUrl(raw: string, options: SanitizeOptions = {}): string | null {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     return null;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  // Credentials are never recorded; a fragment is in-page state, not a new page.
+  const webPage = url.protocol === 'http:' || url.protocol === 'https:';
+  const allowedFile = url.protocol === 'file:' && options.logFileUrls === true;
+  if (!webPage && !allowedFile) return null;
+
+  // Credentials are never recorded; a fragment is in-page state, not a new page, and is
+  // where single-page apps and OAuth implicit flows put tokens.
   url.username = '';
   url.password = '';
   url.hash = '';
-  // Deleting re-encodes the whole query, so a query without secrets is left untouched.
-  const secretNames = [...new Set(url.searchParams.keys())].filter((name) => isSecretParam(name, secrets));
-  for (const name of secretNames) url.searchParams.delete(name);
+
+  const isSecret = secretMatcher(options.extraSecretParams ?? []);
+  const pathname = filterPathParams(url.pathname, isSecret);
+  if (pathname !== url.pathname) url.pathname = pathname;
+  url.search = options.stripAllQueryStrings
+    ? filterQuery(url.search, (name) => options.keepParam !== undefined && name === options.keepParam)
+    : filterQuery(url.search, (name) => !isSecret(name));
+
+  // A longer URL is refused by the wire format. Cutting it anywhere would make an address
+  // that does not exist, so the query goes first (the page is still the page), and a path
+  // that alone is too long is not recorded at all.
+  if (url.href.length > MAX_URL_LENGTH) url.search = '';
+  if (url.href.length > MAX_URL_LENGTH) return null;
   return url.href;
 }

@@ -27,6 +27,17 @@ export interface PruneResult {
   dropped: number;
 }
 
+/** One page of search results and where the search goes on. */
+export interface SearchPage {
+  /** Matching records, newest first. */
+  entries: StoredLogEntry[];
+  /** Pass as `beforeSeq` for the next page; null once the whole log was searched. */
+  next: number | null;
+}
+
+/** Records read per request while searching: the log is never loaded at once. */
+const SEARCH_CHUNK = 500;
+
 export interface Rejection {
   id: string;
   message: string;
@@ -41,7 +52,18 @@ export interface EventLog {
   append(events: readonly RecordedEvent[], recordedAt?: number): Promise<number>;
   /** The newest records first, `limit` of them, older than `beforeSeq` when paging on. */
   recent(limit: number, beforeSeq?: number): Promise<StoredLogEntry[]>;
+  /**
+   * The newest records for which `matches` is true, up to `limit`, older than `beforeSeq` when
+   * paging on. Reads the log newest first in chunks of keys, so memory stays bounded and a
+   * page of frequent matches returns after reading little.
+   */
+  search(matches: (entry: StoredLogEntry) => boolean, limit: number, beforeSeq?: number): Promise<SearchPage>;
   countByState(): Promise<Record<EventState, number>>;
+  /**
+   * Records in one state. Counting reads every index entry of the state, so a reader that
+   * needs only `pending` (usually few) should not pay for `sent` (up to the whole log).
+   */
+  countState(state: EventState): Promise<number>;
   /** The oldest pending records, in the order they were recorded. */
   takePending(limit: number): Promise<StoredLogEntry[]>;
   markSent(ids: readonly string[], sentAt?: number): Promise<void>;
@@ -148,6 +170,29 @@ function createEventLog(database: Promise<IDBPDatabase<LogDB>>, clock: () => num
       return entries;
     },
 
+    async search(matches, limit, beforeSeq) {
+      const db = await database;
+      const store = db.transaction('events').store;
+      const [lowest] = await store.getAllKeys(null, 1);
+      const newest = await store.openKeyCursor(null, 'prev');
+      if (lowest === undefined || !newest) return { entries: [], next: null };
+      const entries: StoredLogEntry[] = [];
+      // Keys below `upper` are still to be read; `seq` only grows, so newest first is descending.
+      let upper = Math.min(beforeSeq ?? Infinity, newest.key + 1);
+      while (upper > lowest) {
+        const lower = Math.max(lowest, upper - SEARCH_CHUNK);
+        const chunk = await store.getAll(IDBKeyRange.bound(lower, upper, false, true));
+        for (let i = chunk.length - 1; i >= 0; i--) {
+          const entry = chunk[i]!;
+          if (!matches(entry)) continue;
+          entries.push(entry);
+          if (entries.length >= limit) return { entries, next: entry.seq };
+        }
+        upper = lower;
+      }
+      return { entries, next: null };
+    },
+
     async countByState() {
       const db = await database;
       const index = db.transaction('events').store.index('byState');
@@ -156,6 +201,11 @@ function createEventLog(database: Promise<IDBPDatabase<LogDB>>, clock: () => num
         EventState,
         number
       >;
+    },
+
+    async countState(state) {
+      const db = await database;
+      return db.transaction('events').store.index('byState').count(stateRange(state));
     },
 
     async takePending(limit) {

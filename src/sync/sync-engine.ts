@@ -153,12 +153,32 @@ export function createSync(deps: SyncDeps): Sync {
     });
   }
 
+  // A request that comes while a sync runs gets a run of its own once that one ends, with the
+  // settings and events of then (the running one may have read older settings); requests
+  // meanwhile share it, and it is forced if any of them was.
+  let next: Promise<SyncReport> | null = null;
+  let nextForced = false;
+
+  function start(force: boolean): Promise<SyncReport> {
+    inFlight = runExclusive(force).finally(() => {
+      inFlight = null;
+    });
+    return inFlight;
+  }
+
   return {
     run({ force = false } = {}) {
-      inFlight ??= runExclusive(force).finally(() => {
-        inFlight = null;
-      });
-      return inFlight;
+      if (!inFlight) return start(force);
+      nextForced ||= force;
+      next ??= inFlight
+        .catch(() => undefined)
+        .then(() => {
+          const forced = nextForced;
+          next = null;
+          nextForced = false;
+          return start(forced);
+        });
+      return next;
     },
   };
 }

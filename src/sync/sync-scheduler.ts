@@ -30,6 +30,8 @@ export interface SyncScheduler {
   eventsRecorded(): Promise<void>;
   /** Runs a sync now and updates the badge. */
   syncNow(options?: { force?: boolean }): Promise<SyncReport>;
+  /** Recounts what the badge shows, e.g. after the popup deleted records. */
+  refreshBadge(): Promise<void>;
 }
 
 /**
@@ -126,5 +128,6 @@ export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
       await updateBadge();
     },
     syncNow,
+    refreshBadge: updateBadge,
   };
 }

@@ -10,6 +10,8 @@ export interface LogItem {
   event: ActivityEvent;
   /** The sync state of every record behind the row, newest first. */
   states: EventState[];
+  /** The event id of every record behind the row, newest first ("Delete" removes them all). */
+  ids: string[];
   /** The server's message when a record behind the row was rejected. */
   lastError?: string;
 }
@@ -31,6 +33,7 @@ export function groupViews(entries: readonly StoredLogEntry[]): LogItem[] {
       const { truncated: _, ...startParams } = event.params ?? {};
       item.event = { ...item.event, params: { ...startParams, ...item.event.params } };
       item.states.push(entry.state);
+      item.ids.push(event.id);
       item.lastError ??= entry.lastError;
       continue;
     }
@@ -39,6 +42,7 @@ export function groupViews(entries: readonly StoredLogEntry[]): LogItem[] {
       host: entry.host,
       event,
       states: [entry.state],
+      ids: [event.id],
       lastError: entry.lastError,
     };
     items.push(created);

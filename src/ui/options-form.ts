@@ -1,29 +1,157 @@
-import { endpointProblem, type Settings } from '../settings/settings';
+import { hostPatternProblem } from '../privacy/host-filter';
+import { SettingsSchema, type Settings } from '../settings/settings';
+import type { Translate } from './i18n';
 
-/** What the user typed in the options form, as text, before anything is saved. */
+/** What the user typed in the options form, as text, before anything is saved (design.md §8). */
 export interface OptionsInput {
   endpointUrl: string;
   /** Empty: keep the token already saved (it is never shown again, design.md §5). */
   apiToken: string;
   syncEnabled: boolean;
+  syncIntervalMinutes: string;
+  idleThresholdSeconds: string;
+  /** One host pattern per line. */
+  allowList: string;
+  denyList: string;
+  stripAllQueryStrings: boolean;
+  logPrivateWindows: boolean;
+  keepSentDays: string;
 }
 
 export type OptionsField = keyof OptionsInput;
+export const OPTIONS_FIELDS = [
+  'endpointUrl',
+  'apiToken',
+  'syncEnabled',
+  'syncIntervalMinutes',
+  'idleThresholdSeconds',
+  'allowList',
+  'denyList',
+  'stripAllQueryStrings',
+  'logPrivateWindows',
+  'keepSentDays',
+] as const satisfies readonly OptionsField[];
+
+/** The settings the options page edits; the rest of `Settings` is kept as stored. */
+export type EditableSettings = Pick<Settings, Exclude<OptionsField, 'apiToken'>>;
 
 export type OptionsValidation =
-  | { ok: true; settings: Pick<Settings, 'endpointUrl' | 'syncEnabled'>; token: string | null }
+  | { ok: true; settings: EditableSettings; token: string | null }
   | { ok: false; errors: Partial<Record<OptionsField, string>> };
 
+const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
+
+/** design.md §5: https anywhere, plain http only to this machine; a message for the field. */
+export function endpointMessage(value: string, t: Translate): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return t('errorEndpointNotUrl');
+  }
+  if (url.protocol === 'https:') return null;
+  if (url.protocol === 'http:') return LOOPBACK.includes(url.hostname) ? null : t('errorEndpointHttp');
+  return t('errorEndpointScheme', url.protocol);
+}
+
+/** An endpoint the browser must grant host access to (not loopback). */
+export function needsHostPermission(endpointUrl: string): boolean {
+  if (endpointUrl === '' || !URL.canParse(endpointUrl)) return false;
+  return !LOOPBACK.includes(new URL(endpointUrl).hostname);
+}
+
+/** The match pattern for the endpoint's origin, e.g. `https://glean.example.com/*`. */
+export function originPattern(endpointUrl: string): string {
+  const { protocol, hostname } = new URL(endpointUrl);
+  // Match patterns carry no port: a pattern for the host covers every port.
+  return `${protocol}//${hostname}/*`;
+}
+
+/**
+ * `example.com`, `*.example.com`, `intranet:8080`, or match-pattern style `*://intranet/*`:
+ * exactly what the host filter understands (design.md §6), so a saved list always applies.
+ */
+export function isHostPattern(pattern: string): boolean {
+  return pattern.trim() !== '' && hostPatternProblem(pattern) === null;
+}
+
+/** The lines of a list box: trimmed, lower-cased, without blanks. */
+export function parseHostList(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim().toLowerCase())
+    .filter((line) => line !== '');
+}
+
+function numberBounds(field: 'syncIntervalMinutes' | 'idleThresholdSeconds' | 'keepSentDays') {
+  // The bounds live in the schema (one source of truth); zod keeps them on the number type.
+  const schema = SettingsSchema.shape[field].unwrap();
+  return { min: schema.minValue ?? 0, max: schema.maxValue ?? Number.MAX_SAFE_INTEGER };
+}
+
 /** Checks the form; on any problem nothing may be saved, and each message names its field. */
-export function validateOptions(input: OptionsInput): OptionsValidation {
+export function validateOptions(input: OptionsInput, t: Translate): OptionsValidation {
   const errors: Partial<Record<OptionsField, string>> = {};
+
   const endpointUrl = input.endpointUrl.trim();
   if (endpointUrl !== '') {
-    const problem = endpointProblem(endpointUrl);
+    const problem = endpointMessage(endpointUrl, t);
     if (problem) errors.endpointUrl = problem;
   }
   const token = input.apiToken.trim();
-  if (/\s/.test(token)) errors.apiToken = 'A token has no spaces or line breaks';
+  if (/\s/.test(token)) errors.apiToken = t('errorTokenSpaces');
+
+  const whole = (field: 'syncIntervalMinutes' | 'idleThresholdSeconds' | 'keepSentDays'): number => {
+    const { min, max } = numberBounds(field);
+    const text = input[field].trim();
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < min || value > max) {
+      errors[field] = t('errorWholeNumber', min, max);
+    }
+    return value;
+  };
+  const syncIntervalMinutes = whole('syncIntervalMinutes');
+  const idleThresholdSeconds = whole('idleThresholdSeconds');
+  const keepSentDays = whole('keepSentDays');
+
+  const list = (field: 'allowList' | 'denyList'): string[] => {
+    const lines = parseHostList(input[field]);
+    const bad = lines.findIndex((line) => !isHostPattern(line));
+    if (bad >= 0) errors[field] = t('errorHostPattern', lines[bad]!);
+    return lines;
+  };
+  const allowList = list('allowList');
+  const denyList = list('denyList');
+
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, settings: { endpointUrl, syncEnabled: input.syncEnabled }, token: token === '' ? null : token };
+  return {
+    ok: true,
+    settings: {
+      endpointUrl,
+      syncEnabled: input.syncEnabled,
+      syncIntervalMinutes,
+      idleThresholdSeconds,
+      allowList,
+      denyList,
+      stripAllQueryStrings: input.stripAllQueryStrings,
+      logPrivateWindows: input.logPrivateWindows,
+      keepSentDays,
+    },
+    token: token === '' ? null : token,
+  };
+}
+
+/** The form's text for stored settings (the inverse of `validateOptions`). */
+export function toOptionsInput(settings: Settings): Omit<OptionsInput, 'apiToken'> {
+  return {
+    endpointUrl: settings.endpointUrl,
+    syncEnabled: settings.syncEnabled,
+    syncIntervalMinutes: String(settings.syncIntervalMinutes),
+    idleThresholdSeconds: String(settings.idleThresholdSeconds),
+    allowList: settings.allowList.join('\n'),
+    denyList: settings.denyList.join('\n'),
+    stripAllQueryStrings: settings.stripAllQueryStrings,
+    logPrivateWindows: settings.logPrivateWindows,
+    keepSentDays: String(settings.keepSentDays),
+  };
 }

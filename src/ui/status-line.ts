@@ -1,8 +1,11 @@
 import type { SyncStatus } from '../sync/sync-status';
-import { formatRelativeTime } from './log-row';
+import type { Translate } from './i18n';
+import { formatExactTime, formatRelativeTime } from './log-row';
 
 export interface StatusFacts {
   paused: boolean;
+  /** When a timed pause ends (epoch ms); null for "until I resume". */
+  pausedUntil?: number | null;
   pending: number;
   sync: SyncStatus;
   /** An endpoint is set and sync is on. */
@@ -11,16 +14,33 @@ export interface StatusFacts {
   locale?: string;
 }
 
-/** The popup's status line (design.md §7): logging on or paused, pending, last sync, last error. */
-export function statusLine(facts: StatusFacts): string {
+/**
+ * The popup's status line (design.md §7): logging on or paused, pending, last sync, last error.
+ * The error is the server's or the network's own words, after ours saying what it means.
+ */
+export function statusLine(facts: StatusFacts, t: Translate): string {
   const { sync, now, locale } = facts;
-  const parts = [facts.paused ? 'Paused' : 'Logging on', `${facts.pending.toLocaleString(locale)} pending`];
+  const parts = [
+    !facts.paused
+      ? t('statusLogging')
+      : typeof facts.pausedUntil === 'number'
+        ? t('statusPausedUntil', formatExactTime(facts.pausedUntil, locale))
+        : t('statusPaused'),
+    t('statusPending', facts.pending.toLocaleString(locale)),
+  ];
   if (!facts.syncConfigured) {
-    parts.push('sync off');
+    parts.push(t('statusSyncOff'));
     return parts.join(' · ');
   }
-  parts.push(sync.lastSuccessAt === null ? 'never synced' : `last sync ${formatRelativeTime(sync.lastSuccessAt, now, locale)}`);
-  if (sync.state === 'auth-error') parts.push(`sync stopped: the server refused the token (${sync.lastError ?? 'no reason given'})`);
-  else if (sync.lastError) parts.push(`last error: ${sync.lastError}`);
+  parts.push(
+    sync.lastSuccessAt === null
+      ? t('statusNeverSynced')
+      : t('statusLastSync', formatRelativeTime(sync.lastSuccessAt, now, locale)),
+  );
+  const reason = sync.lastError ?? t('statusNoReason');
+  if (sync.state === 'auth-error') parts.push(t('statusAuthError', reason));
+  else if (sync.state === 'backoff' && sync.nextAttemptAt !== null) {
+    parts.push(t('statusRetrying', reason, formatRelativeTime(sync.nextAttemptAt, now, locale)));
+  } else if (sync.lastError) parts.push(t('statusLastError', sync.lastError));
   return parts.join(' · ');
 }

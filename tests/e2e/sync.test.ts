@@ -1,64 +1,24 @@
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Worker } from 'playwright-core';
-import type { BackgroundStatus } from '../../entrypoints/background';
 import { startCollector, type RunningCollector } from '../../collector/start';
 import {
-  captureSettled,
+  E2E_BROWSERS,
   eventually,
-  launchExtensionBrowser,
+  launchE2eBrowser,
   makeTempDir,
-  readLog,
   removeDir,
-  setExtensionStorage,
   startTestPageServer,
-  type ExtensionBrowser,
+  type E2eBrowser,
   type TestPageServer,
 } from './harness';
-import { join } from 'node:path';
 
-// design.md §5 end to end: the real extension in Chromium sends to the real collector over
-// real HTTP (a CORS request from the extension's origin) into a real SQLite file.
+// design.md §5 end to end: the real extension in each browser sends to the real collector over
+// real HTTP (a CORS request from the extension's origin, chrome-extension:// or
+// moz-extension://) into a real SQLite file. The same definitions run in Chromium and Firefox.
 
 const TOKEN = 'e2e-token';
 
 let pages: TestPageServer;
-let dataDir: string;
-let collector: RunningCollector;
-let browser: ExtensionBrowser | undefined;
-
-function configureSync(worker: Worker, endpointUrl: string): Promise<void> {
-  return setExtensionStorage(worker, { settings: { endpointUrl }, apiToken: TOKEN });
-}
-
-async function visitPages(count: number, prefix: string): Promise<void> {
-  for (let i = 0; i < count; i++) await browser!.visit(pages.pageUrl(`${prefix}-${i}`));
-  await captureSettled(browser!.worker);
-}
-
-/** The ids at the collector, each as often as it was stored. */
-function idsAtCollector(): string[] {
-  return collector.store.all().map((stored) => stored.event.id!);
-}
-
-/** Waits until every event the extension recorded is at the collector, once, and none is pending. */
-async function expectAllDeliveredOnce(): Promise<void> {
-  await eventually(
-    async () => {
-      const log = await readLog(browser!.worker);
-      const recorded = log.map((entry) => entry.event.id).sort();
-      expect(log.filter((entry) => entry.state !== 'sent')).toEqual([]);
-      expect(idsAtCollector().sort()).toEqual(recorded);
-    },
-    { timeout: 20_000, interval: 250 },
-  );
-}
-
-function syncNowInWorker(worker: Worker): Promise<string> {
-  return worker.evaluate(async () => {
-    const status = (globalThis as { activityLogger?: BackgroundStatus }).activityLogger;
-    return (await status!.sync!.syncNow({ force: true })).outcome;
-  });
-}
 
 beforeAll(async () => {
   pages = await startTestPageServer();
@@ -67,22 +27,54 @@ afterAll(async () => {
   await pages.close();
 });
 
-beforeEach(async () => {
-  dataDir = await makeTempDir('activity-logger-e2e-collector');
-  collector = await startCollector({ port: 0, dbFile: join(dataDir, 'events.sqlite'), token: TOKEN });
-  browser = await launchExtensionBrowser();
-  await configureSync(browser.worker, collector.activityUrl);
-});
+describe.each(E2E_BROWSERS)('sync to the collector, end to end, in %s', (browserName) => {
+  let dataDir: string;
+  let collector: RunningCollector;
+  let browser: E2eBrowser | undefined;
 
-afterEach(async () => {
-  await browser?.close();
-  browser = undefined;
-  await collector.close();
-  await removeDir(dataDir);
-});
+  async function visitPages(count: number, prefix: string): Promise<void> {
+    for (let i = 0; i < count; i++) await browser!.visit(pages.pageUrl(`${prefix}-${i}`));
+    await browser!.settleCapture();
+  }
 
-describe('sync to the collector, end to end', () => {
+  /** The ids at the collector, each as often as it was stored. */
+  function idsAtCollector(): string[] {
+    return collector.store.all().map((stored) => stored.event.id!);
+  }
+
+  /** Waits until every event the extension recorded is at the collector, once, and none is pending. */
+  async function expectAllDeliveredOnce(): Promise<void> {
+    await eventually(
+      async () => {
+        const log = await browser!.readLog();
+        const recorded = log.map((entry) => entry.event.id).sort();
+        expect(log.filter((entry) => entry.state !== 'sent')).toEqual([]);
+        expect(idsAtCollector().sort()).toEqual(recorded);
+      },
+      { timeout: 20_000, interval: 250 },
+    );
+  }
+
+  beforeEach(async () => {
+    dataDir = await makeTempDir('activity-logger-e2e-collector');
+    collector = await startCollector({ port: 0, dbFile: join(dataDir, 'events.sqlite'), token: TOKEN });
+    browser = await launchE2eBrowser(browserName);
+  });
+
+  /** Sync settings written straight to storage.local, as the options page saves them. */
+  function configureSync(): Promise<void> {
+    return browser!.setStorage({ settings: { endpointUrl: collector.activityUrl }, apiToken: TOKEN });
+  }
+
+  afterEach(async () => {
+    await browser?.close();
+    browser = undefined;
+    await collector.close();
+    await removeDir(dataDir);
+  });
+
   it('delivers 30 visited pages once each ("Sync now" from the popup)', async () => {
+    await configureSync();
     await visitPages(30, 'page');
     const popup = await browser!.openPopup();
     expect(await popup.syncNow()).toBe('done');
@@ -90,29 +82,33 @@ describe('sync to the collector, end to end', () => {
     // 30 views: 30 starts and 29 completions (the last page is still in front).
     expect(idsAtCollector()).toHaveLength(59);
     const stored = collector.store.all().map((s) => s.event);
-    expect(new Set(stored.map((e) => e.url))).toEqual(new Set(Array.from({ length: 30 }, (_, i) => pages.pageUrl(`page-${i}`))));
+    expect(new Set(stored.map((e) => e.url))).toEqual(
+      new Set(Array.from({ length: 30 }, (_, i) => pages.pageUrl(`page-${i}`))),
+    );
   });
 
   it('keeps events while the collector is down and delivers them once it is back', async () => {
+    await configureSync();
     const { port } = collector;
     await collector.close();
     await visitPages(5, 'offline');
-    expect(await syncNowInWorker(browser!.worker)).toBe('failed');
-    const log = await readLog(browser!.worker);
+    expect(await browser!.syncNow()).toBe('failed');
+    const log = await browser!.readLog();
     expect(log.length).toBeGreaterThan(0);
     expect(log.every((entry) => entry.state === 'pending')).toBe(true);
 
     collector = await startCollector({ port, dbFile: join(dataDir, 'events.sqlite'), token: TOKEN });
     await visitPages(2, 'online');
-    expect(await syncNowInWorker(browser!.worker)).toBe('done');
+    expect(await browser!.syncNow()).toBe('done');
     await expectAllDeliveredOnce();
   });
 
-  it('delivers once when the worker is stopped while a sync request is in flight', async () => {
+  it('delivers once when the background is stopped while a sync request is in flight', async () => {
+    await configureSync();
     await visitPages(6, 'inflight');
     let received!: () => void;
     const requestArrived = new Promise<void>((resolve) => (received = resolve));
-    // The first request is stored, but its answer is held until the worker is gone: the
+    // The first request is stored, but its answer is held until the background is gone: the
     // extension cannot know whether the server committed it.
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -122,29 +118,46 @@ describe('sync to the collector, end to end', () => {
       await held;
       return { destroy: true, store: true };
     });
-    void syncNowInWorker(browser!.worker).catch(() => undefined);
+    void browser!.syncNow().catch(() => undefined);
     await requestArrived;
-    await browser!.stopServiceWorker();
+    await browser!.suspendBackground();
     release();
     await eventually(() => expect(idsAtCollector().length).toBeGreaterThan(0));
 
-    const popup = await browser!.openPopup(); // wakes the worker again
-    expect(await popup.syncNow()).toBe('done');
+    const popup = await browser!.openPopup();
+    expect(await popup.syncNow()).toBe('done'); // its message wakes the background again
     await expectAllDeliveredOnce();
   });
 
   it('delivers pending events once after a browser restart (sync on browser start)', async () => {
+    await configureSync();
     await visitPages(4, 'before-restart');
-    const pendingBefore = (await readLog(browser!.worker)).filter((e) => e.state === 'pending');
+    const pendingBefore = (await browser!.readLog()).filter((e) => e.state === 'pending');
     expect(pendingBefore.length).toBeGreaterThan(0);
     expect(idsAtCollector()).toEqual([]);
     await browser!.restart();
-    // No "Sync now": runtime.onStartup triggers the sync by itself.
+    // No "Sync now": the first background of a browser session syncs by itself.
     await eventually(() => expect(idsAtCollector().length).toBeGreaterThanOrEqual(pendingBefore.length), {
       timeout: 20_000,
       interval: 250,
     });
-    expect(await syncNowInWorker(browser!.worker)).toBe('done');
+    expect(await browser!.syncNow()).toBe('done');
     await expectAllDeliveredOnce();
+  });
+
+  it('sends to the endpoint saved on the options page', async () => {
+    await visitPages(2, 'options');
+    const options = await browser!.openExtensionPage('options.html');
+    // The page fills its form from storage after load: wait for that before typing.
+    await eventually(async () => expect(await options.evaluate(() => document.body.dataset.loaded ?? null, null)).toBe('true'));
+    await options.fill('Endpoint URL', collector.activityUrl);
+    await options.fill('API token', TOKEN);
+    await options.click('button', 'Save');
+    await eventually(async () => expect(await options.evaluate(() => document.body.dataset.saved ?? null, null)).toBe('ok'));
+    expect(await options.inputValue('Endpoint URL')).toBe(collector.activityUrl);
+
+    // Saving new settings syncs at once (design.md §5: new settings end a backoff too).
+    await expectAllDeliveredOnce();
+    expect(idsAtCollector().length).toBeGreaterThanOrEqual(3);
   });
 });

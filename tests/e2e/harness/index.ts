@@ -18,3 +18,17 @@ export { openBackgroundTab } from './background-tab';
 export { captureSettled, readLog } from './read-log';
 export type { PageOptions, TitleChangeOptions } from './test-page-server';
 export { getExtensionStorage, setExtensionStorage } from './extension-storage';
+export {
+  ChromiumE2eBrowser,
+  E2E_BROWSERS,
+  launchE2eBrowser,
+  type BrowserName,
+  type E2eBrowser,
+  type E2ePopup,
+  type E2eTab,
+  type ElementRole,
+  type StorageArea,
+} from './e2e-browser';
+export { FirefoxExtensionBrowser, launchFirefoxExtensionBrowser } from './firefox/firefox-extension-browser';
+export { FIREFOX_BINARY, launchFirefox } from './firefox/launch-firefox';
+export { allowExtensionInIncognito } from './incognito';

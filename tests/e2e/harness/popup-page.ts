@@ -97,9 +97,92 @@ export class PopupPage {
   async syncNow({ timeout = 40_000 } = {}): Promise<string> {
     await this.page.evaluate(() => delete document.body.dataset.lastSync);
     await this.page.getByRole('button', { name: 'Sync now' }).click();
-    const marked = this.page.locator('body[data-last-sync]');
-    await marked.waitFor({ state: 'attached', timeout });
-    return (await marked.getAttribute('data-last-sync')) ?? '';
+    return waitForBody(this.page, 'lastSync', undefined, timeout);
+  }
+
+  /**
+   * Types into "Search" and waits until the list shows that search's results (the popup sets
+   * `body[data-search]` to the query it rendered). Resolves to the row titles.
+   */
+  async search(query: string): Promise<string[]> {
+    await this.page.getByRole('searchbox', { name: 'Search' }).fill(query);
+    await waitForBody(this.page, 'search', query.trim());
+    return this.rows();
+  }
+
+  /** Clicks "Show more" and waits for more rows; resolves to all row titles. */
+  async showMore(): Promise<string[]> {
+    const before = (await this.rows()).length;
+    await this.page.getByRole('button', { name: 'Show more' }).click();
+    await this.page.waitForFunction((n) => document.querySelectorAll('#log > li').length > n, before, { polling: 50 });
+    return this.rows();
+  }
+
+  /** "Pause" → "Pause until I resume" or "Pause for 1 hour"; waits for the popup to show it. */
+  async pause(how: 'until resumed' | 'for 1 hour' = 'until resumed'): Promise<void> {
+    await this.page.getByRole('button', { name: 'Pause', exact: true }).click();
+    const choice = how === 'until resumed' ? 'Pause until I resume' : 'Pause for 1 hour';
+    await this.page.getByRole('button', { name: choice }).click();
+    await waitForBody(this.page, 'paused', 'true');
+  }
+
+  async resume(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Resume' }).click();
+    await waitForBody(this.page, 'paused', 'false');
+  }
+
+  /** "Export" → a format; resolves to the downloaded file's name and text. */
+  async export(format: 'JSON (wire format)' | 'NDJSON' | 'CSV'): Promise<{ fileName: string; text: string }> {
+    await this.page.getByRole('button', { name: 'Export' }).click();
+    const download = this.page.waitForEvent('download');
+    await this.page.getByRole('button', { name: format }).click();
+    const file = await download;
+    const stream = await file.createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return { fileName: file.suggestedFilename(), text: Buffer.concat(chunks).toString('utf8') };
+  }
+
+  /** The row whose title is exactly `title`. */
+  row(title: string): Locator {
+    return this.list.getByRole('listitem').filter({ has: this.page.locator('.title', { hasText: title }) });
+  }
+
+  /** Clicks the row's "Delete" and waits until the row is gone. */
+  async deleteRow(title: string): Promise<void> {
+    await this.page.getByRole('button', { name: `Delete “${title}”` }).click();
+    await this.row(title).waitFor({ state: 'detached' });
+  }
+
+  /** Clicks "Delete site" on a row of `host`, then answers the confirmation. */
+  async deleteSite(host: string, answer: 'Delete' | 'Cancel'): Promise<void> {
+    await this.page.getByRole('button', { name: `Delete site ${host} (every event from it)` }).first().click();
+    await this.answerConfirmation(answer);
+  }
+
+  /** Clicks "Delete all…", then answers the confirmation. */
+  async deleteAll(answer: 'Delete everything' | 'Cancel'): Promise<void> {
+    await this.page.getByRole('button', { name: 'Delete all…' }).click();
+    await this.answerConfirmation(answer);
+  }
+
+  /** The confirmation's question; resolves once the dialog has closed and the list settled. */
+  private async answerConfirmation(answer: string): Promise<void> {
+    const dialog = this.page.getByRole('dialog');
+    await dialog.waitFor({ state: 'visible' });
+    this.lastConfirmation = await dialog.locator('#confirm-text').innerText();
+    await this.page.evaluate(() => delete document.body.dataset.search);
+    await dialog.getByRole('button', { name: answer, exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    if (answer !== 'Cancel') await waitForBody(this.page, 'search');
+  }
+
+  /** The text of the last confirmation question answered. */
+  lastConfirmation = '';
+
+  /** The popup's time from navigation to its list in the DOM, in ms (`body[data-list-rendered-ms]`). */
+  async listRenderedMs(): Promise<number> {
+    return Number(await this.page.locator('body').getAttribute('data-list-rendered-ms'));
   }
 
   close(): Promise<void> {
@@ -107,9 +190,9 @@ export class PopupPage {
   }
 
   /** The popup sets `body[data-loaded]` once its first render is done. */
-  private async waitUntilLoaded(timeout = 5_000): Promise<void> {
+  private async waitUntilLoaded(timeout = 10_000): Promise<void> {
     try {
-      await this.page.locator('body[data-loaded="true"]').waitFor({ state: 'attached', timeout });
+      await waitForBody(this.page, 'loaded', 'true', timeout);
     } catch (error) {
       const status = await this.statusText().catch(() => '(unreadable)');
       throw new Error(`The popup did not finish loading; its status line says: ${status}`, {
@@ -117,4 +200,22 @@ export class PopupPage {
       });
     }
   }
+}
+
+/**
+ * Waits until `<body data-NAME>` is set (to `value`, when given) and resolves to it. Polls on a
+ * timer: extension pages here live in background tabs, which get no animation frames, so
+ * Playwright's frame-driven `locator.waitFor` would only notice a change made before it began.
+ */
+export async function waitForBody(page: Page, name: string, value?: string, timeout = 10_000): Promise<string> {
+  const handle = await page.waitForFunction(
+    ({ name, value }) => {
+      const current = document.body.dataset[name];
+      // An object, so that an empty value still counts as set.
+      return current !== undefined && (value === undefined || current === value) ? { current } : false;
+    },
+    { name, value },
+    { polling: 50, timeout },
+  );
+  return ((await handle.jsonValue()) as { current: string }).current;
 }

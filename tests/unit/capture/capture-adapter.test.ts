@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import {
   HEARTBEAT_ALARM,
+  PAUSE_END_ALARM,
   OPEN_VIEW_KEY,
   STATE_KEY,
   startCapture,
@@ -55,7 +56,11 @@ function start(): CaptureHandle {
 
 /** The worker stops: its listeners and memory are gone, storage stays (or not, after a crash). */
 async function stopWorker({ keepSession }: { keepSession: boolean }): Promise<void> {
-  await Promise.all(running.map((capture) => capture.settled()));
+  // Let work started by earlier answers (the policy read) reach the queue and finish.
+  for (let round = 0; round < 3; round++) {
+    await Promise.all(running.map((capture) => capture.settled()));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
   running.splice(0).forEach((capture) => capture.stop());
   const session = await fakeBrowser.storage.session.get();
   const local = await fakeBrowser.storage.local.get();
@@ -63,6 +68,19 @@ async function stopWorker({ keepSession }: { keepSession: boolean }): Promise<vo
   await focusTheWindow();
   if (keepSession) await fakeBrowser.storage.session.set(session);
   await fakeBrowser.storage.local.set(local);
+}
+
+/** Runs `check` until it passes (up to 1 s), letting `settle` run in between. */
+async function eventually(check: () => Promise<void>, settle: () => Promise<void>): Promise<void> {
+  for (let tries = 0; ; tries++) {
+    await settle();
+    try {
+      return await check();
+    } catch (error) {
+      if (tries >= 100) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
 }
 
 async function lines(): Promise<string[]> {
@@ -217,5 +235,137 @@ describe('capture adapter', () => {
       'done https://b.example/ @1 1s',
       'view https://a.example/ @2',
     ]);
+  });
+});
+
+describe('pause survives restarts (design.md §6)', () => {
+  it('stays paused indefinitely across a worker restart', async () => {
+    const tab = await openTab('https://a.example/');
+    start();
+    await fakeBrowser.storage.local.set({ pause: { until: null } });
+    await stopWorker({ keepSession: true });
+    now += 60_000;
+    const capture = start();
+    await commit(tab.id!, 'https://paused.example/');
+    await capture.settled();
+    expect(await lines()).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('stays paused for the hour across a browser restart, sets its end again, and resumes at the end', async () => {
+    const tab = await openTab('https://a.example/');
+    start();
+    const until = now + 3_600_000;
+    await fakeBrowser.storage.local.set({ pause: { until } });
+    // The browser restarts: session storage and (as Chrome may) the alarms are gone.
+    await stopWorker({ keepSession: false });
+    expect(await fakeBrowser.alarms.get(PAUSE_END_ALARM)).toBeUndefined();
+    const restarted = await openTab('https://a.example/');
+
+    now += 600_000;
+    const capture = start();
+    await commit(restarted.id!, 'https://paused.example/');
+    await capture.settled();
+    expect(await lines()).toEqual([]);
+    expect(await fakeBrowser.alarms.get(PAUSE_END_ALARM)).toMatchObject({ scheduledTime: until });
+
+    now = until;
+    await fakeBrowser.alarms.onAlarm.trigger({ name: PAUSE_END_ALARM, scheduledTime: until } as never);
+    await capture.settled();
+    expect(await lines()).toEqual(['view https://paused.example/ @3600']);
+    expect(errors).toEqual([]);
+  });
+
+  it('records again after a worker restart when the pause ended while no worker ran', async () => {
+    const tab = await openTab('https://a.example/');
+    start();
+    await fakeBrowser.storage.local.set({ pause: { until: now + 60_000 } });
+    await commit(tab.id!, 'https://paused.example/');
+    await stopWorker({ keepSession: true });
+    // The pause-end alarm was missed (alarms cleared) and the hour is over.
+    now += 120_000;
+    const capture = start();
+    await commit(tab.id!, 'https://after.example/');
+    await capture.settled();
+    // At start the worker learns the pause is over: the page in front starts a view, as on
+    // "Resume"; nothing of the paused minute is recorded.
+    expect(await lines()).toEqual([
+      'view https://paused.example/ @120',
+      'done https://paused.example/ @120 0s',
+      'view https://after.example/ @120',
+    ]);
+  });
+});
+
+describe('privacy settings', () => {
+  it('applies the deny list, the secret parameters and "strip all query strings" from settings', async () => {
+    await fakeBrowser.storage.local.set({
+      settings: { denyList: ['*.bank.example'], extraSecretParams: ['ticket'], stripAllQueryStrings: false },
+    });
+    const tab = await openTab('about:blank');
+    const capture = start();
+    await commit(tab.id!, 'https://online.bank.example/account');
+    now += 1_000;
+    await commit(tab.id!, 'https://a.example/p?ticket=1&token=2&q=3#x');
+    now += 1_000;
+    await fakeBrowser.storage.local.set({ settings: { stripAllQueryStrings: true } });
+    await commit(tab.id!, 'https://a.example/p?q=4');
+    await capture.settled();
+    expect(await lines()).toEqual([
+      'view https://a.example/p?q=3 @1',
+      'done https://a.example/p?q=3 @1 1s',
+      'view https://a.example/p @2',
+    ]);
+  });
+
+  it('follows settings locked by the administrator over the user\'s, also when the policy changes', async () => {
+    // The policy as an earlier start saw it (the very first start has to wait for the read).
+    await fakeBrowser.storage.local.set({ settings: { denyList: [] }, managedPolicyCache: { denyList: ['a.example'] } });
+    await fakeBrowser.storage.managed.set({ denyList: ['a.example'] });
+    const tab = await openTab('about:blank');
+    const capture = start();
+    await commit(tab.id!, 'https://a.example/');
+    now += 1_000;
+    await fakeBrowser.storage.managed.set({ denyList: ['b.example'] });
+    await commit(tab.id!, 'https://b.example/');
+    now += 1_000;
+    await commit(tab.id!, 'https://a.example/again');
+    await capture.settled();
+    // Denied at first; the new policy allows a.example while it is in front, and denies b.example.
+    expect(await lines()).toEqual([
+      'view https://a.example/ @1',
+      'done https://a.example/ @1 0s',
+      'view https://a.example/again @2',
+    ]);
+  });
+
+  it('does not hold up start-up for a slow policy read, and applies the policy once it is known', async () => {
+    // Right after a browser start Chromium can take seconds to answer storage.managed. An
+    // earlier start saw no policy; capture starts with that and does not wait.
+    await fakeBrowser.storage.local.set({ managedPolicyCache: {} });
+    let answerPolicy!: (policy: Record<string, unknown>) => void;
+    const slowPolicy = new Promise<Record<string, unknown>>((resolve) => (answerPolicy = resolve));
+    const managed = { get: () => slowPolicy, set: async () => undefined };
+    const tab = await openTab('about:blank');
+    const capture = startCapture({
+      browser: { ...(fakeBrowser as unknown as CaptureBrowser), idle, storage: { ...fakeBrowser.storage, managed } as never },
+      record: (events) => log.append(events),
+      newId: uuidv7,
+      clock: () => now,
+      onError: (error) => errors.push(error),
+    });
+    running.push(capture);
+    await commit(tab.id!, 'https://a.example/');
+    await capture.settled();
+    expect(await lines()).toEqual(['view https://a.example/ @0']);
+    now += 3_000;
+    answerPolicy({ denyList: ['a.example'] });
+    // Once the policy is in force a.example is denied: its view closes with nothing more recorded.
+    await eventually(async () => expect((await lines()).length).toBe(1), () => capture.settled());
+    await commit(tab.id!, 'https://b.example/');
+    await commit(tab.id!, 'https://a.example/again');
+    await capture.settled();
+    expect(await lines()).toEqual(['view https://a.example/ @0', 'view https://b.example/ @3', 'done https://b.example/ @3 0s']);
+    expect(errors).toEqual([]);
   });
 });

@@ -322,3 +322,37 @@ describe('what is never recorded', () => {
     expect(s.events[0]!.url).toBe('http://127.0.0.1:8080/p?q=1');
   });
 });
+
+describe('privacy settings (design.md §6)', () => {
+  it('stops the view in front when its host is added to the deny list, recording nothing more of it', () => {
+    const s = Scenario.started().open(A).wait(5);
+    s.config = { ...s.config, denyList: ['a.example'] };
+    s.send({ type: 'settingsChanged' }).wait(5).open(B);
+    expect(s.lines()).toEqual([`view ${A} @0`, `view ${B} @10`]);
+  });
+
+  it('does not name a denied page as the referrer of the next one', () => {
+    const s = Scenario.started({ denyList: ['a.example'] }).open(A).wait(1).open(B, { transition: 'link' });
+    expect(s.events).toHaveLength(1);
+    expect(s.events[0]!.params).not.toHaveProperty('referrer');
+  });
+
+  it('keeps a SEARCH\'s terms under "strip all query strings", and strips the page after it', () => {
+    const s = Scenario.started({ stripAllQueryStrings: true })
+      .open('https://www.google.com/search?q=budget&client=x')
+      .wait(1)
+      .open('https://a.example/result?id=7', { transition: 'link' });
+    expect(s.lines()).toEqual(['search "budget" https://www.google.com/search?q=budget @0', 'view https://a.example/result @1']);
+    expect(s.events[1]!.params?.referrer).toBe('https://www.google.com/search?q=budget');
+  });
+
+  it('records file: pages only when allowed', () => {
+    expect(Scenario.started().open('file:///home/me/a.html').events).toEqual([]);
+    expect(Scenario.started({ logFileUrls: true }).open('file:///home/me/a.html').lines()).toEqual(['view file:///home/me/a.html @0']);
+  });
+
+  it('records a page with a URL over 8,192 characters without its query, and the one after it normally', () => {
+    const s = Scenario.started().open(`${A}?q=${'x'.repeat(9000)}`).wait(2).open(B);
+    expect(s.lines()).toEqual([`view ${A} @0`, `done ${A} @0 2s`, `view ${B} @2`]);
+  });
+});

@@ -29,3 +29,15 @@ describe('pageTitle', () => {
     expect(pageTitle('x'.repeat(10_000), RAW)).toHaveLength(MAX_TITLE_LENGTH);
   });
 });
+
+describe('pageTitle keeps valid text', () => {
+  it('replaces half a surrogate pair, which strict JSON servers refuse', () => {
+    expect(pageTitle('a \uD800 b \uDC00', RAW)).toBe('a \uFFFD b \uFFFD');
+    expect(pageTitle('ok \uD83D\uDE00', RAW)).toBe('ok \uD83D\uDE00');
+  });
+
+  it('does not cut through a surrogate pair at the cap', () => {
+    const title = pageTitle(`${'x'.repeat(MAX_TITLE_LENGTH - 1)}\uD83D\uDE00`, RAW)!;
+    expect(title).toBe('x'.repeat(MAX_TITLE_LENGTH - 1));
+  });
+});

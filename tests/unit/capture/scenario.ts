@@ -19,7 +19,16 @@ export class Scenario {
   private ids = 0;
 
   constructor(config: Partial<CaptureConfig> = {}) {
-    this.config = { logPrivateWindows: false, searchRules: [], ...config };
+    this.config = {
+      logPrivateWindows: false,
+      searchRules: [],
+      allowList: [],
+      denyList: [],
+      stripAllQueryStrings: false,
+      extraSecretParams: [],
+      logFileUrls: false,
+      ...config,
+    };
   }
 
   /** Starts a browser with one focused window (id 1) and no page yet. */

@@ -44,3 +44,47 @@ describe('secret query parameters', () => {
     expect(sanitizeUrl('https://example.com/s?q=a%20b+c&x=%E2%9C%93')).toBe('https://example.com/s?q=a%20b+c&x=%E2%9C%93');
   });
 });
+
+describe('options', () => {
+  it('removes the user-added secret parameters too, case-insensitively, with * as a suffix wildcard', () => {
+    const options = { extraSecretParams: ['Ticket', 'utm_*'] };
+    expect(sanitizeUrl('https://example.com/?TICKET=1&utm_source=x&q=2', options)).toBe('https://example.com/?q=2');
+    expect(sanitizeUrl('https://example.com/?ticket=1&q=2')).toBe('https://example.com/?ticket=1&q=2');
+  });
+
+  it('keeps the encoding of the parameters it keeps when it removes a secret', () => {
+    expect(sanitizeUrl('https://example.com/s?q=a%20b+c&token=1&y=~&z=%e2%9c%93')).toBe('https://example.com/s?q=a%20b+c&y=~&z=%e2%9c%93');
+  });
+
+  it('strips all query strings on request, keeping only the named search parameter', () => {
+    expect(sanitizeUrl('https://example.com/p?a=1&b=2', { stripAllQueryStrings: true })).toBe('https://example.com/p');
+    expect(sanitizeUrl('https://www.google.com/search?client=x&q=a+b', { stripAllQueryStrings: true, keepParam: 'q' })).toBe(
+      'https://www.google.com/search?q=a+b',
+    );
+  });
+
+  it('records file: pages only when allowed, without their query and fragment secrets', () => {
+    expect(sanitizeUrl('file:///home/me/a.html')).toBeNull();
+    expect(sanitizeUrl('file:///home/me/a.html?token=1#x', { logFileUrls: true })).toBe('file:///home/me/a.html');
+  });
+
+  it('removes secret path parameters (;jsessionid=) that servers use instead of cookies', () => {
+    expect(sanitizeUrl('https://example.com/shop;jsessionid=ABC/cart;v=2')).toBe('https://example.com/shop/cart;v=2');
+  });
+});
+
+describe('length (MAX_URL_LENGTH = 8,192)', () => {
+  const origin = 'https://example.com/';
+  it('keeps a URL of exactly 8,192 characters', () => {
+    const url = origin + 'a'.repeat(8192 - origin.length);
+    expect(sanitizeUrl(url)).toBe(url);
+  });
+
+  it('drops the query of a longer URL, so the page is still recorded at a real address', () => {
+    expect(sanitizeUrl(`${origin}page?q=${'x'.repeat(9000)}`)).toBe(`${origin}page`);
+  });
+
+  it('does not record a URL whose path alone is longer', () => {
+    expect(sanitizeUrl(origin + 'a'.repeat(8193 - origin.length))).toBeNull();
+  });
+});

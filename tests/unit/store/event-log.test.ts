@@ -90,6 +90,53 @@ describe('recent', () => {
   });
 });
 
+describe('search', () => {
+  const hasEven = (entry: { event: RecordedEvent }) => Number(entry.event.url.split('/').at(-1)) % 2 === 0;
+
+  it('pages through the matches newest first, across the whole log, with a cursor to go on', async () => {
+    await log.append(views(1_234));
+    const first = await log.search(hasEven, 3);
+    expect(urls(first.entries)).toEqual([
+      'https://example.com/1232',
+      'https://example.com/1230',
+      'https://example.com/1228',
+    ]);
+    const second = await log.search(hasEven, 3, first.next!);
+    expect(urls(second.entries)).toEqual([
+      'https://example.com/1226',
+      'https://example.com/1224',
+      'https://example.com/1222',
+    ]);
+    // A match far back (the oldest record), past several chunks of non-matches.
+    const oldest = await log.search((entry) => entry.event.url.endsWith('/0'), 10);
+    expect(urls(oldest.entries)).toEqual(['https://example.com/0']);
+    expect(oldest.next).toBeNull();
+  });
+
+  it('finds every match exactly once when paging to the end', async () => {
+    await log.append(views(1_100));
+    const found: string[] = [];
+    let next: number | null | undefined;
+    do {
+      const page = await log.search(hasEven, 97, next ?? undefined);
+      found.push(...urls(page.entries));
+      next = page.next;
+    } while (next !== null);
+    expect(found).toHaveLength(550);
+    expect(new Set(found).size).toBe(550);
+  });
+
+  it('skips holes left by deletes and answers an empty log', async () => {
+    expect(await log.search(() => true, 5)).toEqual({ entries: [], next: null });
+    await log.append(views(1_000, 'a.example'));
+    await log.append(views(3, 'b.example'));
+    await log.deleteSite('a.example');
+    const page = await log.search(() => true, 5);
+    expect(urls(page.entries)).toEqual(['https://b.example/2', 'https://b.example/1', 'https://b.example/0']);
+    expect(page.next).toBeNull();
+  });
+});
+
 describe('sync state', () => {
   it('takes the oldest pending first, up to the limit', async () => {
     for (const event of views(5)) await log.append([event]);
@@ -103,6 +150,7 @@ describe('sync state', () => {
     await log.markSent([a!.id, b!.id]);
     await log.markRejected([{ id: c!.id, message: 'params.title: too long' }]);
     expect(await log.countByState()).toEqual({ pending: 1, sent: 2, rejected: 1 });
+    expect([await log.countState('pending'), await log.countState('sent'), await log.countState('rejected')]).toEqual([1, 2, 1]);
     expect(urls(await log.takePending(10))).toEqual([d!.url]);
     const entries = await log.recent(10);
     const byUrl = new Map(entries.map((entry) => [entry.event.url, entry]));

@@ -233,16 +233,26 @@ describe('sync against the real collector', () => {
     expect(idsAtCollector()).toEqual([]);
   });
 
-  it('runs one sync at a time: a second call joins the one in flight', async () => {
+  it('runs one sync at a time: a call during a run gets one run after it, shared with later calls', async () => {
     await log.append(views(150));
+    let inFlight = 0;
+    let overlapped = false;
     let requests = 0;
-    intercept(() => {
+    intercept(async () => {
       requests++;
+      overlapped ||= ++inFlight > 1;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      inFlight--;
       return undefined;
     });
     const engine = sync();
-    const [a, b] = await Promise.all([engine.run(), engine.run()]);
-    expect(a).toBe(b);
+    const first = engine.run();
+    const [second, third] = [engine.run(), engine.run({ force: true })];
+    expect(second).toBe(third);
+    expect(await first).toMatchObject({ outcome: 'done', sent: 150 });
+    // The follow-up run finds nothing left: nothing is sent twice.
+    expect(await second).toMatchObject({ outcome: 'done', sent: 0, requests: 0 });
+    expect(overlapped).toBe(false);
     expect(requests).toBe(2);
     expect(idsAtCollector()).toHaveLength(150);
   });

@@ -29,6 +29,7 @@ describe('groupViews', () => {
       seq: done.seq,
       event: { url: 'https://a.example/', params: { duration: 42, title: 'Final' } },
       states: ['pending', 'sent'],
+      ids: [done.event.id, start.event.id],
     });
     expect(items[0]!.event.params).not.toHaveProperty('truncated');
   });

@@ -1,27 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import { parseSyncStatus } from '../../../src/sync/sync-status';
 import { statusLine } from '../../../src/ui/status-line';
+import { en, translatorFor } from './messages';
 
 const NOW = Date.UTC(2026, 10, 27, 12, 0, 0);
 const base = { paused: false, pending: 12, sync: parseSyncStatus(undefined), syncConfigured: true, now: NOW, locale: 'en-US' };
 
 describe('statusLine', () => {
   it('says logging, pending and when sync last worked', () => {
-    expect(statusLine({ ...base, sync: parseSyncStatus({ lastSuccessAt: NOW - 120_000 }) })).toBe(
+    expect(statusLine({ ...base, sync: parseSyncStatus({ lastSuccessAt: NOW - 120_000 }) }, en)).toBe(
       'Logging on · 12 pending · last sync 2 min. ago',
     );
   });
 
   it('says paused, and that sync is off without an endpoint', () => {
-    expect(statusLine({ ...base, paused: true, syncConfigured: false })).toBe('Paused · 12 pending · sync off');
+    expect(statusLine({ ...base, paused: true, syncConfigured: false }, en)).toBe('Paused · 12 pending · sync off');
   });
 
   it('names the last error, and an auth error in words', () => {
-    expect(statusLine({ ...base, sync: parseSyncStatus({ lastError: 'HTTP 500: down', state: 'backoff' }) })).toBe(
+    expect(statusLine({ ...base, sync: parseSyncStatus({ lastError: 'HTTP 500: down', state: 'idle' }) }, en)).toBe(
       'Logging on · 12 pending · never synced · last error: HTTP 500: down',
     );
-    expect(statusLine({ ...base, sync: parseSyncStatus({ lastError: 'HTTP 401: wrong token', state: 'auth-error' }) })).toBe(
+    expect(
+      statusLine({ ...base, sync: parseSyncStatus({ lastError: 'HTTP 500: down', state: 'backoff', nextAttemptAt: NOW + 90_000 }) }, en),
+    ).toBe('Logging on · 12 pending · never synced · sync failed (HTTP 500: down), trying again in 1 min.');
+    expect(statusLine({ ...base, sync: parseSyncStatus({ lastError: 'HTTP 401: wrong token', state: 'auth-error' }) }, en)).toBe(
       'Logging on · 12 pending · never synced · sync stopped: the server refused the token (HTTP 401: wrong token)',
     );
+  });
+
+  it('says until when a timed pause lasts, in the reader\'s language', () => {
+    const line = statusLine({ ...base, paused: true, pausedUntil: NOW + 3_600_000, pending: 1234, locale: 'de-DE', syncConfigured: false }, translatorFor('de'));
+    expect(line).toMatch(/^Pausiert bis 27\.11\.26, \d{2}:00:00 · 1\.234 ausstehend · Synchronisierung aus$/);
   });
 });

@@ -1,0 +1,92 @@
+import type Browser from 'webextension-polyfill';
+import { SettingsSchema, type Settings } from './settings';
+
+/**
+ * Settings an administrator presets and locks through managed storage (design.md §8): the
+ * browser's enterprise policy for this extension, `storage.managed`, described to Chrome by
+ * `public/managed_schema.json`. A field present there is the value in force and the user
+ * cannot change it. docs/enterprise.md shows how to deploy it.
+ */
+
+type ReadableArea = Pick<Browser.Storage.StorageArea, 'get'>;
+
+/** Every setting can be locked, and the API token too (it is not part of `Settings`). */
+export type LockableField = Exclude<keyof Settings, 'version'> | 'apiToken';
+
+export const LOCKABLE_FIELDS: readonly LockableField[] = [
+  ...(Object.keys(SettingsSchema.shape).filter((key) => key !== 'version') as Exclude<keyof Settings, 'version'>[]),
+  'apiToken',
+];
+
+export interface ManagedPolicy {
+  /** The locked settings' values. */
+  settings: Partial<Settings>;
+  /** The locked API token, when the policy sets one. */
+  apiToken?: string;
+  /** Fields whose value comes from the policy. */
+  locked: ReadonlySet<LockableField>;
+  /** Policy keys that are unknown or hold a value the settings would refuse: not applied. */
+  ignored: string[];
+}
+
+const NO_POLICY: ManagedPolicy = { settings: {}, locked: new Set(), ignored: [] };
+
+/**
+ * `storage.managed` of the running extension, for callers that were only handed
+ * `storage.local` (the settings are read in many places; each reads the policy too).
+ */
+export function ambientManagedArea(): ReadableArea | undefined {
+  const scope = globalThis as { browser?: { storage?: { managed?: ReadableArea } }; chrome?: { storage?: { managed?: ReadableArea } } };
+  return scope.browser?.storage?.managed ?? scope.chrome?.storage?.managed;
+}
+
+/**
+ * Reads and validates the policy. No policy is the normal case and never an error: Firefox
+ * rejects the read when no `policies.json` names the add-on, Chrome answers `{}`, and a
+ * browser without the API has no area at all.
+ */
+export async function readManagedPolicy(managed: ReadableArea | undefined = ambientManagedArea()): Promise<ManagedPolicy> {
+  let stored: Record<string, unknown>;
+  try {
+    stored = (await managed?.get(null)) ?? {};
+  } catch {
+    return NO_POLICY;
+  }
+  if (typeof stored !== 'object' || stored === null) return NO_POLICY;
+
+  const settings: Record<string, unknown> = {};
+  const locked = new Set<LockableField>();
+  const ignored: string[] = [];
+  let apiToken: string | undefined;
+  for (const [key, value] of Object.entries(stored)) {
+    if (key === 'apiToken') {
+      if (typeof value === 'string') {
+        apiToken = value.trim();
+        locked.add('apiToken');
+      } else ignored.push(key);
+      continue;
+    }
+    const field = key === 'version' ? undefined : SettingsSchema.shape[key as keyof Settings];
+    const parsed = field?.safeParse(value);
+    if (!parsed?.success) {
+      ignored.push(key);
+      continue;
+    }
+    settings[key] = parsed.data;
+    locked.add(key as LockableField);
+  }
+  return { settings: settings as Partial<Settings>, ...(apiToken !== undefined && { apiToken }), locked, ignored };
+}
+
+/** The settings in force: the user's, with every locked field replaced by the policy's value. */
+export function applyManagedPolicy(user: Settings, policy: ManagedPolicy): Settings {
+  return { ...user, ...policy.settings };
+}
+
+/**
+ * The fields the options page must show read-only (design.md §8). Pass `browser.storage`;
+ * a browser without managed storage, or no policy, locks nothing.
+ */
+export async function readLockedFields(storage: { managed?: ReadableArea } = {}): Promise<ReadonlySet<LockableField>> {
+  return (await readManagedPolicy('managed' in storage ? storage.managed : ambientManagedArea())).locked;
+}

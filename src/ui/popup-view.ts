@@ -1,0 +1,365 @@
+import type Browser from 'webextension-polyfill';
+import type { Request } from '../messaging/protocol';
+import { isPaused, PAUSE_KEY, PauseSchema } from '../settings/pause';
+import type { Settings } from '../settings/settings';
+import { readSettings, SETTINGS_KEY } from '../settings/settings-store';
+import type { EventLog } from '../store/event-log';
+import type { StoredLogEntry } from '../store/log-entry';
+import type { SyncReport } from '../sync/sync-engine';
+import { parseSyncStatus, SYNC_STATUS_KEY } from '../sync/sync-status';
+import { EXPORT_FORMATS, EXPORT_MEDIA_TYPES, exportFileName, exportLog, type ExportFormat } from './export-log';
+import { groupViews } from './group-views';
+import { localizePage, type Translate } from './i18n';
+import { matchesSearch, searchTerms } from './log-search';
+import { toLogRow, type LogRowView } from './log-row';
+import { PAGE_SIZE } from './popup-first-paint';
+import { renderLog, type RowAction } from './render-log';
+import { statusLine } from './status-line';
+
+export { PAGE_SIZE };
+const EXPORT_CHUNK = 5_000;
+const SEARCH_DELAY_MS = 150;
+const HOUR_MS = 3_600_000;
+
+type StorageChanges = Record<string, Browser.Storage.StorageChange>;
+
+type ReadableArea = Pick<Browser.Storage.StorageArea, 'get'>;
+const NO_POLICY: ReadableArea = { get: async () => ({}) };
+
+export interface PopupDeps {
+  document: Document;
+  log: EventLog;
+  local: Pick<Browser.Storage.StorageArea, 'get' | 'set' | 'remove'>;
+  /** Administrator-locked settings (`storage.managed`); may answer slowly, see `showStatus`. */
+  managed?: ReadableArea;
+  onStorageChanged?: (listener: (changes: StorageChanges, area: string) => void) => void;
+  sendMessage: (request: Request) => Promise<unknown>;
+  openOptions: () => void;
+  t: Translate;
+  locale?: string;
+  clock?: () => number;
+  /** The newest records already on screen (`paintFirstPage`), so they are not read twice. */
+  firstPage?: StoredLogEntry[] | null;
+}
+
+/** What "Sync now" did, in words; failures are detailed by the status line below it. */
+export function syncOutcomeText(report: Pick<SyncReport, 'outcome' | 'sent' | 'rejected'>, t: Translate): string {
+  switch (report.outcome) {
+    case 'done':
+      return report.rejected > 0 ? t('syncDoneWithRejected', report.sent, report.rejected) : t('syncDone', report.sent);
+    case 'disabled':
+      return t('syncDisabled');
+    case 'busy':
+      return t('syncBusy');
+    default:
+      return t('syncFailed');
+  }
+}
+
+/**
+ * The popup (design.md §7). The list comes first and alone — the status line's counts read
+ * the whole state index and would delay it on a large log — then everything else.
+ * Test hooks on `<body>`: `data-loaded` after the first render, `data-list-rendered-ms` (time
+ * from navigation to the list in the DOM), `data-search` (the query the list shows),
+ * `data-last-sync` (the outcome of "Sync now").
+ */
+export function mountPopup(deps: PopupDeps): Promise<void> {
+  const { document: doc, log, local, t, locale, clock = Date.now } = deps;
+  const byId = <E extends HTMLElement>(id: string) => doc.getElementById(id) as E;
+  const list = byId<HTMLUListElement>('log');
+  const more = byId<HTMLButtonElement>('more');
+  const empty = byId<HTMLParagraphElement>('empty');
+  const notice = byId<HTMLParagraphElement>('notice');
+  const searchBox = byId<HTMLInputElement>('search');
+  const pauseButton = byId<HTMLButtonElement>('pause');
+  const resumeButton = byId<HTMLButtonElement>('resume');
+  const pauseMenu = byId<HTMLDivElement>('pause-menu');
+  const exportButton = byId<HTMLButtonElement>('export');
+  const exportMenu = byId<HTMLDivElement>('export-menu');
+  const dialog = byId<HTMLDialogElement>('confirm');
+
+  localizePage(doc, t);
+  doc.documentElement.lang = locale ?? doc.documentElement.lang;
+
+  /** What the list shows: the newest records, or the matches of a search. */
+  let shown: StoredLogEntry[] = [];
+  let rows = new Map<number, LogRowView>();
+  let next: number | null = null;
+  let query = '';
+  /** Bumped by every new load, so a slower earlier one cannot overwrite it. */
+  let generation = 0;
+
+  function render(): void {
+    const now = clock();
+    const views = groupViews(shown).map((item) => toLogRow(item, now, locale));
+    rows = new Map(views.map((row) => [row.seq, row]));
+    renderLog(list, views, t);
+    empty.hidden = views.length > 0;
+    empty.textContent = query === '' ? t('emptyLog') : t('noMatches', query);
+    more.hidden = next === null;
+  }
+
+  /** Reads a page, newest first, from `before` on (the start when undefined). */
+  async function readPage(before?: number): Promise<{ entries: StoredLogEntry[]; next: number | null }> {
+    if (query === '') {
+      const entries = await log.recent(PAGE_SIZE, before);
+      return { entries, next: entries.length < PAGE_SIZE ? null : entries.at(-1)!.seq };
+    }
+    const terms = searchTerms(query, locale);
+    return log.search((entry) => matchesSearch(entry, terms, locale), PAGE_SIZE, before);
+  }
+
+  async function loadFirstPage(): Promise<void> {
+    const mine = ++generation;
+    const page = await readPage();
+    if (mine !== generation) return;
+    shown = page.entries;
+    next = page.next;
+    render();
+    doc.body.dataset.search = query;
+    if (query !== '') notice.textContent = page.entries.length === 0 ? '' : t('searchShowing', groupViews(shown).length);
+  }
+
+  async function loadMore(): Promise<void> {
+    if (next === null) return;
+    const mine = generation;
+    const page = await readPage(next);
+    if (mine !== generation) return;
+    const firstNew = page.entries[0]?.seq;
+    shown = [...shown, ...page.entries];
+    next = page.next;
+    render();
+    // Keyboard users land on the first row that was added, not back at the top.
+    if (firstNew !== undefined) {
+      const rowOf = [...rows.values()].find((row) => row.seq <= firstNew);
+      list.querySelector<HTMLElement>(`[data-seq="${rowOf?.seq ?? firstNew}"] button`)?.focus();
+    }
+  }
+
+  /**
+   * Chromium answers the first `storage.managed` read after a browser start seconds late, so
+   * the status line first uses the user's own settings and is redone once the policy is known
+   * (it can only change whether sync counts as configured).
+   */
+  let settingsInForce: Promise<Settings> = readSettings(local, NO_POLICY);
+  const withPolicy = readSettings(local, deps.managed ?? NO_POLICY);
+  void withPolicy.then(
+    (settings) => {
+      settingsInForce = Promise.resolve(settings);
+      if (doc.body.dataset.loaded) void showStatus().catch(showFailure);
+    },
+    () => undefined,
+  );
+
+  async function showStatus(): Promise<void> {
+    const [pending, settings, stored] = await Promise.all([
+      // Only pending: counting `sent` reads up to the whole log (100,000 records by default).
+      log.countState('pending'),
+      settingsInForce,
+      local.get([SYNC_STATUS_KEY, PAUSE_KEY]),
+    ]);
+    const now = clock();
+    const paused = isPaused(stored[PAUSE_KEY], now);
+    doc.getElementById('status')!.textContent = statusLine(
+      {
+        paused,
+        pausedUntil: PauseSchema.safeParse(stored[PAUSE_KEY]).data?.until ?? null,
+        pending,
+        sync: parseSyncStatus(stored[SYNC_STATUS_KEY]),
+        syncConfigured: settings.syncEnabled && settings.endpointUrl !== '',
+        now,
+        locale,
+      },
+      t,
+    );
+    const pauseHadFocus = doc.activeElement === pauseButton || pauseMenu.contains(doc.activeElement);
+    const resumeHadFocus = doc.activeElement === resumeButton;
+    pauseButton.hidden = paused;
+    resumeButton.hidden = !paused;
+    if (paused) closeMenu(pauseButton, pauseMenu, false);
+    // Keep the keyboard where it was when one button replaces the other.
+    if (paused && pauseHadFocus) resumeButton.focus();
+    if (!paused && resumeHadFocus) pauseButton.focus();
+    doc.body.dataset.paused = String(paused);
+  }
+
+  const tellBackground = () => deps.sendMessage({ type: 'logChanged' }).catch(() => undefined);
+
+  // Menus: a button that opens a group of buttons below it; Escape closes and returns focus.
+  function openMenu(button: HTMLButtonElement, menu: HTMLElement): void {
+    menu.hidden = false;
+    button.setAttribute('aria-expanded', 'true');
+    menu.querySelector('button')?.focus();
+  }
+  function closeMenu(button: HTMLButtonElement, menu: HTMLElement, refocus = true): void {
+    if (menu.hidden) return;
+    menu.hidden = true;
+    button.setAttribute('aria-expanded', 'false');
+    if (refocus) button.focus();
+  }
+  for (const [button, menu] of [
+    [pauseButton, pauseMenu],
+    [exportButton, exportMenu],
+  ] as const) {
+    button.addEventListener('click', () => (menu.hidden ? openMenu(button, menu) : closeMenu(button, menu)));
+    menu.addEventListener('keydown', (key) => {
+      if (key.key === 'Escape') {
+        key.preventDefault();
+        closeMenu(button, menu);
+      }
+    });
+  }
+
+  /** Asks before something that cannot be undone; resolves to the user's answer. */
+  function confirm(question: string, confirmLabel: string): Promise<boolean> {
+    byId('confirm-text').textContent = question;
+    byId('confirm-yes').textContent = confirmLabel;
+    const opener = doc.activeElement as HTMLElement | null;
+    dialog.returnValue = '';
+    dialog.showModal();
+    // The safe answer has the focus: Enter on a stray keypress keeps everything.
+    byId('confirm-no').focus();
+    return new Promise((resolve) => {
+      dialog.addEventListener(
+        'close',
+        () => {
+          opener?.focus();
+          resolve(dialog.returnValue === 'confirm');
+        },
+        { once: true },
+      );
+    });
+  }
+
+  async function deleteRow(row: LogRowView): Promise<void> {
+    for (const id of row.ids) await log.deleteEvent(id);
+    const removed = new Set(row.ids);
+    const position = [...rows.keys()].indexOf(row.seq);
+    shown = shown.filter((entry) => !removed.has(entry.event.id));
+    render();
+    notice.textContent = t('deletedRow', row.title);
+    const remaining = list.querySelectorAll<HTMLElement>('.log-row');
+    (remaining[Math.min(position, remaining.length - 1)]?.querySelector('button') ?? searchBox).focus();
+    await Promise.all([showStatus(), tellBackground()]);
+  }
+
+  async function deleteSite(host: string): Promise<void> {
+    if (!(await confirm(t('confirmDeleteSite', host), t('confirmDelete')))) return;
+    const count = await log.deleteSite(host);
+    notice.textContent = t('deletedSite', count.toLocaleString(locale), host);
+    await Promise.all([loadFirstPage(), showStatus(), tellBackground()]);
+    searchBox.focus();
+  }
+
+  list.addEventListener('click', (click) => {
+    const button = (click.target as HTMLElement).closest<HTMLButtonElement>('button[data-row-action]');
+    const seq = Number(button?.closest<HTMLElement>('.log-row')?.dataset.seq);
+    const row = rows.get(seq);
+    if (!button || !row) return;
+    const action = button.dataset.rowAction as RowAction;
+    void (action === 'delete-row' ? deleteRow(row) : deleteSite(row.host)).catch(showFailure);
+  });
+
+  byId('delete-all').addEventListener('click', async () => {
+    if (!(await confirm(t('confirmDeleteAll'), t('confirmDeleteAllYes')))) return;
+    await log.deleteAll();
+    notice.textContent = t('deletedAll');
+    await Promise.all([loadFirstPage(), showStatus(), tellBackground()]);
+  });
+
+  more.addEventListener('click', () => void loadMore().catch(showFailure));
+
+  let searchTimer: ReturnType<typeof setTimeout> | undefined;
+  searchBox.addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => {
+      query = searchBox.value.trim();
+      notice.textContent = '';
+      void loadFirstPage().catch(showFailure);
+    }, SEARCH_DELAY_MS);
+  });
+
+  byId('sync-now').addEventListener('click', async (click) => {
+    const button = click.currentTarget as HTMLButtonElement;
+    button.disabled = true;
+    notice.textContent = t('syncing');
+    try {
+      const report = (await deps.sendMessage({ type: 'syncNow' })) as SyncReport;
+      notice.textContent = syncOutcomeText(report, t);
+      doc.body.dataset.lastSync = report.outcome;
+    } catch (error) {
+      notice.textContent = t('syncCouldNotStart', String(error));
+      doc.body.dataset.lastSync = 'error';
+    } finally {
+      button.disabled = false;
+      button.focus();
+      await Promise.all([loadFirstPage(), showStatus()]);
+    }
+  });
+
+  const pause = (until: number | null) => async () => {
+    await local.set({ [PAUSE_KEY]: { until } });
+    await showStatus();
+  };
+  byId('pause-indefinitely').addEventListener('click', pause(null));
+  byId('pause-hour').addEventListener('click', () => void pause(clock() + HOUR_MS)());
+  resumeButton.addEventListener('click', async () => {
+    await local.remove(PAUSE_KEY);
+    await showStatus();
+  });
+
+  for (const format of EXPORT_FORMATS) {
+    exportMenu.querySelector(`[data-format="${format}"]`)!.addEventListener('click', () => {
+      void exportAs(format).catch(showFailure);
+    });
+  }
+  async function exportAs(format: ExportFormat): Promise<void> {
+    closeMenu(exportButton, exportMenu);
+    notice.textContent = t('exporting');
+    // Paged reads keep each transaction short while sync or capture write.
+    const newestFirst: StoredLogEntry[] = [];
+    for (let before: number | undefined; ; ) {
+      const page = await log.recent(EXPORT_CHUNK, before);
+      newestFirst.push(...page);
+      if (page.length < EXPORT_CHUNK) break;
+      before = page.at(-1)!.seq;
+    }
+    const text = exportLog(format, newestFirst.reverse());
+    const url = URL.createObjectURL(new Blob([text], { type: EXPORT_MEDIA_TYPES[format] }));
+    const link = doc.createElement('a');
+    link.href = url;
+    link.download = exportFileName(format, clock());
+    link.hidden = true;
+    doc.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    notice.textContent = t('exported', newestFirst.length.toLocaleString(locale), format.toUpperCase());
+  }
+
+  byId('options').addEventListener('click', () => deps.openOptions());
+
+  deps.onStorageChanged?.((changes, area) => {
+    if (area !== 'local') return;
+    if (SETTINGS_KEY in changes) settingsInForce = readSettings(local, deps.managed ?? NO_POLICY);
+    if (SYNC_STATUS_KEY in changes || PAUSE_KEY in changes || SETTINGS_KEY in changes) void showStatus().catch(showFailure);
+  });
+
+  function showFailure(error: unknown): void {
+    notice.textContent = t('somethingFailed', error instanceof Error ? error.message : String(error));
+  }
+
+  return (async () => {
+    if (deps.firstPage) {
+      shown = deps.firstPage;
+      next = shown.length < PAGE_SIZE ? null : shown.at(-1)!.seq;
+      render();
+      doc.body.dataset.search = '';
+    } else await loadFirstPage();
+    doc.body.dataset.listRenderedMs ??= performance.now().toFixed(1);
+    await showStatus();
+    doc.body.dataset.loaded = 'true';
+  })().catch((error: unknown) => {
+    doc.getElementById('status')!.textContent = t('couldNotReadLog', String(error));
+  });
+}

@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchExtensionBrowser, type ExtensionBrowser, type PopupPage } from './harness';
+import { OptionsPage } from './harness/options-page';
+import { sampleActivity, seedLog } from './harness/seed-log';
+
+// axe-core in Chromium on the popup and the options page, light and dark, with content and
+// with the states a user reaches (menus open, a confirmation, validation messages): 0 violations.
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+async function axeViolations(page: Page): Promise<string[]> {
+  // Evaluated through the debugger protocol, which the extension page's CSP does not govern.
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations;
+  });
+  return violations.map(
+    (v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')} (${n.failureSummary ?? ''})`).join('; ')}`,
+  );
+}
+
+let browser: ExtensionBrowser;
+let popup: PopupPage;
+let options: OptionsPage;
+
+beforeAll(async () => {
+  browser = await launchExtensionBrowser();
+  popup = await browser.openPopup();
+  await seedLog(popup.page, sampleActivity(Date.now()));
+  await popup.reload();
+  options = await OptionsPage.open(browser.context, browser.extensionId);
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('the axe-core run itself', () => {
+  it('reports a control without a label, so an empty result means something', async () => {
+    await options.page.evaluate(() => document.body.append(Object.assign(document.createElement('input'), { id: 'unlabelled' })));
+    expect((await axeViolations(options.page)).some((v) => v.startsWith('label:'))).toBe(true);
+    await options.page.evaluate(() => document.getElementById('unlabelled')!.remove());
+  });
+});
+
+describe.each(['light', 'dark'] as const)('axe-core, %s theme', (colorScheme) => {
+  it('finds nothing on the popup with a log, a rejected row, and its menus open', async () => {
+    await popup.page.emulateMedia({ colorScheme });
+    expect((await popup.rows()).length).toBeGreaterThanOrEqual(10);
+    expect(await axeViolations(popup.page)).toEqual([]);
+
+    await popup.page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await popup.page.getByRole('button', { name: 'Export' }).click();
+    expect(await axeViolations(popup.page)).toEqual([]);
+    await popup.page.keyboard.press('Escape');
+    await popup.page.getByRole('button', { name: 'Pause', exact: true }).click();
+  });
+
+  it('finds nothing on the popup with the confirmation dialog open', async () => {
+    await popup.page.emulateMedia({ colorScheme });
+    await popup.page.getByRole('button', { name: 'Delete all…' }).click();
+    await popup.page.getByRole('dialog').waitFor({ state: 'visible' });
+    expect(await axeViolations(popup.page)).toEqual([]);
+    await popup.page.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('finds nothing on the options page, also with validation messages shown', async () => {
+    await options.page.emulateMedia({ colorScheme });
+    expect(await axeViolations(options.page)).toEqual([]);
+    await options.fill({ 'Endpoint URL': 'ftp://x', 'Deny list': 'not a pattern' });
+    expect(await options.save()).toBe('invalid');
+    expect(await axeViolations(options.page)).toEqual([]);
+    await options.fill({ 'Endpoint URL': '', 'Deny list': '' });
+  });
+});
+
+describe('keyboard', () => {
+  it('reaches every popup control with Tab, each with a name', async () => {
+    await popup.reload();
+    const names: string[] = [];
+    await popup.page.focus('body');
+    for (let i = 0; i < 12; i++) {
+      await popup.page.keyboard.press('Tab');
+      names.push(
+        await popup.page.evaluate(() => {
+          const el = document.activeElement as HTMLInputElement;
+          return el.getAttribute('aria-label') ?? (el.labels?.[0]?.textContent || el.textContent || '').trim();
+        }),
+      );
+    }
+    expect(names.slice(0, 6)).toEqual(['Sync now', 'Pause', 'Export', 'Options', 'Search', names[5]]);
+    expect(names[5]).toMatch(/^Delete “.+”$/);
+    expect(names[6]).toMatch(/^Delete site .+ \(every event from it\)$/);
+  });
+
+  it('opens the pause menu with Enter and closes it with Escape, focus back on Pause', async () => {
+    await popup.page.getByRole('button', { name: 'Pause', exact: true }).focus();
+    await popup.page.keyboard.press('Enter');
+    expect(await popup.page.evaluate(() => document.activeElement?.textContent)).toBe('Pause until I resume');
+    await popup.page.keyboard.press('Escape');
+    expect(await popup.page.evaluate(() => document.activeElement?.id)).toBe('pause');
+    expect(await popup.page.getByRole('button', { name: 'Pause', exact: true }).getAttribute('aria-expanded')).toBe('false');
+  });
+});

@@ -1,0 +1,124 @@
+import type { Page } from 'playwright-core';
+import type { StoredLogEntry } from '../../../src/store/log-entry';
+
+/** A record to put in the log as it is stored (`seq` is assigned by IndexedDB). */
+export type SeedEntry = Omit<StoredLogEntry, 'seq'>;
+
+/**
+ * Writes records straight into the extension's log (IndexedDB `activity-log`, store `events`)
+ * from one of its pages, in transactions of 5,000. For content no real navigation could make
+ * quickly: hosts other than the test server, rejected events, 100,000 records. The page must
+ * have opened the log once (the popup and options pages do), so the schema exists.
+ */
+export function seedLog(page: Page, entries: readonly SeedEntry[]): Promise<void> {
+  return page.evaluate(async (entries) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('activity-log');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    for (let start = 0; start < entries.length; start += 5_000) {
+      const tx = db.transaction('events', 'readwrite');
+      for (const entry of entries.slice(start, start + 5_000)) tx.objectStore('events').add(entry);
+      await new Promise((resolve, reject) => {
+        tx.oncomplete = resolve;
+        tx.onerror = () => reject(tx.error);
+      });
+    }
+    db.close();
+  }, entries);
+}
+
+/**
+ * Fills the log with `count` generated VIEW records (titles `Filler page N`, host
+ * `filler.example`, one minute apart, ending at `endAt`), generated inside the page so a
+ * large log costs no transfer. Used for the popup benchmark and paging tests.
+ */
+export function seedFillerLog(page: Page, count: number, endAt: number): Promise<void> {
+  return page.evaluate(
+    async ({ count, endAt }) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('activity-log');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      // No named helpers in here: tsx (the benchmarks) would wrap them in a `__name` call the
+      // page does not have.
+      for (let start = 0; start < count; start += 10_000) {
+        const tx = db.transaction('events', 'readwrite');
+        const store = tx.objectStore('events');
+        for (let i = start; i < Math.min(count, start + 10_000); i++) {
+          const at = endAt - (count - i) * 60_000;
+          const time = at.toString(16).padStart(12, '0');
+          store.add({
+            event: {
+              id: `${time.slice(0, 8)}-${time.slice(8, 12)}-7000-8000-${i.toString(16).padStart(12, '0')}`,
+              action: 'VIEW',
+              timestamp: new Date(at).toISOString(),
+              url: `https://filler.example/page/${i}`,
+              params: { title: `Filler page ${i}`, duration: i % 600 },
+            },
+            state: i % 3 === 0 ? 'pending' : 'sent',
+            host: 'filler.example',
+            recordedAt: at,
+            attempts: 0,
+          });
+        }
+        await new Promise((resolve, reject) => {
+          tx.oncomplete = resolve;
+          tx.onerror = () => reject(tx.error);
+        });
+      }
+      db.close();
+    },
+    { count, endAt },
+  );
+}
+
+let sampleId = 0;
+function uuidAt(at: number): string {
+  const hex = at.toString(16).padStart(12, '0');
+  sampleId++;
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7abc-8def-${sampleId.toString(16).padStart(12, '0')}`;
+}
+
+/**
+ * About twenty records of a morning's reading, newest last, ending at `endAt`: views with
+ * their start and completion, searches, every sync state, a rejection with the server's
+ * message. What the screenshots and the accessibility checks show.
+ */
+export function sampleActivity(endAt: number): SeedEntry[] {
+  const minute = 60_000;
+  const pages: [string, string, number | null, StoredLogEntry['state'], string?][] = [
+    ['https://wiki.example.com/eng/onboarding', 'Engineering onboarding · Wiki', 412, 'sent'],
+    ['https://www.google.com/search?q=indexeddb+cursor+performance', 'indexeddb cursor performance', null, 'sent'],
+    ['https://developer.mozilla.org/en-US/docs/Web/API/IDBCursor', 'IDBCursor - Web APIs | MDN', 185, 'sent'],
+    ['https://github.com/example/activity-logger/pull/42', 'Popup and options page by dev · Pull Request #42', 623, 'sent'],
+    ['https://docs.example.com/runbooks/sync', 'Runbook: sync backlog', 94, 'rejected', 'HTTP 400: params.title: too long'],
+    ['https://calendar.example.com/week', 'Calendar – Week of Nov 23', 31, 'sent'],
+    ['https://duckduckgo.com/?q=intl+relativetimeformat', 'intl relativetimeformat', null, 'pending'],
+    ['https://tc39.es/ecma402/#relativetimeformat-objects', 'ECMA-402 RelativeTimeFormat', 240, 'pending'],
+    ['https://news.example.org/2026/11/27/browsers', 'What changed in browsers this month', 377, 'pending'],
+    ['https://wiki.example.com/design/activity-logger', 'Activity Logger design · Wiki', 58, 'pending'],
+    ['https://mail.example.com/inbox', 'Inbox (3)', 12, 'pending'],
+    ['https://github.com/example/activity-logger/issues/5', 'Popup and options page that people enjoy using · Issue #5', null, 'pending'],
+  ];
+  const entries: SeedEntry[] = [];
+  let at = endAt - pages.length * 9 * minute;
+  for (const [url, title, duration, state, lastError] of pages) {
+    const host = new URL(url).hostname;
+    const timestamp = new Date(at).toISOString();
+    const local = { state, host, attempts: state === 'pending' ? 0 : 1, ...(lastError && { lastError }) };
+    if (duration === null && !url.includes('/issues/')) {
+      entries.push({ event: { id: uuidAt(at), action: 'SEARCH', timestamp, url, params: { query: title, title } }, recordedAt: at, ...local });
+    } else {
+      // The VIEW protocol: a start with `truncated`, then (unless still open) the completion.
+      entries.push({ event: { id: uuidAt(at), action: 'VIEW', timestamp, url, params: { title, truncated: true } }, recordedAt: at, ...local });
+      if (duration !== null) {
+        entries.push({ event: { id: uuidAt(at + 1), action: 'VIEW', timestamp, url, params: { title, duration } }, recordedAt: at + duration * 1000, ...local });
+      }
+    }
+    at += 9 * minute;
+  }
+  return entries;
+}
