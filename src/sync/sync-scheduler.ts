@@ -20,7 +20,7 @@ export type SchedulerBrowser = Pick<Browser.Browser, 'alarms' | 'runtime' | 'sto
 export interface SyncSchedulerDeps {
   browser: SchedulerBrowser;
   sync: Sync;
-  log: Pick<EventLog, 'countByState'>;
+  log: Pick<EventLog, 'countState'>;
   clock?: () => number;
   onError?: (error: unknown) => void;
 }
@@ -44,15 +44,31 @@ export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
   const { alarms, runtime, storage, action } = browser;
   const local = storage.local;
 
+  let afterRecording: Promise<void> | null = null;
+  let recordedAgain = false;
+
+  async function scheduleAfterRecording(): Promise<void> {
+    const [settings, pending] = await Promise.all([readSettings(local), log.countState('pending')]);
+    const configured = settings.syncEnabled && settings.endpointUrl !== '';
+    if (configured && pending >= settings.batchMaxEvents) {
+      await syncNow();
+      return;
+    }
+    if (configured && !(await alarms.get(SYNC_SOON_ALARM))) {
+      await alarms.create(SYNC_SOON_ALARM, { when: clock() + FIRST_EVENT_DELAY_MS });
+    }
+    await updateBadge();
+  }
+
   async function updateBadge(): Promise<void> {
     if (!action) return;
-    const [settings, counts, stored] = await Promise.all([
+    const [settings, pending, stored] = await Promise.all([
       readSettings(local),
-      log.countByState(),
+      log.countState('pending'),
       local.get(SYNC_STATUS_KEY),
     ]);
     const configured = settings.syncEnabled && settings.endpointUrl !== '';
-    const text = badgeText(counts.pending, parseSyncStatus(stored[SYNC_STATUS_KEY]), configured);
+    const text = badgeText(pending, parseSyncStatus(stored[SYNC_STATUS_KEY]), configured);
     await action.setBadgeText({ text });
     if (text === '!') await action.setBadgeBackgroundColor({ color: '#b3261e' });
   }
@@ -116,16 +132,22 @@ export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
   void syncOnBrowserStart().catch(onError);
 
   return {
-    async eventsRecorded() {
-      const [settings, counts] = await Promise.all([readSettings(local), log.countByState()]);
-      if (counts.pending >= settings.batchMaxEvents) {
-        await syncNow();
-        return;
+    eventsRecorded() {
+      // Recording is frequent: one round of this work at a time, and one more afterwards
+      // for whatever was recorded meanwhile, so it never piles up behind capture.
+      if (afterRecording) {
+        recordedAgain = true;
+        return afterRecording;
       }
-      if (!(await alarms.get(SYNC_SOON_ALARM))) {
-        await alarms.create(SYNC_SOON_ALARM, { when: clock() + FIRST_EVENT_DELAY_MS });
-      }
-      await updateBadge();
+      afterRecording = (async () => {
+        do {
+          recordedAgain = false;
+          await scheduleAfterRecording();
+        } while (recordedAgain);
+      })().finally(() => {
+        afterRecording = null;
+      });
+      return afterRecording;
     },
     syncNow,
     refreshBadge: updateBadge,

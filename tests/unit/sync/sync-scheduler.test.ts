@@ -28,7 +28,7 @@ function start() {
   return startSyncScheduler({
     browser: fakeBrowser as unknown as SchedulerBrowser,
     sync: fakeSync,
-    log: { countByState: async () => ({ pending, sent: 0, rejected: 0 }) },
+    log: { countState: async () => pending },
     clock: () => NOW,
   });
 }
@@ -39,6 +39,7 @@ beforeEach(async () => {
   fakeBrowser.reset();
   // Most tests are of a worker in a running browser session, not its first.
   await fakeBrowser.storage.session.set({ syncSessionStarted: true });
+  await fakeBrowser.storage.local.set({ settings: { endpointUrl: 'https://glean.example.com/rest/api/v1/activity' } });
   runs = [];
   pending = 0;
   nextReport = {};
@@ -67,6 +68,32 @@ describe('sync scheduler', () => {
     start(); // the worker restarts within the same session
     await settled();
     expect(runs).toEqual([{ force: false }]);
+  });
+
+  it('schedules nothing when there is nowhere to sync to', async () => {
+    await fakeBrowser.storage.local.set({ settings: { endpointUrl: '' } });
+    const scheduler = start();
+    pending = 500;
+    await scheduler.eventsRecorded();
+    expect(await fakeBrowser.alarms.get(SYNC_SOON_ALARM)).toBeFalsy();
+    expect(runs).toEqual([]);
+  });
+
+  it('does the work after recording one round at a time, plus one for what came meanwhile', async () => {
+    const scheduler = start();
+    pending = 1;
+    let counted = 0;
+    const counting = startSyncScheduler({
+      browser: fakeBrowser as unknown as SchedulerBrowser,
+      sync: fakeSync,
+      log: { countState: async () => (counted++, pending) },
+      clock: () => NOW,
+    });
+    await Promise.all([counting.eventsRecorded(), counting.eventsRecorded(), counting.eventsRecorded()]);
+    // One round for the first call and one more for the two that came during it; each round
+    // counts once for the schedule and once for the badge.
+    expect(counted).toBe(4);
+    await scheduler.eventsRecorded();
   });
 
   it('syncs at once when a full batch is waiting', async () => {
