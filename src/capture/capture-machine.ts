@@ -1,11 +1,10 @@
 import { toWireTimestamp, type RecordedEvent } from '../model/activity-event';
 import { isHostAllowed, type HostLists } from '../privacy/host-filter';
-import { sanitizeUrl } from '../privacy/sanitize-url';
+import { recordableUrl } from '../privacy/recordable-url';
 import type { SearchRule } from '../settings/settings';
 import type { CaptureSignal, TabSnapshot } from './capture-signal';
 import { initialCaptureState, type CaptureState, type OpenView, type Page } from './capture-state';
 import { pageTitle } from './page-title';
-import { detectSearchQuery } from './search-engines';
 
 /** The settings capture follows; the privacy ones (design.md §6) keep their `Settings` names. */
 export interface CaptureConfig extends HostLists {
@@ -283,14 +282,7 @@ class Machine {
   }
 
   private newPage(rawUrl: string, title: string | undefined, referrer: string | undefined): Page {
-    const { config } = this;
-    // Secrets go before the search is recognised; "strip all query strings" after, so that
-    // it can keep the search terms, which are what a SEARCH records.
-    let url = sanitizeUrl(rawUrl, { ...config, stripAllQueryStrings: false });
-    const query = url === null ? null : detectSearchQuery(url, config.searchRules);
-    if (url !== null && config.stripAllQueryStrings) {
-      url = sanitizeUrl(url, { ...config, keepParam: query === null ? undefined : this.searchParam(url, query) });
-    }
+    const { url, query } = recordableUrl(rawUrl, this.config);
     return {
       navId: this.state.nextNavId++,
       url,
@@ -301,15 +293,6 @@ class Machine {
       searchRecorded: false,
       fromSnapshot: false,
     };
-  }
-
-  /** The query parameter that alone still makes `url` the results page for `query`. */
-  private searchParam(url: string, query: string): string | undefined {
-    const names = new Set(new URL(url).searchParams.keys());
-    return [...names].find((name) => {
-      const alone = sanitizeUrl(url, { stripAllQueryStrings: true, keepParam: name });
-      return alone !== null && detectSearchQuery(alone, this.config.searchRules) === query;
-    });
   }
 
   private forget(tabId: number): void {
