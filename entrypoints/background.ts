@@ -1,6 +1,7 @@
 import { defineBackground } from 'wxt/utils/define-background';
 import { startCapture, type CaptureHandle } from '../src/capture/capture-adapter';
 import { uuidv7 } from '../src/model/event-id';
+import { historyJobs } from '../src/history/history-job';
 import { RequestSchema } from '../src/messaging/protocol';
 import { extensionBrowser as browser } from '../src/platform/extension-browser';
 import { PAUSE_KEY } from '../src/settings/pause';
@@ -60,11 +61,34 @@ export default defineBackground(() => {
     },
   });
 
-  // The popup deletes and pauses without the worker; the badge follows (design.md §7).
-  browser.runtime.onMessage.addListener((message: unknown) => {
-    if (RequestSchema.safeParse(message).data?.type !== 'logChanged') return undefined;
-    return sync.refreshBadge().then(() => null);
+  const imports = historyJobs({
+    storage: browser.storage,
+    // Present only once the optional permission is granted.
+    history: () => browser.history,
+    log,
+    onError: reportFailure('history import'),
   });
+
+  browser.runtime.onMessage.addListener((message: unknown) => {
+    const request = RequestSchema.safeParse(message).data;
+    switch (request?.type) {
+      // The popup deletes and pauses without the worker; the badge follows (design.md §7).
+      case 'logChanged':
+        return sync.refreshBadge().then(() => null);
+      // Answered at once: the options page follows the progress in storage.local.
+      case 'importHistory':
+        Promise.resolve()
+          .then(() => imports.start(request.days))
+          .catch(reportFailure('history import'));
+        return Promise.resolve(null);
+      case 'cancelImport':
+        imports.cancel();
+        return Promise.resolve(null);
+      default:
+        return undefined;
+    }
+  });
+  void imports.resume().catch(reportFailure('history import'));
   browser.storage.onChanged.addListener((changes, area) => {
     if (area === 'local' && PAUSE_KEY in changes) sync.refreshBadge().catch(reportFailure('badge'));
   });

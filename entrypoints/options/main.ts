@@ -2,7 +2,19 @@ import { extensionBrowser as browser } from '../../src/platform/extension-browse
 import { openEventLog } from '../../src/store/event-log';
 import { createTranslator } from '../../src/ui/i18n';
 import { readManagedPolicy } from '../../src/settings/managed-settings';
+import { mountHistoryImport } from '../../src/ui/history-import-view';
 import { mountOptions } from '../../src/ui/options-view';
+
+const t = createTranslator((name, substitutions) => browser.i18n.getMessage(name, substitutions));
+
+void mountHistoryImport({
+  document,
+  storage: browser.storage,
+  requestHistoryPermission: () => browser.permissions.request({ permissions: ['history'] }),
+  send: (request) => browser.runtime.sendMessage(request),
+  t,
+  locale: browser.i18n.getUILanguage(),
+});
 
 void mountOptions({
   document,
@@ -11,6 +23,6 @@ void mountOptions({
   fetch: (input, init) => fetch(input, init),
   requestHostPermission: (origin) => browser.permissions.request({ origins: [origin] }),
   readPolicy: () => readManagedPolicy(browser.storage.managed),
-  t: createTranslator((name, substitutions) => browser.i18n.getMessage(name, substitutions)),
+  t,
   locale: browser.i18n.getUILanguage(),
 });

@@ -94,9 +94,11 @@ export class ExtensionBrowser {
    * reopening Chrome, and waits for the background to be ready. Pages, popups and the worker
    * handle from before are gone; IndexedDB, storage and the extension id remain.
    */
-  async restart(): Promise<void> {
+  async restart({ whileClosed }: { whileClosed?: () => Promise<void> } = {}): Promise<void> {
     const before = this.extensionId;
     await this.shutDown();
+    // E.g. edit the closed profile's Preferences, as no automation API can.
+    await whileClosed?.();
     await this.start();
     if (this.extensionId !== before) {
       throw new Error(`Extension id changed across restart: ${before} → ${this.extensionId}`);

@@ -32,3 +32,4 @@ export {
 export { FirefoxExtensionBrowser, launchFirefoxExtensionBrowser } from './firefox/firefox-extension-browser';
 export { FIREFOX_BINARY, launchFirefox } from './firefox/launch-firefox';
 export { allowExtensionInIncognito } from './incognito';
+export { grantOptionalPermissions } from './grant-permissions';

@@ -1,0 +1,67 @@
+import type Browser from 'webextension-polyfill';
+import { IMPORT_JOB_KEY } from '../history/history-job';
+import { ImportJobSchema, type ImportJob } from '../history/history-import';
+import type { Request } from '../messaging/protocol';
+import type { Translate } from './i18n';
+
+export interface HistoryImportDeps {
+  document: Document;
+  storage: Pick<Browser.Storage.Static, 'local' | 'onChanged'>;
+  /** `permissions.request({ permissions: ['history'] })`, from the click (a user gesture). */
+  requestHistoryPermission: () => Promise<boolean>;
+  send: (request: Request) => Promise<unknown>;
+  t: Translate;
+  locale?: string;
+}
+
+/** The words under the progress bar for an import's state. */
+export function importStatusText(job: ImportJob, t: Translate, locale?: string): string {
+  const n = (value: number) => value.toLocaleString(locale);
+  switch (job.state) {
+    case 'running':
+      return t('importRunning', n(job.doneVisits), n(job.totalVisits));
+    case 'done':
+      return t('importDone', n(job.doneVisits), n(job.totalVisits), n(job.written));
+    case 'cancelled':
+      return t('importCancelled', n(job.doneVisits), n(job.totalVisits));
+    case 'failed':
+      return t('importFailed', job.error ?? '');
+  }
+}
+
+/** "Import history" on the options page (design.md §8): the work runs in the background. */
+export async function mountHistoryImport(deps: HistoryImportDeps): Promise<void> {
+  const { document: doc, storage, t, locale } = deps;
+  const period = doc.getElementById('importPeriod') as HTMLSelectElement;
+  const start = doc.getElementById('importHistory') as HTMLButtonElement;
+  const cancel = doc.getElementById('cancelImport') as HTMLButtonElement;
+  const progress = doc.getElementById('importProgress') as HTMLProgressElement;
+  const status = doc.getElementById('importStatus')!;
+
+  function show(stored: unknown): void {
+    const job = ImportJobSchema.safeParse(stored);
+    if (!job.success) return;
+    const running = job.data.state === 'running';
+    start.disabled = running;
+    cancel.hidden = !running;
+    progress.hidden = false;
+    progress.max = Math.max(1, job.data.totalVisits);
+    progress.value = job.data.doneVisits;
+    status.textContent = importStatusText(job.data, t, locale);
+  }
+
+  start.addEventListener('click', async () => {
+    // Asked at this moment, from the click: the permission is optional (design.md §2).
+    if (!(await deps.requestHistoryPermission())) {
+      status.textContent = t('importNoPermission');
+      return;
+    }
+    start.disabled = true;
+    await deps.send({ type: 'importHistory', days: Number(period.value) as 7 | 30 | 90 });
+  });
+  cancel.addEventListener('click', () => void deps.send({ type: 'cancelImport' }));
+  storage.onChanged.addListener((changes, area) => {
+    if (area === 'local' && IMPORT_JOB_KEY in changes) show(changes[IMPORT_JOB_KEY]!.newValue);
+  });
+  show((await storage.local.get(IMPORT_JOB_KEY))[IMPORT_JOB_KEY]);
+}
