@@ -9,6 +9,7 @@ const BENCHMARKS = [
   ['sync drain', 'npx tsx bench/sync-drain.ts'],
   ['capture latency (Chromium)', 'npx tsx bench/capture-latency.ts'],
   ['popup open (Chromium)', 'npx tsx bench/popup-open.ts'],
+  ['history import (Chromium)', 'npx tsx bench/history-import.ts'],
 ];
 
 execSync('npm run --silent build:all', { stdio: ['ignore', 'ignore', 'inherit'] });
