@@ -95,15 +95,30 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
       await record(events);
       deps.onRecorded?.(clock() - signal.at, events);
     }
-    if (stopped) return;
-    await Promise.all([
-      storage.session.set({ [STATE_KEY]: state }),
-      storage.local.set({ [OPEN_VIEW_KEY]: state.view }),
-    ]);
-    if (before?.navId !== state.view?.navId || before?.tabId !== state.view?.tabId) {
-      if (state.view) await alarms.create(HEARTBEAT_ALARM, { periodInMinutes: HEARTBEAT_MINUTES });
-      else await alarms.clear(HEARTBEAT_ALARM);
-    }
+    const viewChanged = before?.navId !== state.view?.navId || before?.tabId !== state.view?.tabId;
+    persist(state, viewChanged, viewChanged || before?.title !== state.view?.title || signal.type === 'heartbeat');
+  }
+
+  /**
+   * Saves the machine's state after its events are durable, on a chain of its own: the next
+   * signal does not wait for these writes (they were most of capture's latency), and they
+   * stay in order. The open view goes to storage.local only when it changes and on the
+   * heartbeat, which is what bounds what a crash can lose (design.md §2).
+   */
+  let persisting: Promise<void> = Promise.resolve();
+  function persist(state: CaptureState, viewChanged: boolean, saveOpenView: boolean): void {
+    persisting = persisting
+      .then(async () => {
+        if (stopped) return;
+        await Promise.all([
+          storage.session.set({ [STATE_KEY]: state }),
+          saveOpenView && storage.local.set({ [OPEN_VIEW_KEY]: state.view }),
+        ]);
+        if (!viewChanged) return;
+        if (state.view) await alarms.create(HEARTBEAT_ALARM, { periodInMinutes: HEARTBEAT_MINUTES });
+        else await alarms.clear(HEARTBEAT_ALARM);
+      })
+      .catch(onError);
   }
 
   /** Applies the idle threshold and tells whether the user is idle now. */
@@ -310,7 +325,15 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
   enqueue(null);
 
   return {
-    settled: () => queue,
+    async settled() {
+      // Until nothing new arrived meanwhile: every signal applied and its state saved.
+      let seen: Promise<void>;
+      do {
+        seen = queue;
+        await seen;
+        await persisting;
+      } while (seen !== queue);
+    },
     stop: () => {
       stopped = true;
       removers.splice(0).forEach((remove) => remove());
