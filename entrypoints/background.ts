@@ -99,7 +99,11 @@ export default defineBackground(() => {
     const settings = await readSettings(browser.storage.local);
     await log.prune({ keepSentDays: settings.keepSentDays, maxRecords: settings.maxRecords });
   });
-  void browser.alarms.create(PRUNE_ALARM, { delayInMinutes: 1, periodInMinutes: 60 });
+  // Created once: a worker wakes far more often than hourly, and creating the alarm again
+  // at each start would push its first run away every time.
+  void browser.alarms.get(PRUNE_ALARM).then((existing) => {
+    if (!existing) return browser.alarms.create(PRUNE_ALARM, { delayInMinutes: 1, periodInMinutes: 60 });
+  });
 
   status.ready = true;
 });

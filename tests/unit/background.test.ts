@@ -50,4 +50,18 @@ describe('background wiring', () => {
     expect(status()?.lastError).toBeUndefined();
     log.close();
   });
+
+  it('keeps the hourly retention alarm a restarted worker finds, instead of pushing it back', async () => {
+    const scheduledTime = Date.now() + 12 * 60_000;
+    await fakeBrowser.alarms.create('prune-log', { when: scheduledTime, periodInMinutes: 60 });
+    background.main();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await fakeBrowser.alarms.get('prune-log')).toMatchObject({ scheduledTime, periodInMinutes: 60 });
+  });
+
+  it('creates the retention alarm when there is none', async () => {
+    background.main();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await fakeBrowser.alarms.get('prune-log')).toMatchObject({ periodInMinutes: 60 });
+  });
 });
