@@ -1,9 +1,10 @@
-import { wrap, type IDBPDatabase } from 'idb';
+import { unwrap, wrap, type IDBPDatabase } from 'idb';
 import { validateRecordedEvent, type RecordedEvent } from '../model/activity-event';
 import { EVENT_STATES, type EventState, type StoredLogEntry } from './log-entry';
 import {
   LOG_DB_NAME,
   MIGRATIONS,
+  OPEN_VIEW,
   type LogDB,
   type Migration,
   type UpgradeTransaction,
@@ -45,11 +46,15 @@ export interface Rejection {
 
 export interface EventLog {
   /**
-   * Validates and writes the events in one transaction, resolving once it is durable.
-   * An id already in the log is skipped (re-imports and retries write nothing twice).
+   * Validates and writes the events in one transaction, resolving once it is complete: from
+   * then on the events survive the worker or the browser being killed (durability "relaxed",
+   * see `createEventLog`). An id already in the log is skipped (re-imports and retries write
+   * nothing twice).
    * Resolves to the number of records written; an invalid event throws and writes nothing.
    */
-  append(events: readonly RecordedEvent[], recordedAt?: number): Promise<number>;
+  append(events: readonly RecordedEvent[], options?: AppendOptions): Promise<number>;
+  /** Capture's open view as last appended (`AppendOptions.openView`), or null. */
+  openView(): Promise<unknown>;
   /** The newest records first, `limit` of them, older than `beforeSeq` when paging on. */
   recent(limit: number, beforeSeq?: number): Promise<StoredLogEntry[]>;
   /**
@@ -77,6 +82,15 @@ export interface EventLog {
   /** Pending events ever removed by the cap. */
   droppedCount(): Promise<number>;
   close(): void;
+}
+
+export interface AppendOptions {
+  /**
+   * Capture's open view after these events (null: none), kept in the same transaction: after
+   * a crash the log says exactly which view is still open, never one already completed.
+   * Left as it was when absent.
+   */
+  openView?: unknown;
 }
 
 export interface EventLogOptions {
@@ -131,31 +145,43 @@ function stateRange(state: EventState, upTo = Infinity): IDBKeyRange {
   return IDBKeyRange.bound([state, -Infinity], [state, upTo]);
 }
 
+// A write is complete when its promise resolves (design.md §4). Appends — live capture, on the
+// path from a browser event to a durable event — commit "relaxed": the transaction is complete
+// once the OS has the data, so a killed worker or a crashed browser loses nothing, and only a
+// power cut or an OS crash in the next seconds could (the default of Chromium since 121, of
+// Firefox and of Safari). Waiting for the disk's flush as well doubles capture's latency while
+// the browser loads a page, past its budget (BENCHMARKS.md, README "Choices").
+const APPENDED = { durability: 'relaxed' } as const;
+
 function createEventLog(database: Promise<IDBPDatabase<LogDB>>, clock: () => number): EventLog {
-  // "Durable when the promise resolves" (design.md §4): ask for a flushed commit.
+  // Everything that changes or removes what is already there — the sync states, the user's
+  // deletions, retention — waits for the flush: a deletion that comes back after a power cut
+  // would break the user's trust more than a lost second of browsing.
   const durable = { durability: 'strict' } as const;
 
   return {
-    async append(events, recordedAt = clock()) {
+    async append(events, { openView } = {}) {
       const db = await database;
+      const recordedAt = clock();
       // Keyed by id: a batch that repeats an id writes it once, like a retry would.
       const valid = new Map(events.map((event) => validateRecordedEvent(event)).map((e) => [e.id, e]));
-      const tx = db.transaction('events', 'readwrite', durable);
-      const byId = tx.store.index('byId');
-      let written = 0;
-      const writes = [...valid.values()].map(async (event) => {
-        if ((await byId.getKey(event.id)) !== undefined) return;
-        await tx.store.add({
-          event,
-          state: 'pending',
-          host: hostOf(event.url),
-          recordedAt,
-          attempts: 0,
-        } as StoredLogEntry);
-        written++;
-      });
-      await Promise.all([...writes, tx.done]);
-      return written;
+      const entries = [...valid.values()].map(
+        (event): Omit<StoredLogEntry, 'seq'> => ({ event, state: 'pending', host: hostOf(event.url), recordedAt, attempts: 0 }),
+      );
+      try {
+        return await writeEntries(db, entries, openView, { commitEarly: true });
+      } catch {
+        // Chromium aborts an early-committed transaction on a refused id, whatever the error
+        // handler says (as an "UnknownError"): the batch repeats an id the log holds (a
+        // re-import, a retry). Nothing was written; again without committing early, a refused
+        // id is only skipped, and any other failure is thrown from there.
+        return writeEntries(db, entries, openView, { commitEarly: false });
+      }
+    },
+
+    async openView() {
+      const db = await database;
+      return (await db.get('capture', OPEN_VIEW)) ?? null;
     },
 
     async recent(limit, beforeSeq) {
@@ -307,6 +333,44 @@ function createEventLog(database: Promise<IDBPDatabase<LogDB>>, clock: () => num
       void database.then((db) => db.close());
     },
   };
+}
+
+/**
+ * Adds the entries in one transaction (with capture's open view, when given) and tells how many
+ * were written. All adds are asked for at once, with no lookup first — one round trip to the
+ * database, not two: the unique byId index refuses an id already there, and the refusal is
+ * taken as "skipped" instead of aborting. `commitEarly` commits as soon as everything is asked
+ * for, rather than once the answers are back here: one round trip less again.
+ */
+async function writeEntries(
+  db: IDBPDatabase<LogDB>,
+  entries: readonly Omit<StoredLogEntry, 'seq'>[],
+  openView: unknown,
+  { commitEarly }: { commitEarly: boolean },
+): Promise<number> {
+  const tx = db.transaction(['events', 'capture'], 'readwrite', APPENDED);
+  const capture = tx.objectStore('capture');
+  const viewWritten =
+    openView === undefined ? null : openView === null ? capture.delete(OPEN_VIEW) : capture.put(openView, OPEN_VIEW);
+  const store = unwrap(tx.objectStore('events'));
+  let written = 0;
+  for (const entry of entries) {
+    const request = store.add(entry);
+    request.onsuccess = () => written++;
+    request.onerror = (failure) => {
+      if (request.error?.name !== 'ConstraintError') return;
+      failure.preventDefault();
+      failure.stopPropagation();
+    };
+  }
+  if (commitEarly) tx.commit();
+  try {
+    await Promise.all([viewWritten, tx.done]);
+  } catch (error) {
+    // The request that failed says why better than the abort that followed it.
+    throw tx.error ?? error;
+  }
+  return written;
 }
 
 /** Rewrites the records with these event ids in one transaction; unknown ids are ignored. */

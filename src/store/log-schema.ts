@@ -20,7 +20,14 @@ export interface LogDB extends DBSchema {
     key: string;
     value: number;
   };
+  /** What capture keeps durable with its events: the open view (`OPEN_VIEW`), written in the same transaction. */
+  capture: {
+    key: string;
+    value: unknown;
+  };
 }
+
+export const OPEN_VIEW = 'openView';
 
 export type UpgradeTransaction = IDBPTransaction<LogDB, StoreNames<LogDB>[], 'versionchange'>;
 export type Migration = (db: IDBPDatabase<LogDB>, tx: UpgradeTransaction) => void;
@@ -36,6 +43,9 @@ export const MIGRATIONS: readonly Migration[] = [
     events.createIndex('byState', ['state', 'recordedAt']);
     events.createIndex('byHost', 'host');
     db.createObjectStore('counters');
+  },
+  (db) => {
+    db.createObjectStore('capture');
   },
 ];
 

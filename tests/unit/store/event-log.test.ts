@@ -1,5 +1,5 @@
 import { IDBFactory } from 'fake-indexeddb';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { InvalidEventError, type RecordedEvent } from '../../../src/model/activity-event';
 import { uuidv7 } from '../../../src/model/event-id';
 import { openEventLog, type EventLog } from '../../../src/store/event-log';
@@ -62,6 +62,22 @@ describe('append', () => {
     expect(await log.recent(10)).toHaveLength(1);
   });
 
+  it('writes the batch, skipping the id it holds, when the early commit is aborted (as Chromium does)', async () => {
+    const known = view('/known');
+    await log.append([known]);
+    // Chromium aborts an early-committed transaction on a refused id, error handler or not.
+    const commit = vi.spyOn(IDBTransaction.prototype, 'commit').mockImplementation(function (this: IDBTransaction) {
+      this.abort();
+    });
+    try {
+      expect(await log.append([known, view('/new')], { openView: { navId: 7 } })).toBe(1);
+    } finally {
+      commit.mockRestore();
+    }
+    expect(urls(await log.recent(10))).toEqual(['https://example.com/new', 'https://example.com/known']);
+    expect(await log.openView()).toEqual({ navId: 7 });
+  });
+
   it('keeps the local fields: pending, host, when recorded, no attempts yet', async () => {
     await log.append([view('/a')]);
     const [entry] = await log.recent(1);
@@ -75,6 +91,21 @@ describe('append', () => {
     const stored = await log.recent(1000);
     expect(new Set(stored.map((e) => e.event.id))).toEqual(new Set(events.map((e) => e.id)));
     expect((await log.countByState()).pending).toBe(500);
+  });
+});
+
+describe('open view', () => {
+  it('keeps capture\'s open view with the events, in the same transaction', async () => {
+    expect(await log.openView()).toBeNull();
+    await log.append([view('/a')], { openView: { url: 'https://example.com/a', navId: 1 } });
+    await log.append([view('/b')]); // without one: left as it was
+    expect(await log.openView()).toEqual({ url: 'https://example.com/a', navId: 1 });
+    // An invalid event writes nothing of the batch, not the view either.
+    const bad = { ...view('/c'), url: 'not a url' };
+    await expect(log.append([bad], { openView: { navId: 2 } })).rejects.toThrow();
+    expect(await log.openView()).toEqual({ url: 'https://example.com/a', navId: 1 });
+    await log.append([], { openView: null });
+    expect(await log.openView()).toBeNull();
   });
 });
 
@@ -208,6 +239,43 @@ describe('prune', () => {
   });
 });
 
+describe('durability', () => {
+  /** The durability hint of each readwrite transaction the log opens while `work` runs. */
+  async function hints(work: () => Promise<unknown>): Promise<string[]> {
+    const seen: string[] = [];
+    const original = IDBDatabase.prototype.transaction;
+    const spy = vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(function (this: IDBDatabase, ...args) {
+      if (args[1] === 'readwrite') seen.push(args[2]?.durability ?? 'default');
+      return original.apply(this, args);
+    });
+    try {
+      await work();
+    } finally {
+      spy.mockRestore();
+    }
+    return seen;
+  }
+
+  it('appends "relaxed": complete once the OS has the data, off the disk flush', async () => {
+    expect(await hints(() => log.append([view('/a')]))).toEqual(['relaxed']);
+  });
+
+  it('waits for the disk flush when it changes or removes what is there', async () => {
+    const [a, b] = views(2);
+    await log.append([a!, b!]);
+    expect(
+      await hints(async () => {
+        await log.markSent([a!.id]);
+        await log.markRejected([{ id: b!.id, message: 'bad' }]);
+        await log.deleteEvent(a!.id);
+        await log.deleteSite('example.com');
+        await log.deleteAll();
+        await log.prune({ keepSentDays: 30, maxRecords: 10 });
+      }),
+    ).toEqual(Array(6).fill('strict'));
+  });
+});
+
 describe('schema', () => {
   it('opens an existing version 1 database without losing its records', async () => {
     expect(LOG_DB_VERSION).toBeGreaterThanOrEqual(1);
@@ -216,7 +284,7 @@ describe('schema', () => {
     const request = factory.open('activity-log');
     const db = await new Promise<IDBDatabase>((resolve) => (request.onsuccess = () => resolve(request.result)));
     expect(db.version).toBe(LOG_DB_VERSION);
-    expect([...db.objectStoreNames]).toEqual(['counters', 'events']);
+    expect([...db.objectStoreNames]).toEqual(['capture', 'counters', 'events']);
     db.close();
     expect(urls(await (await openEventLog(factory)).recent(1))).toEqual(['https://example.com/kept']);
   });
