@@ -1,5 +1,6 @@
 import type Browser from 'webextension-polyfill';
 import { RequestSchema } from '../messaging/protocol';
+import type { Settings } from '../settings/settings';
 import { readSettings, SETTINGS_KEY, TOKEN_KEY } from '../settings/settings-store';
 import type { EventLog } from '../store/event-log';
 import { badgeText } from '../ui/badge';
@@ -23,7 +24,16 @@ export interface SyncSchedulerDeps {
   log: Pick<EventLog, 'countState'>;
   clock?: () => number;
   onError?: (error: unknown) => void;
+  /** How long the work after recording waits, so a burst of recordings is one round. */
+  afterRecordingDelayMs?: number;
 }
+
+/**
+ * A page load brings several recordings within a second, and the browser is busiest then:
+ * the reads and the badge update after recording wait this long, so they neither compete with
+ * the next recording (capture latency, BENCHMARKS.md) nor run once per event.
+ */
+export const AFTER_RECORDING_DELAY_MS = 500;
 
 export interface SyncScheduler {
   /** Call after events were recorded: schedules the next sync (design.md §5 triggers). */
@@ -40,7 +50,7 @@ export interface SyncScheduler {
  * Listeners are registered synchronously by the caller's top-level code.
  */
 export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
-  const { browser, sync, log, clock = Date.now, onError = console.error } = deps;
+  const { browser, sync, log, clock = Date.now, onError = console.error, afterRecordingDelayMs = AFTER_RECORDING_DELAY_MS } = deps;
   const { alarms, runtime, storage, action } = browser;
   const local = storage.local;
 
@@ -57,14 +67,15 @@ export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
     if (configured && !(await alarms.get(SYNC_SOON_ALARM))) {
       await alarms.create(SYNC_SOON_ALARM, { when: clock() + FIRST_EVENT_DELAY_MS });
     }
-    await updateBadge();
+    await updateBadge({ settings, pending });
   }
 
-  async function updateBadge(): Promise<void> {
+  /** Shows the pending count or the sync problem; `known` saves reading what the caller read. */
+  async function updateBadge(known?: { settings: Settings; pending: number }): Promise<void> {
     if (!action) return;
     const [settings, pending, stored] = await Promise.all([
-      readSettings(local),
-      log.countState('pending'),
+      known?.settings ?? readSettings(local),
+      known?.pending ?? log.countState('pending'),
       local.get(SYNC_STATUS_KEY),
     ]);
     const configured = settings.syncEnabled && settings.endpointUrl !== '';
@@ -141,6 +152,8 @@ export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
       }
       afterRecording = (async () => {
         do {
+          await new Promise((resolve) => setTimeout(resolve, afterRecordingDelayMs));
+          // What is recorded from here on needs a round of its own.
           recordedAgain = false;
           await scheduleAfterRecording();
         } while (recordedAgain);
@@ -150,6 +163,6 @@ export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
       return afterRecording;
     },
     syncNow,
-    refreshBadge: updateBadge,
+    refreshBadge: () => updateBadge(),
   };
 }

@@ -30,6 +30,7 @@ function start() {
     sync: fakeSync,
     log: { countState: async () => pending },
     clock: () => NOW,
+    afterRecordingDelayMs: 0,
   });
 }
 
@@ -79,21 +80,34 @@ describe('sync scheduler', () => {
     expect(runs).toEqual([]);
   });
 
-  it('does the work after recording one round at a time, plus one for what came meanwhile', async () => {
-    const scheduler = start();
+  it('does the work after recording a moment later, once for a burst, plus once for what came during it', async () => {
     pending = 1;
     let counted = 0;
+    let countStarted!: () => void;
     const counting = startSyncScheduler({
       browser: fakeBrowser as unknown as SchedulerBrowser,
       sync: fakeSync,
-      log: { countState: async () => (counted++, pending) },
+      log: {
+        countState: async () => {
+          counted++;
+          countStarted?.();
+          return pending;
+        },
+      },
       clock: () => NOW,
+      afterRecordingDelayMs: 50,
     });
-    await Promise.all([counting.eventsRecorded(), counting.eventsRecorded(), counting.eventsRecorded()]);
-    // One round for the first call and one more for the two that came during it; each round
-    // counts once for the schedule and once for the badge.
-    expect(counted).toBe(4);
-    await scheduler.eventsRecorded();
+    const burst = [counting.eventsRecorded()];
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    burst.push(counting.eventsRecorded(), counting.eventsRecorded());
+    // Nothing during the wait: the reads would compete with the next page's recording.
+    expect(counted).toBe(0);
+    // One more recording while the round runs gets a round of its own.
+    await new Promise<void>((resolve) => (countStarted = resolve));
+    burst.push(counting.eventsRecorded());
+    await Promise.all(burst);
+    // One count per round, shared by the schedule and the badge.
+    expect(counted).toBe(2);
   });
 
   it('syncs at once when a full batch is waiting', async () => {
