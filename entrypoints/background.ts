@@ -49,10 +49,11 @@ export default defineBackground(() => {
 
   status.capture = startCapture({
     browser,
-    record: async (events) => {
-      await log.append(events);
-      sync.eventsRecorded().catch(reportFailure('sync scheduling'));
+    record: async (events, openView) => {
+      await log.append(events, { openView });
+      if (events.length > 0) sync.eventsRecorded().catch(reportFailure('sync scheduling'));
     },
+    readOpenView: () => log.openView(),
     newId: uuidv7,
     onError: reportFailure('capture'),
     onRecorded: (latencyMs) => {

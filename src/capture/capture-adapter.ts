@@ -4,9 +4,10 @@ import { isPaused, PAUSE_KEY, PauseSchema } from '../settings/pause';
 import { applyManagedPolicy, readManagedPolicy } from '../settings/managed-settings';
 import { parseStoredSettings, type Settings } from '../settings/settings';
 import { readSettings, SETTINGS_KEY } from '../settings/settings-store';
-import { applySignal, type CaptureConfig } from './capture-machine';
+import { applySignal, needsTabSnapshot, resumeState, type CaptureConfig } from './capture-machine';
 import type { CaptureSignal, IdleState, TabSnapshot } from './capture-signal';
-import { CaptureStateSchema, OpenViewSchema, initialCaptureState, type CaptureState } from './capture-state';
+import { CaptureStateSchema, OpenViewSchema, initialCaptureState, type CaptureState, type OpenView } from './capture-state';
+import { sessionSaver } from './session-saver';
 import { snapshotTab, toTabSnapshot } from './tab-snapshot';
 
 /** The browser APIs capture listens to; `idle` is optional (WXT's fake browser lacks it). */
@@ -16,13 +17,21 @@ export type CaptureBrowser = Pick<Browser.Browser, 'tabs' | 'windows' | 'webNavi
 
 export interface CaptureAdapterDeps {
   browser: CaptureBrowser;
-  /** Makes the events durable; capture waits for it before it saves its own state. */
-  record: (events: RecordedEvent[]) => Promise<unknown>;
+  /**
+   * Makes the events durable, and with them (same transaction) the view left open after them
+   * — null when none is. Capture waits for it before the next signal. Called with no events
+   * when only the open view changed (its title, or a heartbeat).
+   */
+  record: (events: RecordedEvent[], openView: OpenView | null) => Promise<unknown>;
+  /** The open view as last recorded: what a crash left open, and the truth for a resumed worker. */
+  readOpenView: () => Promise<unknown>;
   newId: (at: number) => string;
   clock?: () => number;
   onError?: (error: unknown) => void;
   /** Told when a signal's events are durable, `latencyMs` after the signal arrived. */
   onRecorded?: (latencyMs: number, events: readonly RecordedEvent[]) => void;
+  /** A fine-grained monotonic clock in ms for `latencyMs` (performance.now). */
+  monotonic?: () => number;
 }
 
 export interface CaptureHandle {
@@ -39,8 +48,6 @@ interface BrowserEvent<L> {
 
 /** storage.session: the machine's state, so a restarted worker resumes mid-view. */
 export const STATE_KEY = 'captureState';
-/** storage.local: the open view and its last heartbeat, to close it after a crash. */
-export const OPEN_VIEW_KEY = 'captureOpenView';
 export const HEARTBEAT_ALARM = 'capture-heartbeat';
 export const PAUSE_END_ALARM = 'pause-end';
 /** storage.local: the administrator's policy as last read, applied while the live read is slow. */
@@ -60,7 +67,8 @@ interface Context {
  * then the machine's state is saved.
  */
 export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
-  const { browser, record, newId, clock = Date.now, onError = console.error } = deps;
+  const { browser, record, readOpenView, newId, clock = Date.now, onError = console.error } = deps;
+  const monotonic = deps.monotonic ?? (() => performance.now());
   const { tabs, windows, webNavigation, storage, alarms, idle } = browser;
   let queue: Promise<void> = Promise.resolve();
   const removers: (() => void)[] = [];
@@ -87,38 +95,54 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
   };
   const currentSettings = () => readSettings(storage.local, lastSeenPolicy);
 
-  async function step(ctx: Context, signal: CaptureSignal): Promise<void> {
+  async function step(ctx: Context, signal: CaptureSignal, arrivedAt = monotonic()): Promise<void> {
     const before = ctx.state.view;
     const { state, events } = applySignal(ctx.state, signal, configOf(ctx.settings), { newId });
     ctx.state = state;
-    if (events.length > 0) {
-      await record(events);
-      deps.onRecorded?.(clock() - signal.at, events);
+    const after = state.view;
+    const viewChanged = before?.navId !== after?.navId || before?.tabId !== after?.tabId;
+    // The open view is durable with the events, and on the heartbeat: what a crash leaves open
+    // is completed with it (design.md §2). A new title alone waits for a quiet moment, with the
+    // session state: written at once it would hold up the next page's events, which come
+    // right behind it; a crash in between costs that title only.
+    if (events.length > 0 || viewChanged || signal.type === 'heartbeat') {
+      await record(events, after);
+      titleUnsaved = false;
+      if (events.length > 0) deps.onRecorded?.(monotonic() - arrivedAt, events);
+    } else if (before?.title !== after?.title) {
+      titleUnsaved = true;
     }
-    const viewChanged = before?.navId !== state.view?.navId || before?.tabId !== state.view?.tabId;
-    persist(state, viewChanged, viewChanged || before?.title !== state.view?.title || signal.type === 'heartbeat');
+    saver.save(state);
+    // The heartbeat beats for whichever view is open: it starts when the first view does and
+    // stops when none is left, not at every navigation.
+    if (!before && after) keepHeartbeat(() => alarms.create(HEARTBEAT_ALARM, { periodInMinutes: HEARTBEAT_MINUTES }));
+    if (before && !after) keepHeartbeat(() => alarms.clear(HEARTBEAT_ALARM));
   }
 
-  /**
-   * Saves the machine's state after its events are durable, on a chain of its own: the next
-   * signal does not wait for these writes (they were most of capture's latency), and they
-   * stay in order. The open view goes to storage.local only when it changes and on the
-   * heartbeat, which is what bounds what a crash can lose (design.md §2).
-   */
-  let persisting: Promise<void> = Promise.resolve();
-  function persist(state: CaptureState, viewChanged: boolean, saveOpenView: boolean): void {
-    persisting = persisting
+  let titleUnsaved = false;
+  const saver = sessionSaver({
+    write: async (state) => {
+      if (stopped) return;
+      await storage.session.set({ [STATE_KEY]: state });
+      if (titleUnsaved) saveOpenViewTitle();
+    },
+    clock,
+    onError,
+  });
+  /** Writes the open view with its new title to the log, in turn with the signals. */
+  function saveOpenViewTitle(): void {
+    queue = queue
       .then(async () => {
-        if (stopped) return;
-        await Promise.all([
-          storage.session.set({ [STATE_KEY]: state }),
-          saveOpenView && storage.local.set({ [OPEN_VIEW_KEY]: state.view }),
-        ]);
-        if (!viewChanged) return;
-        if (state.view) await alarms.create(HEARTBEAT_ALARM, { periodInMinutes: HEARTBEAT_MINUTES });
-        else await alarms.clear(HEARTBEAT_ALARM);
+        if (stopped || !titleUnsaved || !loaded) return;
+        titleUnsaved = false;
+        await record([], loaded.state.view);
       })
       .catch(onError);
+  }
+  /** Alarm changes, in order, off the path of the next signal. */
+  let heartbeatChanges: Promise<unknown> = Promise.resolve();
+  function keepHeartbeat(change: () => Promise<unknown>): void {
+    heartbeatChanges = heartbeatChanges.then(() => (stopped ? undefined : change())).catch(onError);
   }
 
   /** Applies the idle threshold and tells whether the user is idle now. */
@@ -161,17 +185,19 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     // signals queued behind the load.
     const openWindows = windows.getAll({ populate: true, windowTypes: ['normal'] });
     openWindows.catch(() => undefined); // not needed when the session state is resumed
-    const [session, local] = await Promise.all([
+    const [session, local, loggedView] = await Promise.all([
       storage.session.get(STATE_KEY),
-      storage.local.get([SETTINGS_KEY, PAUSE_KEY, OPEN_VIEW_KEY, POLICY_CACHE_KEY]),
+      storage.local.get([SETTINGS_KEY, PAUSE_KEY, POLICY_CACHE_KEY]),
+      readOpenView(),
     ]);
+    const logged = OpenViewSchema.safeParse(loggedView).data ?? null;
     const settings = await settingsForStart(local[SETTINGS_KEY], local[POLICY_CACHE_KEY]);
     const pausedNow = isPaused(local[PAUSE_KEY], at);
     await schedulePauseEnd(local[PAUSE_KEY], at);
     const saved = CaptureStateSchema.safeParse(session[STATE_KEY]);
     if (saved.success) {
       if (idle) idle.setDetectionInterval(settings.idleThresholdSeconds);
-      const ctx: Context = { state: saved.data, settings };
+      const ctx: Context = { state: resumeState(saved.data, logged), settings };
       // The pause may have ended (or begun) while no worker was running to hear of it.
       if (saved.data.paused !== pausedNow) await step(ctx, { type: 'pauseChanged', at, paused: pausedNow });
       return ctx;
@@ -190,7 +216,7 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
         .filter((tab) => tab !== null),
       idle: idleNow,
       paused: pausedNow,
-      orphanView: OpenViewSchema.safeParse(local[OPEN_VIEW_KEY]).data ?? null,
+      orphanView: logged,
     });
     return ctx;
   }
@@ -207,11 +233,16 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
 
   /** The state, loaded once per worker; a failed load is tried again with the next signal. */
   let loading: Promise<Context> | null = null;
+  /** The context once loaded: what the machine knows, as of the last signal applied. */
+  let loaded: Context | null = null;
   const context = () =>
-    (loading ??= load(clock()).catch((error: unknown) => {
-      loading = null;
-      throw error;
-    }));
+    (loading ??= load(clock()).then(
+      (ctx) => (loaded = ctx),
+      (error: unknown) => {
+        loading = null;
+        throw error;
+      },
+    ));
 
   /**
    * Queues a signal. Its details are asked of the browser at once, when the event arrives —
@@ -223,24 +254,39 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     update?: (ctx: Context) => Promise<void> | void,
   ): void {
     if (stopped) return;
+    const arrivedAt = monotonic();
     queue = queue
       .then(async () => {
         if (stopped) return;
         const ctx = await context();
         if (update) await update(ctx);
         const ready = await signal;
-        if (ready) await step(ctx, ready);
+        if (ready) await step(ctx, ready, arrivedAt);
       })
       .catch(onError);
   }
 
-  const withTab = <S extends CaptureSignal>(tabId: number, make: (tab: TabSnapshot) => S) =>
-    snapshotTab(tabs, tabId).then(make);
+  /**
+   * The signal, with the tab's snapshot when the machine needs one. `tabs.get` is asked only
+   * for a tab capture does not know yet: while the browser loads a page it takes milliseconds,
+   * which were most of capture's latency. It is asked at once, as the event arrives — a tab
+   * looked up later may already show the next page.
+   */
+  function withSnapshot<S extends CaptureSignal & { tabId: number }>(
+    signal: S,
+    adjust: (tab: TabSnapshot) => TabSnapshot = (tab) => tab,
+  ): S | Promise<S> {
+    if (loaded && !needsTabSnapshot(loaded.state, signal.tabId)) return signal;
+    return snapshotTab(tabs, signal.tabId).then((tab) => ({ ...signal, tab: adjust(tab) }));
+  }
 
   listen(tabs.onActivated, ({ tabId, windowId }) => {
-    const at = clock();
-    enqueue(withTab(tabId, (tab) => ({ type: 'tabActivated', at, tab: { ...tab, windowId, active: true } })));
+    const signal = { type: 'tabActivated', at: clock(), tabId, windowId } as const;
+    enqueue(withSnapshot(signal, (tab) => ({ ...tab, windowId, active: true })));
   });
+  listen(tabs.onAttached, (tabId, { newWindowId }) =>
+    enqueue({ type: 'tabAttached', at: clock(), tabId, windowId: newWindowId }),
+  );
   listen(tabs.onUpdated, (tabId, change, tab) => {
     if (change.title !== undefined) enqueue({ type: 'tabTitleChanged', at: clock(), tabId, title: change.title, url: tab.url });
   });
@@ -249,6 +295,12 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     const at = clock();
     if (windowId === windows.WINDOW_ID_NONE) {
       enqueue({ type: 'windowFocusChanged', at, windowId: null });
+      return;
+    }
+    // The window's active tab, when capture knows it, is in its state already.
+    const knownActive = loaded?.state.activeTabs[windowId];
+    if (loaded && knownActive !== undefined && !needsTabSnapshot(loaded.state, knownActive)) {
+      enqueue({ type: 'windowFocusChanged', at, windowId });
       return;
     }
     enqueue(
@@ -260,26 +312,38 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
       })),
     );
   });
+  /**
+   * Asks for the tab's title once the signals before have been applied, and applies it as a
+   * title change: a reload or a back/forward navigation finds its title already there, and the
+   * browser reports no change of it. Asked after the navigation's events are durable, so the
+   * lookup does not hold them up.
+   */
+  function titleFromBrowser(tabId: number): void {
+    queue = queue.then(() => {
+      tabs.get(tabId).then((tab) => {
+        if (tab.title !== undefined) enqueue({ type: 'tabTitleChanged', at: clock(), tabId, title: tab.title, url: tab.url });
+      }, () => undefined); // closed meanwhile
+    });
+  }
+
   listen(webNavigation.onCommitted, (details) => {
     if (details.frameId !== 0) return;
-    const at = clock();
-    enqueue(
-      withTab(details.tabId, (tab) => ({
-        type: 'navigationCommitted',
-        at,
-        tab,
-        frameId: details.frameId,
-        url: details.url,
-        transitionType: details.transitionType,
-        documentLifecycle: (details as { documentLifecycle?: string }).documentLifecycle,
-      })),
-    );
+    const signal = withSnapshot({
+      type: 'navigationCommitted',
+      at: clock(),
+      tabId: details.tabId,
+      frameId: details.frameId,
+      url: details.url,
+      transitionType: details.transitionType,
+      documentLifecycle: (details as { documentLifecycle?: string }).documentLifecycle,
+    });
+    enqueue(signal);
+    if (!(signal instanceof Promise)) titleFromBrowser(details.tabId);
   });
   listen(webNavigation.onHistoryStateUpdated, (details) => {
     if (details.frameId !== 0) return;
-    const at = clock();
     enqueue(
-      withTab(details.tabId, (tab) => ({ type: 'historyStateUpdated', at, tab, frameId: details.frameId, url: details.url })),
+      withSnapshot({ type: 'historyStateUpdated', at: clock(), tabId: details.tabId, frameId: details.frameId, url: details.url }),
     );
   });
   listen(webNavigation.onReferenceFragmentUpdated, ({ tabId, frameId, url }) =>
@@ -288,7 +352,7 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
   // Chromium swaps in a prerendered tab this way; Firefox has no tabs.onReplaced at all.
   listen(webNavigation.onTabReplaced, ({ replacedTabId, tabId }) => {
     const at = clock();
-    enqueue(withTab(tabId, (tab) => ({ type: 'tabReplaced', at, removedTabId: replacedTabId, tab })));
+    enqueue(snapshotTab(tabs, tabId).then((tab) => ({ type: 'tabReplaced', at, removedTabId: replacedTabId, tab })));
   });
   listen(webNavigation.onCreatedNavigationTarget, ({ sourceTabId, tabId }) =>
     enqueue({ type: 'navigationTargetCreated', at: clock(), sourceTabId, tabId }),
@@ -331,11 +395,12 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
       do {
         seen = queue;
         await seen;
-        await persisting;
+        await Promise.all([saver.flush(), heartbeatChanges]);
       } while (seen !== queue);
     },
     stop: () => {
       stopped = true;
+      saver.stop();
       removers.splice(0).forEach((remove) => remove());
     },
   };

@@ -39,6 +39,16 @@ const REFERRING_TRANSITIONS = new Set(['link', 'form_submit']);
  * the open view. A view that no longer matches is completed; a seen page without a view
  * starts one (or, for a results page, records its SEARCH once).
  */
+/**
+ * Whether a signal about `tabId` needs the browser's description of the tab (`tabs.get`).
+ * A tab the machine has seen a page of is known well enough: its window, privacy and page
+ * follow from the signals since (activation, attach, navigation, title, removal).
+ */
+export function needsTabSnapshot(state: CaptureState, tabId: number): boolean {
+  const record = state.tabs[tabId];
+  return !record || record.page === null || record.windowId === -1;
+}
+
 export function applySignal(
   before: CaptureState,
   signal: CaptureSignal,
@@ -77,15 +87,24 @@ class Machine {
         return;
       }
       case 'tabActivated':
-        this.learn(signal.tab);
-        state.activeTabs[signal.tab.windowId] = signal.tab.id;
+        if (signal.tab) this.learn({ ...signal.tab, windowId: signal.windowId });
+        this.moveTab(signal.tabId, signal.windowId);
+        state.activeTabs[signal.windowId] = signal.tabId;
+        return;
+      case 'tabAttached':
+        this.moveTab(signal.tabId, signal.windowId);
         return;
       case 'tabTitleChanged': {
-        const page = state.tabs[signal.tabId]?.page;
+        const record = state.tabs[signal.tabId];
+        const page = record?.page;
+        // The title of another page of this tab (reported before its commit reached us):
+        // kept for that page.
+        if (record && signal.url !== undefined && (!page || withoutFragment(signal.url) !== withoutFragment(page.rawUrl))) {
+          record.pendingTitle = { url: withoutFragment(signal.url), title: signal.title };
+          return;
+        }
         const title = page && pageTitle(signal.title, page.rawUrl);
         if (!page || !title) return;
-        // The title of another page of this tab (reported before its commit reached us).
-        if (signal.url !== undefined && withoutFragment(signal.url) !== withoutFragment(page.rawUrl)) return;
         page.title = title;
         if (state.view?.tabId === signal.tabId && state.view.navId === page.navId) {
           state.view.title = title;
@@ -109,19 +128,20 @@ class Machine {
         return;
       case 'navigationCommitted':
         if (signal.frameId !== 0 || signal.documentLifecycle === 'prerender') return;
-        this.navigate(signal.tab, signal.url, signal.transitionType);
+        this.navigate(signal.tabId, signal.tab, signal.url, signal.transitionType);
         return;
       case 'historyStateUpdated': {
         if (signal.frameId !== 0) return;
-        this.learn(signal.tab);
-        const page = state.tabs[signal.tab.id]!.page;
+        if (signal.tab) this.learn(signal.tab);
+        const page = state.tabs[signal.tabId]?.page;
         // A single-page app starts a new view when path or query change, not the fragment,
         // and pushState with the same URL again is the same page.
         if (page && withoutFragment(page.rawUrl) === withoutFragment(signal.url)) {
           page.rawUrl = signal.url;
           return;
         }
-        this.navigate(signal.tab, signal.url, 'link');
+        // Same document: the tab's title stays what it was until the app changes it.
+        this.navigate(signal.tabId, signal.tab, signal.url, 'link', page?.title);
         return;
       }
       case 'fragmentUpdated': {
@@ -259,11 +279,33 @@ class Machine {
     }
   }
 
-  /** A real navigation of the tab's top frame to `rawUrl`. */
-  private navigate(tab: TabSnapshot, rawUrl: string, transitionType: string | undefined): void {
-    this.learn(tab);
-    const record = this.state.tabs[tab.id]!;
+  /** The tab is now in `windowId`, and no longer the active tab of any other window. */
+  private moveTab(tabId: number, windowId: number): void {
+    const { state } = this;
+    const record = state.tabs[tabId];
+    if (record) record.windowId = windowId;
+    for (const [otherWindowId, activeTabId] of Object.entries(state.activeTabs)) {
+      if (activeTabId === tabId && Number(otherWindowId) !== windowId) delete state.activeTabs[otherWindowId];
+    }
+  }
+
+  /**
+   * A real navigation of the tab's top frame to `rawUrl`. Without a snapshot the machine's
+   * own record of the tab is used; a tab it has no record of (closed meanwhile) is ignored.
+   */
+  private navigate(
+    tabId: number,
+    tab: TabSnapshot | undefined,
+    rawUrl: string,
+    transitionType: string | undefined,
+    documentTitle?: string,
+  ): void {
+    if (tab) this.learn(tab);
+    const record = this.state.tabs[tabId];
+    if (!record) return;
     const previous = record.page;
+    const pendingTitle = record.pendingTitle;
+    delete record.pendingTitle;
     // The snapshot may have announced this very navigation already (e.g. at start-up):
     // its commit is then no second view.
     if (previous?.fromSnapshot && previous.rawUrl === rawUrl) {
@@ -277,7 +319,12 @@ class Machine {
       referrer = this.state.tabs[record.openerTabId]?.page?.url ?? undefined;
     }
     // The tab's title belongs to the new page only once the tab shows the new URL.
-    const title = tab.url === rawUrl ? tab.title : undefined;
+    const title =
+      tab?.url === rawUrl && tab.title !== undefined
+        ? tab.title
+        : pendingTitle?.url === withoutFragment(rawUrl)
+          ? pendingTitle.title
+          : documentTitle;
     record.page = this.newPage(rawUrl, title, referrer);
   }
 
@@ -307,4 +354,51 @@ class Machine {
 function withoutFragment(url: string): string {
   const hash = url.indexOf('#');
   return hash === -1 ? url : url.slice(0, hash);
+}
+
+/**
+ * The state a restarted worker goes on from. The open view is durable in the log with its
+ * events; the rest of the state is saved to storage.session a moment later. A worker stopped
+ * in between left a state older than the log, and the log is right: its open view is still
+ * open (its start is recorded, its end is not), and a view the state still holds open but the
+ * log does not was already completed. Without this, such a view would be completed twice, or
+ * the log's open view never.
+ */
+export function resumeState(saved: CaptureState, logged: OpenView | null): CaptureState {
+  const view = saved.view;
+  if (view && logged && view.tabId === logged.tabId && view.navId === logged.navId) {
+    return { ...saved, view: { ...view, lastAliveAt: Math.max(view.lastAliveAt, logged.lastAliveAt) } };
+  }
+  if (!view && !logged) return saved;
+  const state = structuredClone(saved);
+  if (view) {
+    // Completed since: its page is no longer known as seen, so it does not start again; the
+    // tab's next navigation or activation brings the browser's word on it.
+    const tab = state.tabs[view.tabId];
+    if (tab?.page?.navId === view.navId) tab.page = null;
+  }
+  state.view = logged;
+  if (logged) {
+    // Open since: its page was in front, in the active tab of the focused window.
+    const tab = (state.tabs[logged.tabId] ??= { windowId: -1, incognito: false, page: null });
+    tab.page = {
+      navId: logged.navId,
+      url: logged.url,
+      rawUrl: logged.url,
+      title: logged.title,
+      referrer: logged.referrer,
+      query: null,
+      searchRecorded: false,
+      // Its commit may still be on its way: not a second view.
+      fromSnapshot: true,
+    };
+    state.nextNavId = Math.max(state.nextNavId, logged.navId + 1);
+    if (tab.windowId !== -1) {
+      state.focusedWindowId = tab.windowId;
+      state.activeTabs[tab.windowId] = logged.tabId;
+    }
+    state.idle = false;
+    state.paused = false;
+  }
+  return state;
 }

@@ -1,6 +1,10 @@
 import type { OpenView } from './capture-state';
 
-/** A tab as the browser describes it when a signal arrives. */
+/**
+ * A tab as the browser describes it when a signal arrives. Only asked for (`tabs.get`, which
+ * costs milliseconds while the browser is busy loading a page) when the machine does not
+ * know the tab yet: see `needsTabSnapshot`.
+ */
 export interface TabSnapshot {
   id: number;
   windowId: number;
@@ -29,7 +33,9 @@ export type CaptureSignal =
       /** A view left open by a crash or shutdown, from the durable heartbeat. */
       orphanView?: OpenView | null;
     }
-  | { type: 'tabActivated'; at: number; tab: TabSnapshot }
+  | { type: 'tabActivated'; at: number; tabId: number; windowId: number; tab?: TabSnapshot }
+  /** The tab moved to another window (dragged out, or into an existing window). */
+  | { type: 'tabAttached'; at: number; tabId: number; windowId: number }
   | {
       type: 'tabTitleChanged';
       at: number;
@@ -48,14 +54,15 @@ export type CaptureSignal =
   | {
       type: 'navigationCommitted';
       at: number;
-      tab: TabSnapshot;
+      tabId: number;
+      tab?: TabSnapshot;
       frameId: number;
       url: string;
       transitionType?: string;
       /** Chromium only: 'prerender' for a page loaded speculatively, unseen. */
       documentLifecycle?: string;
     }
-  | { type: 'historyStateUpdated'; at: number; tab: TabSnapshot; frameId: number; url: string }
+  | { type: 'historyStateUpdated'; at: number; tabId: number; tab?: TabSnapshot; frameId: number; url: string }
   | { type: 'fragmentUpdated'; at: number; tabId: number; frameId: number; url: string }
   | { type: 'navigationTargetCreated'; at: number; sourceTabId: number; tabId: number }
   | { type: 'idleStateChanged'; at: number; state: IdleState }

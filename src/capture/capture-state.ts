@@ -29,6 +29,11 @@ export const TabStateSchema = z.object({
   incognito: z.boolean(),
   openerTabId: z.int().optional(),
   page: PageSchema.nullable(),
+  /**
+   * A title reported for a URL the tab has not committed yet (Firefox can replay the next
+   * page's title before its commit): it becomes that page's title when the commit comes.
+   */
+  pendingTitle: z.object({ url: z.string(), title: z.string() }).optional(),
 });
 export type TabState = z.infer<typeof TabStateSchema>;
 

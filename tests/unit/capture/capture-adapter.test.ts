@@ -1,11 +1,10 @@
 import { IDBFactory } from 'fake-indexeddb';
 import type Browser from 'webextension-polyfill';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import {
   HEARTBEAT_ALARM,
   PAUSE_END_ALARM,
-  OPEN_VIEW_KEY,
   STATE_KEY,
   startCapture,
   type CaptureBrowser,
@@ -42,10 +41,15 @@ let errors: unknown[];
 
 const running: CaptureHandle[] = [];
 
-function start(): CaptureHandle {
+function start(overrides: Partial<CaptureBrowser> = {}): CaptureHandle {
   const capture = startCapture({
-    browser: { ...(fakeBrowser as unknown as CaptureBrowser), idle },
-    record: (events) => log.append(events),
+    browser: {
+      ...(fakeBrowser as unknown as CaptureBrowser),
+      idle,
+      ...overrides,
+    },
+    record: (events, openView) => log.append(events, { openView }),
+    readOpenView: () => log.openView(),
     newId: uuidv7,
     clock: () => now,
     onError: (error) => errors.push(error),
@@ -113,7 +117,10 @@ function commit(tabId: number, url: string, transitionType = 'typed') {
   } as never);
 }
 
-afterEach(() => running.splice(0).forEach((capture) => capture.stop()));
+afterEach(() => {
+  running.splice(0).forEach((capture) => capture.stop());
+  vi.restoreAllMocks();
+});
 
 beforeEach(async () => {
   fakeBrowser.reset();
@@ -143,16 +150,121 @@ describe('capture adapter', () => {
     expect(errors).toEqual([]);
   });
 
-  it('keeps its state in storage.session and the open view in storage.local, with a heartbeat alarm', async () => {
+  it('reports the time from a signal\'s arrival to its events being durable', async () => {
+    const tab = await openTab('https://a.example/');
+    let monotonic = 1_000;
+    const latencies: number[] = [];
+    const capture = startCapture({
+      browser: { ...(fakeBrowser as unknown as CaptureBrowser), idle },
+      record: async (events, openView) => {
+        await log.append(events, { openView });
+        monotonic += 3.5; // the write's time
+      },
+      readOpenView: () => log.openView(),
+      newId: uuidv7,
+      clock: () => now,
+      monotonic: () => monotonic,
+      onRecorded: (latencyMs) => latencies.push(latencyMs),
+    });
+    running.push(capture);
+    await capture.settled();
+    latencies.length = 0; // the start-up's own
+    await commit(tab.id!, 'https://b.example/', 'link');
+    await capture.settled();
+    expect(latencies).toEqual([3.5]);
+  });
+
+  it('asks the browser for a tab before recording only until it knows the tab', async () => {
+    const tab = await openTab('https://a.example/');
+    const steps: string[] = [];
+    const capture = startCapture({
+      browser: { ...(fakeBrowser as unknown as CaptureBrowser), idle },
+      record: async (events, openView) => {
+        await log.append(events, { openView });
+        if (events.length > 0) steps.push(`record ${events.length}`);
+      },
+      readOpenView: () => log.openView(),
+      newId: uuidv7,
+      clock: () => now,
+    });
+    running.push(capture);
+    await capture.settled();
+    expect(steps).toEqual(['record 1']); // the page in front at start-up
+    steps.length = 0;
+    const get = vi.spyOn(fakeBrowser.tabs, 'get');
+    get.mockImplementation(async (id) => {
+      steps.push(`get ${id === tab.id ? 'known' : 'new'}`);
+      return (await fakeBrowser.tabs.query({})).find((t) => t.id === id)!;
+    });
+    // Known from the start-up snapshot: recorded first, and the title asked afterwards.
+    await commit(tab.id!, 'https://a.example/2', 'link');
+    await capture.settled();
+    expect(steps).toEqual(['record 2', 'get known']);
+    // A tab capture has not seen: its snapshot is needed to know what it is.
+    steps.length = 0;
+    const other = await openTab('https://b.example/', false);
+    await commit(other.id!, 'https://b.example/');
+    await capture.settled();
+    expect(steps).toEqual(['get new']); // in the background: nothing to record
+    await fakeBrowser.tabs.onActivated.trigger({ tabId: other.id!, windowId } as never);
+    await capture.settled();
+    expect(steps).toEqual(['get new', 'record 2']); // known by now
+    expect(await lines()).toEqual([
+      'view https://a.example/ @0',
+      'done https://a.example/ @0 0s',
+      'view https://a.example/2 @0',
+      'done https://a.example/2 @0 0s',
+      'view https://b.example/ @0',
+    ]);
+  });
+
+  it('keeps its state in storage.session and the open view in the log, with a heartbeat alarm', async () => {
     const tab = await openTab('https://a.example/');
     const capture = start();
     await commit(tab.id!, 'https://a.example/');
     await capture.settled();
     const { [STATE_KEY]: state } = await fakeBrowser.storage.session.get(STATE_KEY);
     expect(state).toMatchObject({ view: { url: 'https://a.example/' } });
-    const { [OPEN_VIEW_KEY]: openView } = await fakeBrowser.storage.local.get(OPEN_VIEW_KEY);
-    expect(openView).toMatchObject({ url: 'https://a.example/', startedAt: T0 });
+    expect(await log.openView()).toMatchObject({ url: 'https://a.example/', startedAt: T0 });
     expect(await fakeBrowser.alarms.get(HEARTBEAT_ALARM)).toMatchObject({ periodInMinutes: 0.5 });
+    // A new title alone is written with the session state, a moment later.
+    await fakeBrowser.tabs.onUpdated.trigger(tab.id!, { title: 'Page A' }, { ...tab, url: 'https://a.example/' } as never);
+    expect(((await log.openView()) as { title?: string }).title).toBeUndefined();
+    await eventually(async () => expect(await log.openView()).toMatchObject({ title: 'Page A' }), async () => undefined);
+    now += 30_000;
+    await fakeBrowser.alarms.onAlarm.trigger(heartbeatAlarm());
+    await capture.settled();
+    expect(await log.openView()).toMatchObject({ title: 'Page A', lastAliveAt: T0 + 30_000 });
+    fakeBrowser.windows.onFocusChanged.trigger(fakeBrowser.windows.WINDOW_ID_NONE);
+    await capture.settled();
+    expect(await log.openView()).toBeNull();
+    expect(await fakeBrowser.alarms.get(HEARTBEAT_ALARM)).toBeFalsy();
+  });
+
+  it('takes the log\'s word for the open view when the worker stopped before its state was saved', async () => {
+    const tab = await openTab('https://a.example/');
+    const capture = start();
+    await commit(tab.id!, 'https://a.example/');
+    await capture.settled();
+    const { [STATE_KEY]: stale } = await fakeBrowser.storage.session.get(STATE_KEY);
+    now += 5_000;
+    await commit(tab.id!, 'https://b.example/', 'link');
+    // Stopped with B's events durable but the state as of A: the session saves come later.
+    await stopWorker({ keepSession: true });
+    await fakeBrowser.storage.session.set({ [STATE_KEY]: stale });
+    const restarted = await openTab('https://b.example/');
+
+    now += 3_000;
+    const next = start();
+    await commit(restarted.id!, 'https://c.example/');
+    await next.settled();
+    expect(await lines()).toEqual([
+      'view https://a.example/ @0',
+      'done https://a.example/ @0 5s',
+      'view https://b.example/ @5',
+      'done https://b.example/ @5 3s',
+      'view https://c.example/ @8',
+    ]);
   });
 
   it('resumes mid-view after the worker restarts', async () => {
@@ -347,14 +459,7 @@ describe('privacy settings', () => {
     const slowPolicy = new Promise<Record<string, unknown>>((resolve) => (answerPolicy = resolve));
     const managed = { get: () => slowPolicy, set: async () => undefined };
     const tab = await openTab('about:blank');
-    const capture = startCapture({
-      browser: { ...(fakeBrowser as unknown as CaptureBrowser), idle, storage: { ...fakeBrowser.storage, managed } as never },
-      record: (events) => log.append(events),
-      newId: uuidv7,
-      clock: () => now,
-      onError: (error) => errors.push(error),
-    });
-    running.push(capture);
+    const capture = start({ storage: { ...fakeBrowser.storage, managed } as never });
     await commit(tab.id!, 'https://a.example/');
     await capture.settled();
     expect(await lines()).toEqual(['view https://a.example/ @0']);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ActivityEventSchema } from '../../../src/model/activity-event';
+import { needsTabSnapshot, resumeState } from '../../../src/capture/capture-machine';
 import { Scenario, T0, tab } from './scenario';
 
 const A = 'https://a.example/article';
@@ -81,7 +82,7 @@ describe('one view per real navigation', () => {
 
   it('starts a new view when a single-page app changes path or query, not for the same URL again', () => {
     const s = Scenario.started().open(A);
-    const spa = (url: string) => s.send({ type: 'historyStateUpdated', tab: tab(1, url), frameId: 0, url });
+    const spa = (url: string) => s.send({ type: 'historyStateUpdated', tabId: 1, tab: tab(1, url), frameId: 0, url });
     s.wait(1);
     spa(`${A}/next`);
     s.wait(1);
@@ -101,15 +102,15 @@ describe('one view per real navigation', () => {
     const s = Scenario.started().open(A);
     s.wait(1).send({ type: 'fragmentUpdated', tabId: 1, frameId: 0, url: `${A}#section-2` });
     // Clicking the same fragment link again reports a history update with that URL.
-    s.send({ type: 'historyStateUpdated', tab: tab(1, `${A}#section-2`), frameId: 0, url: `${A}#section-2` });
+    s.send({ type: 'historyStateUpdated', tabId: 1, tab: tab(1, `${A}#section-2`), frameId: 0, url: `${A}#section-2` });
     expect(s.lines()).toEqual([`view ${A} @0`]);
   });
 
   it('makes one view of the duplicate signals of one navigation', () => {
     const s = Scenario.started();
-    s.send({ type: 'tabActivated', tab: tab(1, A) }); // tabs.onUpdated/activation carrying the URL
+    s.send({ type: 'tabActivated', tabId: 1, windowId: 1, tab: tab(1, A) }); // tabs.onUpdated/activation carrying the URL
     s.open(A); // onCommitted for the same navigation
-    s.send({ type: 'historyStateUpdated', tab: tab(1, A), frameId: 0, url: A });
+    s.send({ type: 'historyStateUpdated', tabId: 1, tab: tab(1, A), frameId: 0, url: A });
     expect(s.lines()).toEqual([`view ${A} @0`]);
   });
 
@@ -120,9 +121,9 @@ describe('one view per real navigation', () => {
 
   it('ignores subframes and prerendered pages', () => {
     const s = Scenario.started().open(A);
-    s.send({ type: 'navigationCommitted', tab: tab(1, A), frameId: 4, url: 'https://ads.example/frame' });
-    s.send({ type: 'navigationCommitted', tab: tab(1, A), frameId: 0, url: B, documentLifecycle: 'prerender' });
-    s.send({ type: 'historyStateUpdated', tab: tab(1, A), frameId: 4, url: 'https://ads.example/other' });
+    s.send({ type: 'navigationCommitted', tabId: 1, tab: tab(1, A), frameId: 4, url: 'https://ads.example/frame' });
+    s.send({ type: 'navigationCommitted', tabId: 1, tab: tab(1, A), frameId: 0, url: B, documentLifecycle: 'prerender' });
+    s.send({ type: 'historyStateUpdated', tabId: 1, tab: tab(1, A), frameId: 4, url: 'https://ads.example/other' });
     expect(s.lines()).toEqual([`view ${A} @0`]);
   });
 });
@@ -231,11 +232,38 @@ describe('the service worker and the browser may stop', () => {
   });
 });
 
+describe('a worker that stopped before its state was saved (resumeState)', () => {
+  it('completes the view the log holds open, once, and not the older one its state holds', () => {
+    const s = Scenario.started().open(A);
+    const stale = structuredClone(s.state);
+    s.wait(5).open(B, { transition: 'link' });
+    s.state = resumeState(stale, s.state.view);
+    s.wait(3).open(C);
+    expect(s.lines()).toEqual([`view ${A} @0`, `done ${A} @0 5s`, `view ${B} @5`, `done ${B} @5 3s`, `view ${C} @8`]);
+  });
+
+  it('does not complete again, nor start again, a view the log has completed', () => {
+    const s = Scenario.started().open(A);
+    const stale = structuredClone(s.state);
+    s.wait(5).send({ type: 'windowFocusChanged', windowId: null });
+    s.state = resumeState(stale, null);
+    s.wait(3).send({ type: 'heartbeat' });
+    expect(s.lines()).toEqual([`view ${A} @0`, `done ${A} @0 5s`]);
+    s.open(B);
+    expect(s.lines().at(-1)).toBe(`view ${B} @8`);
+  });
+
+  it('keeps a state that agrees with the log as it is', () => {
+    const s = Scenario.started().open(A);
+    expect(resumeState(s.state, s.state.view)).toEqual(s.state);
+  });
+});
+
 describe('title and referrer', () => {
   it('never takes a title that is the URL (Chromium shows the raw URL before <title> is parsed)', () => {
     const raw = 'http://user:pass@127.0.0.1:8080/p?token=abc#frag';
     const s = Scenario.started();
-    s.send({ type: 'navigationCommitted', tab: tab(1, raw, { title: '127.0.0.1:8080/p?token=abc#frag' }), frameId: 0, url: raw });
+    s.send({ type: 'navigationCommitted', tabId: 1, tab: tab(1, raw, { title: '127.0.0.1:8080/p?token=abc#frag' }), frameId: 0, url: raw });
     s.send({ type: 'tabTitleChanged', tabId: 1, title: raw });
     s.wait(1).open(B);
     expect(JSON.stringify(s.events)).not.toContain('token');
@@ -244,7 +272,7 @@ describe('title and referrer', () => {
 
   it('takes the title known at the start, and a title that changes after load for the completion', () => {
     const s = Scenario.started();
-    s.send({ type: 'navigationCommitted', tab: tab(1, A, { title: 'Loading article' }), frameId: 0, url: A });
+    s.send({ type: 'navigationCommitted', tabId: 1, tab: tab(1, A, { title: 'Loading article' }), frameId: 0, url: A });
     s.wait(2).send({ type: 'tabTitleChanged', tabId: 1, title: '(3) Article' });
     s.send({ type: 'tabTitleChanged', tabId: 2, title: 'another tab' });
     s.wait(1).open(B);
@@ -263,14 +291,14 @@ describe('title and referrer', () => {
   it('takes the opener tab page as referrer for a tab opened from a link', () => {
     const s = Scenario.started().open(A);
     s.send({ type: 'navigationTargetCreated', sourceTabId: 1, tabId: 2 });
-    s.send({ type: 'navigationCommitted', tab: tab(2, 'about:blank', { active: false }), frameId: 0, url: 'about:blank' });
+    s.send({ type: 'navigationCommitted', tabId: 2, tab: tab(2, 'about:blank', { active: false }), frameId: 0, url: 'about:blank' });
     s.open(B, { id: 2, active: false, transition: 'link' }).activate(2, B);
     expect(s.events.at(-1)).toMatchObject({ url: B, params: { truncated: true, referrer: A } });
   });
 
   it('takes the previous page as referrer of a single-page app navigation', () => {
     const s = Scenario.started().open(A);
-    s.send({ type: 'historyStateUpdated', tab: tab(1, `${A}/2`), frameId: 0, url: `${A}/2` });
+    s.send({ type: 'historyStateUpdated', tabId: 1, tab: tab(1, `${A}/2`), frameId: 0, url: `${A}/2` });
     expect(s.events.at(-1)).toMatchObject({ url: `${A}/2`, params: { referrer: A } });
   });
 });
@@ -354,5 +382,63 @@ describe('privacy settings (design.md §6)', () => {
   it('records a page with a URL over 8,192 characters without its query, and the one after it normally', () => {
     const s = Scenario.started().open(`${A}?q=${'x'.repeat(9000)}`).wait(2).open(B);
     expect(s.lines()).toEqual([`view ${A} @0`, `done ${A} @0 2s`, `view ${B} @2`]);
+  });
+});
+
+// The adapter asks the browser for a tab (`tabs.get`) only when the machine does not know it:
+// everything else about a known tab follows from the signals since.
+describe('tabs the machine already knows', () => {
+  it('needs a snapshot only for a tab it has not seen a page of', () => {
+    const s = Scenario.started();
+    expect(needsTabSnapshot(s.state, 1)).toBe(true);
+    s.open(A);
+    expect(needsTabSnapshot(s.state, 1)).toBe(false);
+    // Opened from a link: known by its opener, not yet by its window or page.
+    s.send({ type: 'navigationTargetCreated', sourceTabId: 1, tabId: 2 });
+    expect(needsTabSnapshot(s.state, 2)).toBe(true);
+    s.send({ type: 'tabRemoved', tabId: 1 });
+    expect(needsTabSnapshot(s.state, 1)).toBe(true);
+  });
+
+  it('keeps a known tab private when it navigates without a snapshot', () => {
+    const s = Scenario.started().open(A, { incognito: true });
+    s.wait(2).send({ type: 'navigationCommitted', tabId: 1, frameId: 0, url: B, transitionType: 'link' });
+    expect(s.events).toEqual([]);
+  });
+
+  it('ignores a navigation of a tab closed before its signal was applied', () => {
+    const s = Scenario.started().open(A).wait(1).send({ type: 'tabRemoved', tabId: 1 });
+    s.send({ type: 'navigationCommitted', tabId: 1, frameId: 0, url: B, transitionType: 'link' });
+    expect(s.lines()).toEqual([`view ${A} @0`, `done ${A} @0 1s`]);
+  });
+
+  it('gives a single-page app navigation the title the document has', () => {
+    const s = Scenario.started().open(A).send({ type: 'tabTitleChanged', tabId: 1, title: 'Inbox', url: A });
+    s.wait(1).send({ type: 'historyStateUpdated', tabId: 1, frameId: 0, url: `${A}/2` });
+    expect(s.events.at(-1)?.params).toEqual({ truncated: true, title: 'Inbox', referrer: A });
+  });
+
+  it('gives a page the title reported for its URL before its commit', () => {
+    const s = Scenario.started().open(A);
+    s.wait(1).send({ type: 'tabTitleChanged', tabId: 1, title: 'Page B', url: `${B}#top` });
+    s.send({ type: 'navigationCommitted', tabId: 1, frameId: 0, url: B, transitionType: 'link' });
+    expect(s.events.at(-1)?.params).toEqual({ truncated: true, title: 'Page B', referrer: A });
+    // Only for that page: the next one starts without it.
+    s.wait(1).send({ type: 'navigationCommitted', tabId: 1, frameId: 0, url: C, transitionType: 'typed' });
+    expect(s.events.at(-1)?.params).toEqual({ truncated: true });
+  });
+
+  it('no longer takes a tab moved to another window as the active tab of the window it left', () => {
+    const s = Scenario.started().open(A);
+    // Dragged out into a new window 2, which takes the focus: the view ends while no tab of
+    // the new window is known, and the tab's page is seen again once it is attached there.
+    s.wait(2).send({ type: 'windowFocusChanged', windowId: 2 });
+    s.send({ type: 'tabAttached', tabId: 1, windowId: 2 });
+    s.send({ type: 'tabActivated', tabId: 1, windowId: 2 });
+    expect(s.lines()).toEqual([`view ${A} @0`, `done ${A} @0 2s`, `view ${A} @2`]);
+    s.clear();
+    // Back to window 1, which has no tab of its own now: nothing there is seen.
+    s.wait(3).send({ type: 'windowFocusChanged', windowId: 1 });
+    expect(s.lines()).toEqual([`done ${A} @2 3s`]);
   });
 });

@@ -1,4 +1,4 @@
-import { applySignal, type CaptureConfig } from '../../../src/capture/capture-machine';
+import { applySignal, needsTabSnapshot, type CaptureConfig } from '../../../src/capture/capture-machine';
 import type { CaptureSignal, TabSnapshot } from '../../../src/capture/capture-signal';
 import { CaptureStateSchema, initialCaptureState, type CaptureState } from '../../../src/capture/capture-state';
 import type { RecordedEvent } from '../../../src/model/activity-event';
@@ -60,15 +60,29 @@ export class Scenario {
 
   // Shorthands for the common signals.
 
-  /** The user navigates tab `tabId` (active, in window 1 unless told) to `url`. */
+  /**
+   * The user navigates tab `id` (active, in window 1 unless told) to `url`. Like the adapter,
+   * it sends the tab's snapshot only when the machine does not know the tab yet.
+   */
   open(url: string, options: Partial<TabSnapshot> & { transition?: string } = {}): this {
     const { transition = 'typed', ...tabFields } = options;
-    const snapshot = tab(tabFields.id ?? 1, url, tabFields);
-    return this.send({ type: 'navigationCommitted', tab: snapshot, frameId: 0, url, transitionType: transition });
+    const tabId = tabFields.id ?? 1;
+    return this.send({
+      type: 'navigationCommitted',
+      tabId,
+      ...this.snapshotIfNeeded(tab(tabId, url, tabFields)),
+      frameId: 0,
+      url,
+      transitionType: transition,
+    });
   }
 
   activate(tabId: number, url: string, windowId = 1): this {
-    return this.send({ type: 'tabActivated', tab: tab(tabId, url, { windowId }) });
+    return this.send({ type: 'tabActivated', tabId, windowId, ...this.snapshotIfNeeded(tab(tabId, url, { windowId })) });
+  }
+
+  private snapshotIfNeeded(snapshot: TabSnapshot): { tab?: TabSnapshot } {
+    return needsTabSnapshot(this.state, snapshot.id) ? { tab: snapshot } : {};
   }
 
   /** Events as short lines: `view URL @s`, `done URL @s 12s`, `search "q" URL @s`. */

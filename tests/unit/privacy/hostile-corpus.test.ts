@@ -110,7 +110,8 @@ describe('hostile URLs through the background capture (adapter, durable log)', (
       const capture = startCapture({
         // Without `idle`: the fake browser does not implement it, and the adapter treats it as optional.
         browser: { ...(fakeBrowser as unknown as CaptureBrowser), idle: undefined },
-        record: (events) => log.append(events),
+        record: (events, openView) => log.append(events, { openView }),
+    readOpenView: () => log.openView(),
         newId: uuidv7,
         clock: () => now,
         onError: (error) => errors.push({ url: c.url, error }),
