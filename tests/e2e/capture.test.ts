@@ -486,6 +486,28 @@ describe('capture in Chromium: one view per page, each completed once', () => {
     expect(clock.held[0]).toBeGreaterThan(3);
     expectDurations(events, clock.held);
   });
+
+  it('a browser killed in the middle of a view: the next start completes it once, and nothing recorded is lost', async () => {
+    const a = server.pageUrl('a');
+    const b = server.pageUrl('b');
+    const clock = new ForegroundClock();
+    const tab = await browser!.visit(a);
+    clock.shown();
+    await sleep(HOLD_MS);
+    clock.hidden();
+    await tab.goto(b);
+    // b's start is durable (its transaction complete) once it is in the log.
+    await expectLog([view(a), done(a, 'a'), view(b)]);
+    await sleep(HOLD_MS);
+
+    await browser!.restart({ crash: true });
+    // The view b left open ends at its last sign of life written to the log (its start or
+    // its title, moments later: 0 s), once; a's completion is not written again.
+    const events = await expectLog([view(a), done(a, 'a'), view(b), done(b, 'b')]);
+    expectDurations(events.slice(0, 2), clock.held);
+    expect(events[3]!.params?.duration).toBe(0);
+    expect(events[3]!.timestamp).toBe(events[2]!.timestamp);
+  });
 });
 
 describe('capture in Chromium: start-up', () => {

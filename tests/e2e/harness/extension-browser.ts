@@ -1,4 +1,5 @@
 import type { BrowserContext, Page, Worker } from 'playwright-core';
+import { crashBrowser } from './crash-browser';
 import { requireChromeBuild, type ExtensionBuild } from './extension-build';
 import { extensionIdOf, findExtensionWorker, waitForBackgroundReady } from './extension-worker';
 import { launchChromiumWithExtension } from './launch-chromium';
@@ -91,12 +92,20 @@ export class ExtensionBrowser {
 
   /**
    * Closes the browser and starts it again on the same profile, like a user quitting and
-   * reopening Chrome, and waits for the background to be ready. Pages, popups and the worker
+   * reopening Chrome (`crash`: killed instead, as by a crash), and waits for the background
+   * to be ready. Pages, popups and the worker
    * handle from before are gone; IndexedDB, storage and the extension id remain.
    */
-  async restart({ whileClosed }: { whileClosed?: () => Promise<void> } = {}): Promise<void> {
+  async restart({ whileClosed, crash = false }: { whileClosed?: () => Promise<void>; crash?: boolean } = {}): Promise<void> {
     const before = this.extensionId;
-    await this.shutDown();
+    if (crash) {
+      // Killed rather than closed: Chromium writes nothing more (see `crashBrowser`).
+      const running = this.running();
+      this.current = undefined;
+      await crashBrowser(running.context, this.profileDir);
+    } else {
+      await this.shutDown();
+    }
     // E.g. edit the closed profile's Preferences, as no automation API can.
     await whileClosed?.();
     await this.start();
