@@ -19,8 +19,9 @@ export interface CaptureAdapterDeps {
   browser: CaptureBrowser;
   /**
    * Makes the events durable, and with them (same transaction) the view left open after them
-   * — null when none is. Capture waits for it before the next signal. Called with no events
-   * when only the open view changed (its title, or a heartbeat).
+   * — null when none is. Called with no events when only the open view changed (its title, or
+   * a heartbeat). Capture does not wait for one call before the next: the writes must start
+   * in the order of the calls (the log's transactions do, see `step`).
    */
   record: (events: RecordedEvent[], openView: OpenView | null) => Promise<unknown>;
   /** The open view as last recorded: what a crash left open, and the truth for a resumed worker. */
@@ -95,7 +96,15 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
   };
   const currentSettings = () => readSettings(storage.local, lastSeenPolicy);
 
-  async function step(ctx: Context, signal: CaptureSignal, arrivedAt = monotonic()): Promise<void> {
+  /**
+   * Applies a signal and writes its events, without waiting for them: the next signal is
+   * applied at once and its transaction asked for behind this one. The log's transactions
+   * complete in the order they were asked for (IndexedDB runs overlapping read-write
+   * transactions in creation order), so a burst of signals — quick tab switches — is written
+   * back to back instead of each waiting for the answer to the one before. The session state
+   * is saved only once the events before it are durable: it is never ahead of the log.
+   */
+  function step(ctx: Context, signal: CaptureSignal, arrivedAt = monotonic()): void {
     const before = ctx.state.view;
     const { state, events } = applySignal(ctx.state, signal, configOf(ctx.settings), { newId });
     ctx.state = state;
@@ -106,17 +115,26 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     // session state: written at once it would hold up the next page's events, which come
     // right behind it; a crash in between costs that title only.
     if (events.length > 0 || viewChanged || signal.type === 'heartbeat') {
-      await record(events, after);
       titleUnsaved = false;
-      if (events.length > 0) deps.onRecorded?.(monotonic() - arrivedAt, events);
+      write(events, after, () => {
+        if (events.length > 0) deps.onRecorded?.(monotonic() - arrivedAt, events);
+      });
     } else if (before?.title !== after?.title) {
       titleUnsaved = true;
     }
-    saver.save(state);
+    durable = durable.then(() => saver.save(state));
     // The heartbeat beats for whichever view is open: it starts when the first view does and
     // stops when none is left, not at every navigation.
     if (!before && after) keepHeartbeat(() => alarms.create(HEARTBEAT_ALARM, { periodInMinutes: HEARTBEAT_MINUTES }));
     if (before && !after) keepHeartbeat(() => alarms.clear(HEARTBEAT_ALARM));
+  }
+
+  /** Every write asked for so far, complete (or failed and reported) in order. */
+  let durable: Promise<void> = Promise.resolve();
+  function write(events: RecordedEvent[], openView: OpenView | null, then: () => void = () => {}): void {
+    // Asked for now, so its transaction is created now, behind the ones before.
+    const written = record(events, openView);
+    durable = Promise.all([durable, written]).then(then, onError);
   }
 
   let titleUnsaved = false;
@@ -132,10 +150,10 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
   /** Writes the open view with its new title to the log, in turn with the signals. */
   function saveOpenViewTitle(): void {
     queue = queue
-      .then(async () => {
+      .then(() => {
         if (stopped || !titleUnsaved || !loaded) return;
         titleUnsaved = false;
-        await record([], loaded.state.view);
+        write([], loaded.state.view);
       })
       .catch(onError);
   }
@@ -199,13 +217,13 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
       if (idle) idle.setDetectionInterval(settings.idleThresholdSeconds);
       const ctx: Context = { state: resumeState(saved.data, logged), settings };
       // The pause may have ended (or begun) while no worker was running to hear of it.
-      if (saved.data.paused !== pausedNow) await step(ctx, { type: 'pauseChanged', at, paused: pausedNow });
+      if (saved.data.paused !== pausedNow) step(ctx, { type: 'pauseChanged', at, paused: pausedNow });
       return ctx;
     }
     const ctx: Context = { state: initialCaptureState(), settings };
     const [open, idleNow] = await Promise.all([openWindows, applyIdleThreshold(settings)]);
     const focused = open.find((window) => window.focused);
-    await step(ctx, {
+    step(ctx, {
       type: 'startup',
       at,
       focusedWindowId: focused?.id ?? null,
@@ -261,7 +279,7 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
         const ctx = await context();
         if (update) await update(ctx);
         const ready = await signal;
-        if (ready) await step(ctx, ready, arrivedAt);
+        if (ready) step(ctx, ready, arrivedAt);
       })
       .catch(onError);
   }
@@ -320,9 +338,11 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
    */
   function titleFromBrowser(tabId: number): void {
     queue = queue.then(() => {
-      tabs.get(tabId).then((tab) => {
-        if (tab.title !== undefined) enqueue({ type: 'tabTitleChanged', at: clock(), tabId, title: tab.title, url: tab.url });
-      }, () => undefined); // closed meanwhile
+      void durable
+        .then(() => tabs.get(tabId))
+        .then((tab) => {
+          if (tab.title !== undefined) enqueue({ type: 'tabTitleChanged', at: clock(), tabId, title: tab.title, url: tab.url });
+        }, () => undefined); // closed meanwhile
     });
   }
 
@@ -395,6 +415,7 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
       do {
         seen = queue;
         await seen;
+        await durable;
         await Promise.all([saver.flush(), heartbeatChanges]);
       } while (seen !== queue);
     },

@@ -174,6 +174,48 @@ describe('capture adapter', () => {
     expect(latencies).toEqual([3.5]);
   });
 
+  it('asks for the next write before the one before is complete, and saves the state only after both', async () => {
+    const tab = await openTab('https://a.example/');
+    const asked: string[] = [];
+    let hold = false;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const capture = startCapture({
+      browser: { ...(fakeBrowser as unknown as CaptureBrowser), idle },
+      record: async (events, openView) => {
+        asked.push(events.map(describeEvent).join(', '));
+        // The write starts now (the contract), only its completion is held back.
+        const written = log.append(events, { openView });
+        if (hold) await held;
+        await written;
+      },
+      readOpenView: () => log.openView(),
+      newId: uuidv7,
+      clock: () => now,
+    });
+    running.push(capture);
+    await capture.settled();
+    hold = true;
+    asked.length = 0;
+    now += 2_000;
+    await commit(tab.id!, 'https://b.example/', 'link');
+    now += 3_000;
+    await commit(tab.id!, 'https://c.example/', 'link');
+    await new Promise((resolve) => setTimeout(resolve, 300)); // past the session saver's delay
+    expect(asked).toEqual([
+      'done https://a.example/ @0 2s, view https://b.example/ @2',
+      'done https://b.example/ @2 3s, view https://c.example/ @5',
+    ]);
+    // Not durable yet as far as capture knows: the session state still has the first view.
+    const { [STATE_KEY]: early } = await fakeBrowser.storage.session.get(STATE_KEY);
+    expect(early).toMatchObject({ view: { url: 'https://a.example/' } });
+    release();
+    await capture.settled();
+    const { [STATE_KEY]: late } = await fakeBrowser.storage.session.get(STATE_KEY);
+    expect(late).toMatchObject({ view: { url: 'https://c.example/' } });
+    expect((await lines()).slice(-2)).toEqual(['done https://b.example/ @2 3s', 'view https://c.example/ @5']);
+  });
+
   it('asks the browser for a tab before recording only until it knows the tab', async () => {
     const tab = await openTab('https://a.example/');
     const steps: string[] = [];
