@@ -151,6 +151,59 @@ describe.each(E2E_BROWSERS)('recording navigations in %s', (browserName) => {
     ]);
   });
 
+  it('a reload and a back navigation are new views, each completed with its page\'s title', async () => {
+    // Neither reports a title change (the title is already there): capture asks the tab.
+    browser = await launchE2eBrowser(browserName);
+    const tab = await browser.visit(server.pageUrl('alpha'));
+    await browser.settleCapture();
+    await tab.reload();
+    await browser.settleCapture();
+    await tab.goto(server.pageUrl('beta'));
+    await browser.settleCapture();
+    await tab.evaluate(() => history.back(), null);
+    await tab.waitForUrl(server.pageUrl('alpha'));
+    await browser.settleCapture();
+    await tab.goto(server.pageUrl('gamma'));
+
+    const withTitles = async () => {
+      await browser!.settleCapture();
+      return (await browser!.readLog())
+        .filter(({ event }) => event.params?.duration !== undefined)
+        .map(({ event }) => `${event.url.slice(server.origin.length)} "${event.params?.title ?? ''}"`);
+    };
+    await expectLog([
+      'view VIEW /page/alpha',
+      'done VIEW /page/alpha',
+      'view VIEW /page/alpha',
+      'done VIEW /page/alpha',
+      'view VIEW /page/beta',
+      'done VIEW /page/beta',
+      'view VIEW /page/alpha',
+      'done VIEW /page/alpha',
+      'view VIEW /page/gamma',
+    ]);
+    await eventually(async () =>
+      expect(await withTitles()).toEqual(['/page/alpha "alpha"', '/page/alpha "alpha"', '/page/beta "beta"', '/page/alpha "alpha"']),
+    );
+  });
+
+  it('a tab switch ends the view and the tab brought to the front starts one, titles on both', async () => {
+    browser = await launchE2eBrowser(browserName);
+    const first = await browser.visit(server.pageUrl('alpha'));
+    // Loaded behind: never seen, nothing recorded for it until it is shown.
+    const second = await browser.openBackgroundTab(server.pageUrl('beta'));
+    await browser.settleCapture();
+    await second.activate();
+    await browser.settleCapture();
+    await first.activate();
+
+    await expectLog(['view VIEW /page/alpha', 'done VIEW /page/alpha', 'view VIEW /page/beta', 'done VIEW /page/beta', 'view VIEW /page/alpha']);
+    const titles = (await browser.readLog())
+      .filter(({ event }) => event.params?.duration !== undefined)
+      .map(({ event }) => event.params?.title);
+    expect(titles).toEqual(['alpha', 'beta']);
+  });
+
   it('starts no view when only the fragment changes, and one for the next page', async () => {
     browser = await launchE2eBrowser(browserName);
     const a = server.pageUrl('alpha');
