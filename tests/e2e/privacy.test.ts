@@ -7,24 +7,26 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { URL_CASES } from '../fixtures/hostile-inputs';
 import {
   allowExtensionInIncognito,
-  CHROME_BUILD_DIR,
   captureSettled,
+  CHROME_BUILD_DIR,
+  E2E_BROWSERS,
   eventually,
   extensionIdOf,
   findExtensionWorker,
   launchChromiumWithExtension,
+  launchE2eBrowser,
   launchExtensionBrowser,
   makeTempDir,
   readLog,
   removeDir,
   requireChromeBuild,
-  setExtensionStorage,
   waitForBackgroundReady,
+  type E2eBrowser,
   type ExtensionBrowser,
 } from './harness';
 
-// Privacy in a real Chromium with the built extension (design.md §3, §6): what is recorded
-// of hostile URLs, the deny list, private windows, and a hostile title in the popup.
+// Privacy in real browsers with the built extension (design.md §3, §6): what is recorded of
+// hostile URLs, the deny list, private windows, and a hostile title in the popup.
 
 /**
  * Pages on 127.0.0.1 for any path: the title comes from `?title=` when given (as HTML text,
@@ -76,16 +78,10 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** Settings change through storage.onChanged, which reaches the worker a moment later. */
-async function applySettings(worker: Worker, settings: object): Promise<void> {
-  await setExtensionStorage(worker, { settings });
-  await worker.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)));
-  await captureSettled(worker);
-}
-
 const urlsOf = async (worker: Worker) => (await readLog(worker)).map((entry) => entry.event.url);
 
-describe('hostile URLs in Chromium', () => {
+// Chromium only: Firefox asks the user before it opens a URL with credentials in it.
+describe('credentials in a URL, in Chromium', () => {
   it('records http://user:pass@127.0.0.1:PORT/p?token=abc&q=1#frag as http://127.0.0.1:PORT/p?q=1, and nothing of the secrets', async () => {
     browser = await launchExtensionBrowser();
     await browser.visit(`http://user:pass@${server.host}/p?token=abc&q=1#frag`);
@@ -108,28 +104,45 @@ describe('hostile URLs in Chromium', () => {
     expect(entries.find((entry) => entry.event.params?.duration !== undefined)?.event.params?.title).toBe('/p');
   });
 
+});
+
+// The same definitions in every browser of E2E_BROWSERS.
+describe.each(E2E_BROWSERS)('hostile URLs and the deny list in %s', (browserName) => {
+  let e2e: E2eBrowser | undefined;
+  afterEach(async () => {
+    await e2e?.close();
+    e2e = undefined;
+  });
+
+  /** Settings change through storage.onChanged, which reaches the background a moment later. */
+  async function applySettingsTo(target: E2eBrowser, settings: object): Promise<void> {
+    await target.setStorage({ settings });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await target.settleCapture();
+  }
+  const urlsIn = async (target: E2eBrowser) => (await target.readLog()).map((entry) => entry.event.url);
+
   // A sample of the hostile corpus (the cases marked `e2e`), each visited with its settings.
   const sample = URL_CASES.filter((c) => c.e2e);
   it(`records exactly the expected URL for ${sample.length} corpus cases`, async () => {
     expect(sample.length).toBeGreaterThanOrEqual(12);
-    browser = await launchExtensionBrowser();
-    const worker = browser.worker;
+    e2e = await launchE2eBrowser(browserName);
     const local = (text: string) => text.split('127.0.0.1:8080').join(server.host);
     const outcomes: { url: string; recorded: string[] }[] = [];
     for (const [i, c] of sample.entries()) {
       const options = JSON.parse(local(JSON.stringify(c.options ?? {}))) as object;
-      const before = (await readLog(worker)).length;
-      await applySettings(worker, options);
-      await browser.visit(local(c.url));
-      await captureSettled(worker);
+      const before = (await e2e.readLog()).length;
+      await applySettingsTo(e2e, options);
+      await e2e.visit(local(c.url));
+      await e2e.settleCapture();
       // Away to a page never recorded, then back to the defaults before the marker page.
-      await browser.visit('about:blank');
-      await captureSettled(worker);
-      await applySettings(worker, {});
+      await e2e.visit('about:blank');
+      await e2e.settleCapture();
+      await applySettingsTo(e2e, {});
       const marker = `${server.origin}/marker-${i}`;
-      await browser.visit(marker);
+      await e2e.visit(marker);
       const entries = await eventually(async () => {
-        const urls = (await urlsOf(worker)).slice(before);
+        const urls = (await urlsIn(e2e!)).slice(before);
         expect(urls).toContain(marker);
         return urls;
       });
@@ -138,23 +151,20 @@ describe('hostile URLs in Chromium', () => {
     expect(outcomes).toEqual(
       sample.map((c) => ({ url: c.url, recorded: c.expected === null ? [] : [local(c.expected), local(c.expected)] })),
     );
-    const status = await worker.evaluate(() => (globalThis as { activityLogger?: { lastError?: string } }).activityLogger?.lastError);
-    expect(status).toBeUndefined();
+    expect((await e2e.backgroundStatus())?.lastError).toBeUndefined();
   });
-});
 
-describe('the deny list in Chromium', () => {
   it('records nothing of a denied host, and the allowed host next to it as usual', async () => {
-    browser = await launchExtensionBrowser();
+    e2e = await launchE2eBrowser(browserName);
     const port = server.host.split(':')[1];
-    await applySettings(browser.worker, { denyList: ['localhost'] });
+    await applySettingsTo(e2e, { denyList: ['localhost'] });
     const requestsBefore = server.requests.length;
-    await browser.visit(`http://localhost:${port}/denied?title=Denied`);
-    await browser.visit(`${server.origin}/allowed`);
-    await eventually(async () => expect(await urlsOf(browser!.worker)).toEqual([`${server.origin}/allowed`]), { timeout: 15_000 });
+    await e2e.visit(`http://localhost:${port}/denied?title=Denied`);
+    await e2e.visit(`${server.origin}/allowed`);
+    await eventually(async () => expect(await urlsIn(e2e!)).toEqual([`${server.origin}/allowed`]), { timeout: 15_000 });
     // The denied page was really loaded; and it is not even the referrer of the next.
     expect(server.requests.slice(requestsBefore)).toContain('/denied?title=Denied');
-    expect(JSON.stringify(await readLog(browser.worker))).not.toContain('localhost');
+    expect(JSON.stringify(await e2e.readLog())).not.toContain('localhost');
   });
 });
 
