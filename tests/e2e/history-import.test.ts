@@ -93,4 +93,67 @@ describe('history import in Chromium', () => {
     expect(await syncNow(browser)).toBe('done');
     expect(historicalAtCollector()).toHaveLength(imported.length);
   });
+
+  it('goes on where it left off when the worker is stopped mid-import, writing each visit once', async () => {
+    browser = await launchExtensionBrowser();
+    const profile = browser.profileDir;
+    const id = browser.extensionId;
+    await browser.restart({ whileClosed: () => grantOptionalPermissions(profile, id, ['history']) });
+    const options = await OptionsPage.open(browser.context, browser.extensionId);
+    const page = options.page;
+    // Granted already (the profile says so): the request answers at once and binds the API.
+    const granted = await page.evaluate(() =>
+      (globalThis as unknown as { chrome: { permissions: { request(p: object): Promise<boolean> } } }).chrome.permissions.request({
+        permissions: ['history'],
+      }),
+    );
+    expect(granted).toBe(true);
+    // Enough visits for the import to take a few batches of 500.
+    const VISITS = 4_000;
+    await page.evaluate(async (count) => {
+      const api = (globalThis as unknown as { chrome: { history: { addUrl(details: object): Promise<void> } } }).chrome;
+      await Promise.all(Array.from({ length: count }, (_, i) => api.history.addUrl({ url: `https://intranet.example.com/doc/${i}` })));
+    }, VISITS);
+    const job = () =>
+      page.evaluate(async () => {
+        const api = (globalThis as unknown as { chrome: { storage: { local: { get(key: string): Promise<Record<string, unknown>> } } } }).chrome;
+        return (await api.storage.local.get('historyImport')).historyImport as
+          | { state: string; doneVisits: number; totalVisits: number; written: number }
+          | undefined;
+      });
+
+    await page.getByRole('button', { name: 'Import history' }).click();
+    // Stopped once some batches are in and some are not.
+    const atStop = await eventually(
+      async () => {
+        const now = await job();
+        expect(now?.state).toBe('running');
+        expect(now!.doneVisits).toBeGreaterThan(0);
+        return now!;
+      },
+      { timeout: 20_000, interval: 10 },
+    );
+    await browser.stopServiceWorker();
+    expect(atStop.doneVisits).toBeLessThan(atStop.totalVisits);
+    // Still unfinished with no worker running: only a resume can finish it.
+    const stopped = await job();
+    expect(stopped).toMatchObject({ state: 'running' });
+    expect(stopped!.doneVisits).toBeLessThan(stopped!.totalVisits);
+
+    // The next event starts a new worker, which finds the import running and goes on.
+    await browser.visit(server.pageUrl('wakes-the-worker'));
+    const finished = await eventually(
+      async () => {
+        const now = await job();
+        expect(now?.state).toBe('done');
+        return now!;
+      },
+      { timeout: 60_000, interval: 200 },
+    );
+    const imported = (await readLog(browser.worker)).filter((entry) => entry.event.action === 'HISTORICAL_VIEW');
+    const docs = imported.filter((entry) => entry.event.url.startsWith('https://intranet.example.com/doc/'));
+    expect(docs).toHaveLength(VISITS);
+    expect(new Set(imported.map((entry) => entry.event.id)).size).toBe(imported.length);
+    expect(finished.doneVisits).toBe(finished.totalVisits);
+  });
 });
