@@ -122,19 +122,19 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     } else if (before?.title !== after?.title) {
       titleUnsaved = true;
     }
-    durable = durable.then(() => saver.save(state));
+    durable = durable.then(() => saver.save(state)).catch(onError);
     // The heartbeat beats for whichever view is open: it starts when the first view does and
     // stops when none is left, not at every navigation.
     if (!before && after) keepHeartbeat(() => alarms.create(HEARTBEAT_ALARM, { periodInMinutes: HEARTBEAT_MINUTES }));
     if (before && !after) keepHeartbeat(() => alarms.clear(HEARTBEAT_ALARM));
   }
 
-  /** Every write asked for so far, complete (or failed and reported) in order. */
+  /** Every write asked for so far, complete (or failed and reported) in order; never rejects. */
   let durable: Promise<void> = Promise.resolve();
   function write(events: RecordedEvent[], openView: OpenView | null, then: () => void = () => {}): void {
     // Asked for now, so its transaction is created now, behind the ones before.
     const written = record(events, openView);
-    durable = Promise.all([durable, written]).then(then, onError);
+    durable = Promise.all([durable, written]).then(then).catch(onError);
   }
 
   let titleUnsaved = false;

@@ -216,6 +216,40 @@ describe('capture adapter', () => {
     expect((await lines()).slice(-2)).toEqual(['done https://b.example/ @2 3s', 'view https://c.example/ @5']);
   });
 
+  it('reports a write that fails and goes on: later signals are written and the state saved', async () => {
+    const tab = await openTab('https://a.example/');
+    let failNext = false;
+    const capture = startCapture({
+      browser: { ...(fakeBrowser as unknown as CaptureBrowser), idle },
+      record: async (events, openView) => {
+        if (failNext) {
+          failNext = false;
+          throw new Error('disk full');
+        }
+        await log.append(events, { openView });
+      },
+      readOpenView: () => log.openView(),
+      newId: uuidv7,
+      clock: () => now,
+      onError: (error) => errors.push(error),
+      onRecorded: () => {
+        throw new Error('a listener that throws');
+      },
+    });
+    running.push(capture);
+    await capture.settled();
+    failNext = true;
+    now += 1_000;
+    await commit(tab.id!, 'https://b.example/', 'link');
+    now += 1_000;
+    await commit(tab.id!, 'https://c.example/', 'link');
+    await capture.settled();
+    expect(errors.map((error) => (error as Error).message)).toContain('disk full');
+    expect((await lines()).slice(-2)).toEqual(['done https://b.example/ @1 1s', 'view https://c.example/ @2']);
+    const { [STATE_KEY]: state } = await fakeBrowser.storage.session.get(STATE_KEY);
+    expect(state).toMatchObject({ view: { url: 'https://c.example/' } });
+  });
+
   it('asks the browser for a tab before recording only until it knows the tab', async () => {
     const tab = await openTab('https://a.example/');
     const steps: string[] = [];
