@@ -4,7 +4,7 @@ import { isPaused, PAUSE_KEY, PauseSchema } from '../settings/pause';
 import { applyManagedPolicy, readManagedPolicy } from '../settings/managed-settings';
 import { parseStoredSettings, type Settings } from '../settings/settings';
 import { readSettings, SETTINGS_KEY } from '../settings/settings-store';
-import { applySignal, needsTabSnapshot, resumeState, type CaptureConfig } from './capture-machine';
+import { applySignal, needsTabSnapshot, resumeState } from './capture-machine';
 import type { CaptureSignal, IdleState, TabSnapshot } from './capture-signal';
 import { CaptureStateSchema, OpenViewSchema, initialCaptureState, type CaptureState, type OpenView } from './capture-state';
 import { sessionSaver } from './session-saver';
@@ -79,15 +79,6 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     removers.push(() => event.removeListener(listener));
   }
 
-  const configOf = (settings: Settings): CaptureConfig => ({
-    logPrivateWindows: settings.logPrivateWindows,
-    searchRules: settings.searchRules,
-    allowList: settings.allowList,
-    denyList: settings.denyList,
-    stripAllQueryStrings: settings.stripAllQueryStrings,
-    extraSecretParams: settings.extraSecretParams,
-    logFileUrls: settings.logFileUrls,
-  });
   // The settings in force include what an administrator locked (storage.managed).
   // Read through the policy as last seen (kept current below), never a live storage.managed
   // read, which can take seconds after a browser start and would stall the whole queue.
@@ -106,7 +97,7 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
    */
   function step(ctx: Context, signal: CaptureSignal, arrivedAt = monotonic()): void {
     const before = ctx.state.view;
-    const { state, events } = applySignal(ctx.state, signal, configOf(ctx.settings), { newId });
+    const { state, events } = applySignal(ctx.state, signal, ctx.settings, { newId });
     ctx.state = state;
     const after = state.view;
     const viewChanged = before?.navId !== after?.navId || before?.tabId !== after?.tabId;
@@ -125,8 +116,8 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     durable = durable.then(() => saver.save(state)).catch(onError);
     // The heartbeat beats for whichever view is open: it starts when the first view does and
     // stops when none is left, not at every navigation.
-    if (!before && after) keepHeartbeat(() => alarms.create(HEARTBEAT_ALARM, { periodInMinutes: HEARTBEAT_MINUTES }));
-    if (before && !after) keepHeartbeat(() => alarms.clear(HEARTBEAT_ALARM));
+    if (!before && after) changeAlarms(() => alarms.create(HEARTBEAT_ALARM, { periodInMinutes: HEARTBEAT_MINUTES }));
+    if (before && !after) changeAlarms(() => alarms.clear(HEARTBEAT_ALARM));
   }
 
   /** Every write asked for so far, complete (or failed and reported) in order; never rejects. */
@@ -157,10 +148,10 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
       })
       .catch(onError);
   }
-  /** Alarm changes, in order, off the path of the next signal. */
-  let heartbeatChanges: Promise<unknown> = Promise.resolve();
-  function keepHeartbeat(change: () => Promise<unknown>): void {
-    heartbeatChanges = heartbeatChanges.then(() => (stopped ? undefined : change())).catch(onError);
+  /** Alarm changes (heartbeat, end of a pause), in order, off the path of the next signal. */
+  let alarmChanges: Promise<unknown> = Promise.resolve();
+  function changeAlarms(change: () => Promise<unknown>): void {
+    alarmChanges = alarmChanges.then(() => (stopped ? undefined : change())).catch(onError);
   }
 
   /** Applies the idle threshold and tells whether the user is idle now. */
@@ -211,7 +202,7 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     const logged = OpenViewSchema.safeParse(loggedView).data ?? null;
     const settings = await settingsForStart(local[SETTINGS_KEY], local[POLICY_CACHE_KEY]);
     const pausedNow = isPaused(local[PAUSE_KEY], at);
-    await schedulePauseEnd(local[PAUSE_KEY], at);
+    changeAlarms(() => schedulePauseEnd(local[PAUSE_KEY], at));
     const saved = CaptureStateSchema.safeParse(session[STATE_KEY]);
     if (saved.success) {
       if (idle) idle.setDetectionInterval(settings.idleThresholdSeconds);
@@ -290,17 +281,14 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
    * which were most of capture's latency. It is asked at once, as the event arrives — a tab
    * looked up later may already show the next page.
    */
-  function withSnapshot<S extends CaptureSignal & { tabId: number }>(
-    signal: S,
-    adjust: (tab: TabSnapshot) => TabSnapshot = (tab) => tab,
-  ): S | Promise<S> {
+  function withSnapshot<S extends CaptureSignal & { tabId: number }>(signal: S): S | Promise<S> {
     if (loaded && !needsTabSnapshot(loaded.state, signal.tabId)) return signal;
-    return snapshotTab(tabs, signal.tabId).then((tab) => ({ ...signal, tab: adjust(tab) }));
+    return snapshotTab(tabs, signal.tabId).then((tab) => ({ ...signal, tab }));
   }
 
   listen(tabs.onActivated, ({ tabId, windowId }) => {
-    const signal = { type: 'tabActivated', at: clock(), tabId, windowId } as const;
-    enqueue(withSnapshot(signal, (tab) => ({ ...tab, windowId, active: true })));
+    // The machine takes the window and the activation from the event, not the snapshot.
+    enqueue(withSnapshot({ type: 'tabActivated', at: clock(), tabId, windowId } as const));
   });
   listen(tabs.onAttached, (tabId, { newWindowId }) =>
     enqueue({ type: 'tabAttached', at: clock(), tabId, windowId: newWindowId }),
@@ -400,7 +388,7 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     }
     if (area === 'local' && PAUSE_KEY in changes) {
       const stored = changes[PAUSE_KEY]!.newValue;
-      enqueue({ type: 'pauseChanged', at, paused: isPaused(stored, at) }, () => schedulePauseEnd(stored, at));
+      enqueue({ type: 'pauseChanged', at, paused: isPaused(stored, at) }, () => changeAlarms(() => schedulePauseEnd(stored, at)));
     }
   });
 
@@ -416,7 +404,7 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
         seen = queue;
         await seen;
         await durable;
-        await Promise.all([saver.flush(), heartbeatChanges]);
+        await Promise.all([saver.flush(), alarmChanges]);
       } while (seen !== queue);
     },
     stop: () => {
