@@ -66,7 +66,14 @@ export default defineBackground(() => {
     storage: browser.storage,
     // Present only once the optional permission is granted.
     history: () => browser.history,
-    log,
+    // Imported events are pending like captured ones: the badge and the sync schedule follow.
+    log: {
+      append: async (events) => {
+        const written = await log.append(events);
+        if (written > 0) sync.eventsRecorded().catch(reportFailure('sync scheduling'));
+        return written;
+      },
+    },
     onError: reportFailure('history import'),
   });
 
@@ -83,8 +90,13 @@ export default defineBackground(() => {
           .catch(reportFailure('history import'));
         return Promise.resolve(null);
       case 'cancelImport':
-        imports.cancel();
-        return Promise.resolve(null);
+        return imports.cancel().then(
+          () => null,
+          (error: unknown) => {
+            reportFailure('history import')(error);
+            return null;
+          },
+        );
       default:
         return undefined;
     }

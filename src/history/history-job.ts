@@ -40,7 +40,6 @@ export function historyJobs(deps: HistoryJobsDeps) {
   function run(job: ImportJob): Promise<ImportJob> {
     const history = deps.history();
     if (!history) throw new Error('History import needs the "history" permission, which was not granted');
-    cancelRequested = false;
     running = (async () => {
       const settings = await readSettings(local);
       try {
@@ -66,10 +65,22 @@ export function historyJobs(deps: HistoryJobsDeps) {
   return {
     /** Imports the last `days` days; an import already running is left to finish. */
     start(days: number): Promise<ImportJob> {
-      return running ?? run(newImportJob(days, clock()));
+      if (running) return running;
+      cancelRequested = false;
+      return run(newImportJob(days, clock()));
     },
-    cancel(): void {
+    /**
+     * Stops the import between two batches. One that no worker is running (a resume that has
+     * not begun, or cannot: the permission was withdrawn) is marked cancelled where it is kept.
+     */
+    async cancel(): Promise<void> {
       cancelRequested = true;
+      if (running) return;
+      const { [IMPORT_JOB_KEY]: stored } = await local.get(IMPORT_JOB_KEY);
+      const job = ImportJobSchema.safeParse(stored);
+      if (!running && job.success && job.data.state === 'running') {
+        await local.set({ [IMPORT_JOB_KEY]: { ...job.data, state: 'cancelled' } });
+      }
     },
     /** Goes on with an import a stopped worker or a closed browser left running. */
     async resume(): Promise<void> {

@@ -127,7 +127,9 @@ export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
     }
   });
   storage.onChanged.addListener((changes, area) => {
-    if (area !== 'local' || !(SETTINGS_KEY in changes || TOKEN_KEY in changes)) return;
+    // The administrator's policy (area `managed`) changes the settings in force as much as the user does.
+    const changed = area === 'managed' || (area === 'local' && (SETTINGS_KEY in changes || TOKEN_KEY in changes));
+    if (!changed) return;
     // New settings end an auth error and a backoff: the next try uses them at once.
     void (async () => {
       const { [SYNC_STATUS_KEY]: stored } = await local.get(SYNC_STATUS_KEY);

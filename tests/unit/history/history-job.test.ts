@@ -57,4 +57,24 @@ describe('history import jobs', () => {
     await jobs().resume();
     expect(await log.recent(10)).toHaveLength(4);
   });
+
+  it('cancels an import no worker is running (it cannot resume: no permission), so it can be started again', async () => {
+    const left = { startTime: NOW - 7 * 86_400_000, endTime: NOW, state: 'running', totalVisits: 6, doneVisits: 2, written: 1, cursor: 'x' };
+    await fakeBrowser.storage.local.set({ [IMPORT_JOB_KEY]: left });
+    const withoutPermission = jobs(null);
+    await withoutPermission.resume();
+    await withoutPermission.cancel();
+    expect((await fakeBrowser.storage.local.get(IMPORT_JOB_KEY))[IMPORT_JOB_KEY]).toEqual({ ...left, state: 'cancelled' });
+  });
+
+  it('keeps a cancel that arrives while a woken worker is about to resume', async () => {
+    await fakeBrowser.storage.local.set({
+      [IMPORT_JOB_KEY]: { startTime: NOW - 7 * 86_400_000, endTime: NOW, state: 'running', totalVisits: 6, doneVisits: 0, written: 0, cursor: null },
+    });
+    const woken = jobs();
+    const resumed = woken.resume();
+    const cancelled = woken.cancel();
+    await Promise.all([resumed, cancelled]);
+    expect((await fakeBrowser.storage.local.get(IMPORT_JOB_KEY))[IMPORT_JOB_KEY]).toMatchObject({ state: 'cancelled' });
+  });
 });

@@ -147,4 +147,14 @@ describe('sync scheduler', () => {
     expect(status).toMatchObject({ state: 'idle', failures: 0, nextAttemptAt: null });
     expect(runs).toEqual([{ force: false }]);
   });
+
+  it('ends an auth error when the administrator\'s policy changes, and tries again', async () => {
+    await fakeBrowser.storage.local.set({ [SYNC_STATUS_KEY]: parseSyncStatus({ state: 'auth-error', lastError: 'HTTP 401' }) });
+    start();
+    await fakeBrowser.storage.onChanged.trigger({ apiToken: { newValue: 'rotated' } }, 'managed');
+    await settled();
+    const { [SYNC_STATUS_KEY]: status } = await fakeBrowser.storage.local.get(SYNC_STATUS_KEY);
+    expect(status).toMatchObject({ state: 'idle', failures: 0, nextAttemptAt: null });
+    expect(runs).toEqual([{ force: false }]);
+  });
 });
