@@ -1,3 +1,4 @@
+import { REQUEST_TIMEOUT_MS } from '../sync/post-batch';
 import type { Translate } from './i18n';
 
 /** What "Test connection" learned, by what it means for sync (design.md §5). */
@@ -31,7 +32,8 @@ function kindOf(status: number): Exclude<ConnectionResult['kind'], 'network' | '
  * meet. It records nothing at the server.
  */
 export async function testConnection(request: ConnectionTestRequest): Promise<ConnectionResult> {
-  const { fetch, endpointUrl, token, timeoutMs = 15_000 } = request;
+  // As long as sync waits, or a server sync works with would show as "no answer".
+  const { fetch, endpointUrl, token, timeoutMs = REQUEST_TIMEOUT_MS } = request;
   let response: Response;
   try {
     response = await fetch(endpointUrl, {

@@ -57,7 +57,13 @@ export async function mountHistoryImport(deps: HistoryImportDeps): Promise<void>
       return;
     }
     start.disabled = true;
-    await deps.send({ type: 'importHistory', days: Number(period.value) as 7 | 30 | 90 });
+    try {
+      await deps.send({ type: 'importHistory', days: Number(period.value) as 7 | 30 | 90 });
+    } catch (error) {
+      // No background answered: say so, and let the user try again.
+      start.disabled = false;
+      status.textContent = t('importFailed', error instanceof Error ? error.message : String(error));
+    }
   });
   cancel.addEventListener('click', () => void deps.send({ type: 'cancelImport' }));
   storage.onChanged.addListener((changes, area) => {

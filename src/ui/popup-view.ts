@@ -16,7 +16,6 @@ import { PAGE_SIZE } from './popup-first-paint';
 import { renderLog, type RowAction } from './render-log';
 import { statusLine } from './status-line';
 
-export { PAGE_SIZE };
 const EXPORT_CHUNK = 5_000;
 const SEARCH_DELAY_MS = 150;
 const HOUR_MS = 3_600_000;

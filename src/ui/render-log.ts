@@ -1,8 +1,7 @@
 import type { Translate } from './i18n';
 import type { LogRowView } from './log-row';
 
-export const ROW_ACTIONS = ['delete-row', 'delete-site'] as const;
-export type RowAction = (typeof ROW_ACTIONS)[number];
+export type RowAction = 'delete-row' | 'delete-site';
 
 /** Localized name of a wire action (`VIEW` → "View"); an unknown one shows as it is. */
 export function actionLabel(action: string, t: Translate): string {

@@ -1,6 +1,8 @@
+// @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { ImportJob } from '../../../src/history/history-import';
-import { importStatusText } from '../../../src/ui/history-import-view';
+import { importStatusText, mountHistoryImport } from '../../../src/ui/history-import-view';
 import { translatorFor } from './messages';
 
 const job = (fields: Partial<ImportJob>): ImportJob => ({
@@ -31,5 +33,28 @@ describe('importStatusText', () => {
 
   it('is translated', () => {
     expect(importStatusText(job({}), translatorFor('de'), 'de-DE')).toBe('12.400 von 48.000 Besuchen');
+  });
+});
+
+describe('mountHistoryImport', () => {
+  it('says so and lets the user try again when no background answers the request', async () => {
+    fakeBrowser.reset();
+    document.body.innerHTML = `<select id="importPeriod"><option value="7">7</option></select>
+      <button id="importHistory">Import history</button><button id="cancelImport" hidden>Cancel</button>
+      <progress id="importProgress" hidden></progress><p id="importStatus"></p>`;
+    await mountHistoryImport({
+      document,
+      storage: fakeBrowser.storage as never,
+      requestHistoryPermission: async () => true,
+      send: async () => {
+        throw new Error('Could not establish connection. Receiving end does not exist.');
+      },
+      t: translatorFor('en'),
+    });
+    const start = document.getElementById('importHistory') as HTMLButtonElement;
+    start.click();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(start.disabled).toBe(false);
+    expect(document.getElementById('importStatus')!.textContent).toContain('Receiving end does not exist');
   });
 });
