@@ -57,7 +57,7 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    // Nothing broader than what the code uses (design.md §6): no host permissions at
+    // Nothing broader than what the code uses (docs/design.md §6): no host permissions at
     // install. History import and the endpoint's origin are asked for when first used.
     permissions: ['storage', 'tabs', 'webNavigation', 'alarms', 'idle'],
     optional_permissions: ['history'],

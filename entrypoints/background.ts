@@ -80,7 +80,7 @@ export default defineBackground(() => {
   browser.runtime.onMessage.addListener((message: unknown) => {
     const request = RequestSchema.safeParse(message).data;
     switch (request?.type) {
-      // The popup deletes and pauses without the worker; the badge follows (design.md §7).
+      // The popup deletes and pauses without the worker; the badge follows (docs/design.md §7).
       case 'logChanged':
         return sync.refreshBadge().then(() => null);
       // Answered at once: the options page follows the progress in storage.local.
@@ -106,7 +106,7 @@ export default defineBackground(() => {
     if (area === 'local' && PAUSE_KEY in changes) sync.refreshBadge().catch(reportFailure('badge'));
   });
 
-  // Retention (design.md §4) hourly, off the recording path.
+  // Retention (docs/design.md §4) hourly, off the recording path.
   browser.alarms.onAlarm.addListener(async ({ name }) => {
     if (name !== PRUNE_ALARM) return;
     const settings = await readSettings(browser.storage.local);

@@ -63,7 +63,7 @@ interface Context {
 
 /**
  * Connects the browser to the capture machine. Listeners are registered synchronously, here,
- * so a worker woken by an event sees it (design.md §3). Signals are handled one at a time in
+ * so a worker woken by an event sees it (docs/design.md §3). Signals are handled one at a time in
  * the order they arrived, each stamped with its arrival time: events first become durable,
  * then the machine's state is saved.
  */
@@ -102,7 +102,7 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     const after = state.view;
     const viewChanged = before?.navId !== after?.navId || before?.tabId !== after?.tabId;
     // The open view is durable with the events, and on the heartbeat: what a crash leaves open
-    // is completed with it (design.md §2). A new title alone waits for a quiet moment, with the
+    // is completed with it (docs/design.md §2). A new title alone waits for a quiet moment, with the
     // session state: written at once it would hold up the next page's events, which come
     // right behind it; a crash in between costs that title only.
     if (events.length > 0 || viewChanged || signal.type === 'heartbeat') {

@@ -6,7 +6,7 @@ import type { CaptureSignal, TabSnapshot } from './capture-signal';
 import { initialCaptureState, type CaptureState, type OpenView, type Page } from './capture-state';
 import { pageTitle } from './page-title';
 
-/** The settings capture follows; the privacy ones (design.md §6) keep their `Settings` names. */
+/** The settings capture follows; the privacy ones (docs/design.md §6) keep their `Settings` names. */
 export interface CaptureConfig extends HostLists {
   logPrivateWindows: boolean;
   searchRules: readonly SearchRule[];
@@ -26,11 +26,11 @@ export interface CaptureStep {
   events: RecordedEvent[];
 }
 
-// Transitions after which the previous page of the tab is the referrer (design.md §3).
+// Transitions after which the previous page of the tab is the referrer (docs/design.md §3).
 const REFERRING_TRANSITIONS = new Set(['link', 'form_submit']);
 
 /**
- * The capture rules of design.md §2–§3 as a pure function: the state before, one browser
+ * The capture rules of docs/design.md §2–§3 as a pure function: the state before, one browser
  * signal and the settings in, the state after and the events to record out. No browser
  * calls and no clock inside: time comes with the signal.
  *
@@ -164,7 +164,7 @@ class Machine {
         return;
       }
       case 'idleStateChanged':
-        // `locked` counts as idle (design.md §3).
+        // `locked` counts as idle (docs/design.md §3).
         state.idle = signal.state !== 'active';
         return;
       case 'pauseChanged':

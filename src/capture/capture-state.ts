@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * What the capture state machine remembers between two browser signals. It is kept in
- * `storage.session`, so a stopped service worker resumes mid-view (design.md §3); it is
+ * `storage.session`, so a stopped service worker resumes mid-view (docs/design.md §3); it is
  * parsed with these schemas when read back.
  */
 

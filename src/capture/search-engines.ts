@@ -8,7 +8,7 @@ interface SearchEngine {
   param: string;
 }
 
-// The engines of design.md §2. Hosts are matched whole, so `google.evil.com` is no Google.
+// The engines of docs/design.md §2. Hosts are matched whole, so `google.evil.com` is no Google.
 const ENGINES: readonly SearchEngine[] = [
   { name: 'Google', host: /^(www\.)?google\.(com|[a-z]{2}|com?\.[a-z]{2})$/, path: /^\/search$/, param: 'q' },
   { name: 'Bing', host: /^(www\.)?bing\.com$/, path: /^\/search$/, param: 'q' },

@@ -4,7 +4,7 @@ import { recordableUrl } from '../privacy/recordable-url';
 import type { Settings } from '../settings/settings';
 import type { ClassifyVisit } from './history-import';
 
-/** History import passes the same sanitizer and allow/deny rules as live capture (design.md §2). */
+/** History import passes the same sanitizer and allow/deny rules as live capture (docs/design.md §2). */
 export function visitClassifier(settings: Settings): ClassifyVisit {
   return (rawUrl, title) => {
     const { url, query } = recordableUrl(rawUrl, settings);

@@ -79,7 +79,7 @@ async function visitsOf(history: HistoryApi, job: ImportJob): Promise<Visit[]> {
 
 /**
  * Imports (or resumes importing) the browser history of the job's period as HISTORICAL_VIEW /
- * HISTORICAL_SEARCH events (design.md §2), in batches of one transaction each, saving the
+ * HISTORICAL_SEARCH events (docs/design.md §2), in batches of one transaction each, saving the
  * job after every batch. Ids are UUIDv5 of the install's namespace and the visit id, so an
  * import repeated or overlapping another writes nothing twice.
  */

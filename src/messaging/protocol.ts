@@ -13,7 +13,7 @@ export const RequestSchema = z.discriminatedUnion('type', [
    * close before it could). Answered with nothing.
    */
   z.object({ type: z.literal('logChanged') }),
-  /** "Import history" (design.md §2): the last 7, 30 or 90 days; progress in storage.local. */
+  /** "Import history" (docs/design.md §2): the last 7, 30 or 90 days; progress in storage.local. */
   z.object({ type: z.literal('importHistory'), days: z.union([z.literal(7), z.literal(30), z.literal(90)]) }),
   z.object({ type: z.literal('cancelImport') }),
 ]);

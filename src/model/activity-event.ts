@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The wire format of Glean's `POST /rest/api/v1/activity` (design.md §2), shared by the
+ * The wire format of Glean's `POST /rest/api/v1/activity` (docs/design.md §2), shared by the
  * extension (before it stores and before it sends) and by the collector (on input).
  */
 

@@ -1,7 +1,7 @@
 /**
  * UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then randomness. Ids sort by creation
  * time, which keeps a server's index on them append-friendly. Made once when an event is
- * recorded and stored with it, so a retransmission carries the same id (design.md §2).
+ * recorded and stored with it, so a retransmission carries the same id (docs/design.md §2).
  */
 export function uuidv7(
   nowMs: number = Date.now(),

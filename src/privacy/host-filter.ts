@@ -1,5 +1,5 @@
 /**
- * The allow and deny lists of design.md §6. A pattern is one of
+ * The allow and deny lists of docs/design.md §6. A pattern is one of
  * - `example.com`: that host only;
  * - `*.example.com`: the domain and every subdomain;
  * - `*`: every host;
@@ -109,7 +109,7 @@ export function matchesHostPattern(pattern: string, url: string): boolean {
 
 /**
  * Whether a page at `url` may be logged: the deny list always wins; a non-empty allow list
- * lets only its hosts through (design.md §6). `file:` pages have no host and are governed by
+ * lets only its hosts through (docs/design.md §6). `file:` pages have no host and are governed by
  * their own setting ("logFileUrls"), not by these lists.
  */
 export function isHostAllowed(url: string, lists: HostLists): boolean {

@@ -7,7 +7,7 @@ export interface UrlRules extends SanitizeOptions {
 }
 
 /**
- * What a visited URL is recorded as (design.md §2, §6), for live capture and history import
+ * What a visited URL is recorded as (docs/design.md §2, §6), for live capture and history import
  * alike: the sanitized URL (null: not recorded) and, for a results page, its search terms.
  * Secrets go before the search is recognised; "strip all query strings" after, so that it
  * can keep the search terms, which are what a SEARCH records.

@@ -1,7 +1,7 @@
 import { MAX_URL_LENGTH } from '../model/activity-event';
 
 /**
- * Query parameters that commonly carry secrets (design.md §6), compared case-insensitively.
+ * Query parameters that commonly carry secrets (docs/design.md §6), compared case-insensitively.
  * `x-amz-*` covers every AWS signature parameter. `jsessionid` and `phpsessid` are the
  * session cookies that Java and PHP servers put in URLs when cookies are off.
  */
@@ -38,7 +38,7 @@ export interface SanitizeOptions {
    * the event is about and so is kept (compared exactly, as search engines read it).
    */
   keepParam?: string;
-  /** `file:` pages are recorded only when the user allowed them (design.md §3). */
+  /** `file:` pages are recorded only when the user allowed them (docs/design.md §3). */
   logFileUrls?: boolean;
 }
 
@@ -88,7 +88,7 @@ function filterPathParams(pathname: string, isSecret: (name: string) => boolean)
 
 /**
  * The one place a URL passes before it is stored as an event's `url` or `referrer`
- * (design.md §3, §6). Returns the URL to record, or null when it must not be recorded.
+ * (docs/design.md §3, §6). Returns the URL to record, or null when it must not be recorded.
  *
  * The result is the browser's canonical form (`URL.href`): an internationalized host in its
  * ASCII (punycode) form, as the browser reports it in `tabs` and `webNavigation`, and the

@@ -2,7 +2,7 @@ import type Browser from 'webextension-polyfill';
 import { SettingsSchema, type Settings } from './settings';
 
 /**
- * Settings an administrator presets and locks through managed storage (design.md §8): the
+ * Settings an administrator presets and locks through managed storage (docs/design.md §8): the
  * browser's enterprise policy for this extension, `storage.managed`, described to Chrome by
  * `public/managed_schema.json`. A field present there is the value in force and the user
  * cannot change it. docs/enterprise.md shows how to deploy it.
@@ -84,7 +84,7 @@ export function applyManagedPolicy(user: Settings, policy: ManagedPolicy): Setti
 }
 
 /**
- * The fields the options page must show read-only (design.md §8). Pass `browser.storage`;
+ * The fields the options page must show read-only (docs/design.md §8). Pass `browser.storage`;
  * a browser without managed storage, or no policy, locks nothing.
  */
 export async function readLockedFields(storage: { managed?: ReadableArea } = {}): Promise<ReadonlySet<LockableField>> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** "Pause" from the popup (design.md §6): indefinitely (`until: null`) or until a moment. */
+/** "Pause" from the popup (docs/design.md §6): indefinitely (`until: null`) or until a moment. */
 export const PauseSchema = z.object({ until: z.number().nullable() });
 export type Pause = z.infer<typeof PauseSchema>;
 

@@ -2,7 +2,7 @@ import type Browser from 'webextension-polyfill';
 import { ambientManagedArea, applyManagedPolicy, readManagedPolicy } from './managed-settings';
 import { parseStoredSettings, type Settings } from './settings';
 
-/** Settings live in storage.local, never storage.sync: they hold the endpoint (design.md §5). */
+/** Settings live in storage.local, never storage.sync: they hold the endpoint (docs/design.md §5). */
 export const SETTINGS_KEY = 'settings';
 /** The API token, apart from the settings so that pages never need to read it back. */
 export const TOKEN_KEY = 'apiToken';
@@ -12,7 +12,7 @@ type ManagedArea = Pick<Browser.Storage.StorageArea, 'get'>;
 
 /**
  * The settings in force: the user's from `storage.local`, with whatever an administrator
- * locked through `storage.managed` (design.md §8) on top. `managed` defaults to the running
+ * locked through `storage.managed` (docs/design.md §8) on top. `managed` defaults to the running
  * extension's managed area, so every reader of the settings follows the policy.
  */
 export async function readSettings(local: LocalArea, managed: ManagedArea | undefined = ambientManagedArea()): Promise<Settings> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** A user rule that makes a site's results pages SEARCH events (design.md §2). */
+/** A user rule that makes a site's results pages SEARCH events (docs/design.md §2). */
 export const SearchRuleSchema = z.strictObject({
   /** `example.com`, or `*.example.com` for the domain and every subdomain. */
   host: z
@@ -13,7 +13,7 @@ export const SearchRuleSchema = z.strictObject({
 });
 export type SearchRule = z.infer<typeof SearchRuleSchema>;
 
-/** design.md §5: https anywhere, plain http only to this machine. */
+/** docs/design.md §5: https anywhere, plain http only to this machine. */
 export function endpointProblem(value: string): string | null {
   let url: URL;
   try {
@@ -51,7 +51,7 @@ export const SettingsSchema = z.object({
   batchMaxEvents: z.int().min(1).max(1000).default(100),
   batchMaxBytes: z.int().min(1024).max(10 * 1024 * 1024).default(512 * 1024),
   /**
-   * Host patterns (design.md §6): `example.com`, `*.example.com` (the domain and its
+   * Host patterns (docs/design.md §6): `example.com`, `*.example.com` (the domain and its
    * subdomains), or match-pattern style `*://intranet/*`. When the allow list is not empty
    * only matching hosts are logged; the deny list always wins.
    */
@@ -61,9 +61,9 @@ export const SettingsSchema = z.object({
   stripAllQueryStrings: z.boolean().default(false),
   /** Query parameters removed on top of the built-in secret list, compared case-insensitively. */
   extraSecretParams: z.array(z.string().trim().min(1)).default([]),
-  /** `file:` pages are never logged unless this is on (design.md §3). */
+  /** `file:` pages are never logged unless this is on (docs/design.md §3). */
   logFileUrls: z.boolean().default(false),
-  /** Sent events older than this are removed from the log (design.md §4). */
+  /** Sent events older than this are removed from the log (docs/design.md §4). */
   keepSentDays: z.int().min(1).max(3650).default(30),
   maxRecords: z.int().min(1000).max(1_000_000).default(100_000),
 });

@@ -77,7 +77,7 @@ export interface EventLog {
   /** Every record whose URL host is `host`; resolves to how many. */
   deleteSite(host: string): Promise<number>;
   deleteAll(): Promise<void>;
-  /** Applies retention and the cap (design.md §4). */
+  /** Applies retention and the cap (docs/design.md §4). */
   prune(policy?: RetentionPolicy, now?: number): Promise<PruneResult>;
   /** Pending events ever removed by the cap. */
   droppedCount(): Promise<number>;
@@ -145,7 +145,7 @@ function stateRange(state: EventState, upTo = Infinity): IDBKeyRange {
   return IDBKeyRange.bound([state, -Infinity], [state, upTo]);
 }
 
-// A write is complete when its promise resolves (design.md §4). Appends — live capture, on the
+// A write is complete when its promise resolves (docs/design.md §4). Appends — live capture, on the
 // path from a browser event to a durable event — commit "relaxed": the transaction is complete
 // once the OS has the data, so a killed worker or a crashed browser loses nothing, and only a
 // power cut or an OS crash in the next seconds could (the default of Chromium since 121, of

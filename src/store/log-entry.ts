@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RecordedEventSchema } from '../model/activity-event';
 
-/** Where an event is on its way to the server (design.md §4, §5). */
+/** Where an event is on its way to the server (docs/design.md §4, §5). */
 export const EVENT_STATES = ['pending', 'sent', 'rejected'] as const;
 export const EventStateSchema = z.enum(EVENT_STATES);
 export type EventState = z.infer<typeof EventStateSchema>;

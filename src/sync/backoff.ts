@@ -1,4 +1,4 @@
-/** design.md §5: 30 s doubling, capped at 5 min, with full jitter. */
+/** docs/design.md §5: 30 s doubling, capped at 5 min, with full jitter. */
 export const BACKOFF_BASE_MS = 30_000;
 export const BACKOFF_CAP_MS = 5 * 60_000;
 /** A server asking for more than a day is taken to mean a day. */

@@ -4,7 +4,7 @@ import { bodyOf } from './batch';
 
 export const REQUEST_TIMEOUT_MS = 30_000;
 
-/** What the server's answer means for the batch (design.md §5). */
+/** What the server's answer means for the batch (docs/design.md §5). */
 export type PostOutcome =
   | { kind: 'accepted' }
   /** 400 / 413 / 422: something in the batch is refused; split to find it. */

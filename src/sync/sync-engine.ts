@@ -61,7 +61,7 @@ const LOCK_NAME = 'activity-logger-sync';
 type Stop = Extract<PostOutcome, { kind: 'unauthorized' | 'failed' }>;
 
 /**
- * Delivery of the log to the endpoint (design.md §5): at least once from here, with the
+ * Delivery of the log to the endpoint (docs/design.md §5): at least once from here, with the
  * event's stable id, so the server's first-wins dedup counts each event exactly once.
  * An event is marked sent only after a 2xx for a request that carried it.
  */
@@ -108,7 +108,7 @@ export function createSync(deps: SyncDeps): Sync {
     for (;;) {
       const pending = await log.takePending(config.limits.maxEvents);
       if (pending.length === 0) break;
-      // Never send what the wire format does not allow (design.md §2).
+      // Never send what the wire format does not allow (docs/design.md §2).
       const invalid: Rejection[] = [];
       const valid: RecordedEvent[] = [];
       for (const { event } of pending) {

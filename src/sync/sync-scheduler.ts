@@ -36,7 +36,7 @@ export interface SyncSchedulerDeps {
 export const AFTER_RECORDING_DELAY_MS = 500;
 
 export interface SyncScheduler {
-  /** Call after events were recorded: schedules the next sync (design.md §5 triggers). */
+  /** Call after events were recorded: schedules the next sync (docs/design.md §5 triggers). */
   eventsRecorded(): Promise<void>;
   /** Runs a sync now and updates the badge. */
   syncNow(options?: { force?: boolean }): Promise<SyncReport>;

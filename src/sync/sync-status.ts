@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** What the popup shows of sync, and what a restarted worker must remember (storage.local). */
 export const SyncStatusSchema = z.object({
-  /** `auth-error` stops sync until the settings change (design.md §5). */
+  /** `auth-error` stops sync until the settings change (docs/design.md §5). */
   state: z.enum(['idle', 'backoff', 'auth-error']).default('idle'),
   lastSuccessAt: z.number().nullable().default(null),
   lastError: z.string().nullable().default(null),

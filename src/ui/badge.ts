@@ -1,6 +1,6 @@
 import type { SyncStatus } from '../sync/sync-status';
 
-/** Failures in a row after which the badge warns (design.md §7: "repeated sync error"). */
+/** Failures in a row after which the badge warns (docs/design.md §5: "repeated sync error"). */
 export const FAILURES_BEFORE_WARNING = 3;
 
 /** The toolbar badge: `!` on an auth error or repeated failures, else the pending count. */

@@ -1,7 +1,7 @@
 import { REQUEST_TIMEOUT_MS } from '../sync/post-batch';
 import type { Translate } from './i18n';
 
-/** What "Test connection" learned, by what it means for sync (design.md §5). */
+/** What "Test connection" learned, by what it means for sync (docs/design.md §5). */
 export type ConnectionResult =
   | { kind: 'accepted' | 'unauthorized' | 'notFound' | 'refused' | 'rateLimited' | 'serverError' | 'unexpected'; status: number; reason: string }
   | { kind: 'network'; reason: string }

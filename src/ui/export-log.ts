@@ -11,8 +11,8 @@ export const EXPORT_MEDIA_TYPES: Record<ExportFormat, string> = {
 };
 
 /**
- * The wire events of the log, oldest first. Only what satisfies the wire format (design.md
- * §2) is exported, exactly as it would be sent: an export can be replayed to an endpoint.
+ * The wire events of the log, oldest first. Only what satisfies the wire format
+ * (docs/design.md §2) is exported, exactly as it would be sent: an export can be replayed to an endpoint.
  */
 function wireEvents(entries: readonly StoredLogEntry[]): RecordedEvent[] {
   return entries.flatMap((entry) => {

@@ -17,7 +17,7 @@ export interface LogItem {
 }
 
 /**
- * Folds the VIEW protocol's two records (design.md §2: the same action, url and timestamp)
+ * Folds the VIEW protocol's two records (docs/design.md §2: the same action, url and timestamp)
  * into one row (§7: "A view appears once"). Entries come newest first, and so do the items.
  */
 export function groupViews(entries: readonly StoredLogEntry[]): LogItem[] {

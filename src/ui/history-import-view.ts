@@ -29,7 +29,7 @@ export function importStatusText(job: ImportJob, t: Translate, locale?: string):
   }
 }
 
-/** "Import history" on the options page (design.md §8): the work runs in the background. */
+/** "Import history" on the options page (docs/design.md §8): the work runs in the background. */
 export async function mountHistoryImport(deps: HistoryImportDeps): Promise<void> {
   const { document: doc, storage, t, locale } = deps;
   const period = doc.getElementById('importPeriod') as HTMLSelectElement;
@@ -51,7 +51,7 @@ export async function mountHistoryImport(deps: HistoryImportDeps): Promise<void>
   }
 
   start.addEventListener('click', async () => {
-    // Asked at this moment, from the click: the permission is optional (design.md §2).
+    // Asked at this moment, from the click: the permission is optional (docs/design.md §2).
     if (!(await deps.requestHistoryPermission())) {
       status.textContent = t('importNoPermission');
       return;

@@ -9,7 +9,7 @@ export function searchTerms(query: string, locale?: string): string[] {
 }
 
 /**
- * Whether an entry matches the search box (design.md §7: by title and URL). Every word must
+ * Whether an entry matches the search box (docs/design.md §7: by title and URL). Every word must
  * appear, in either, ignoring case: "wiki design" finds "Design review" on wiki.example.com.
  */
 export function matchesSearch(entry: StoredLogEntry, terms: readonly string[], locale?: string): boolean {

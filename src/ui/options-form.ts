@@ -2,10 +2,10 @@ import { hostPatternProblem } from '../privacy/host-filter';
 import { SettingsSchema, type Settings } from '../settings/settings';
 import type { Translate } from './i18n';
 
-/** What the user typed in the options form, as text, before anything is saved (design.md §8). */
+/** What the user typed in the options form, as text, before anything is saved (docs/design.md §8). */
 export interface OptionsInput {
   endpointUrl: string;
-  /** Empty: keep the token already saved (it is never shown again, design.md §5). */
+  /** Empty: keep the token already saved (it is never shown again, docs/design.md §5). */
   apiToken: string;
   syncEnabled: boolean;
   syncIntervalMinutes: string;
@@ -41,7 +41,7 @@ export type OptionsValidation =
 
 const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
 
-/** design.md §5: https anywhere, plain http only to this machine; a message for the field. */
+/** docs/design.md §5: https anywhere, plain http only to this machine; a message for the field. */
 export function endpointMessage(value: string, t: Translate): string | null {
   let url: URL;
   try {
@@ -69,7 +69,7 @@ export function originPattern(endpointUrl: string): string {
 
 /**
  * `example.com`, `*.example.com`, `intranet:8080`, or match-pattern style `*://intranet/*`:
- * exactly what the host filter understands (design.md §6), so a saved list always applies.
+ * exactly what the host filter understands (docs/design.md §6), so a saved list always applies.
  */
 export function isHostPattern(pattern: string): boolean {
   return pattern.trim() !== '' && hostPatternProblem(pattern) === null;

@@ -16,7 +16,7 @@ import {
 } from './options-form';
 
 /**
- * What an administrator set through managed storage (design.md §8, `managed-settings.ts`):
+ * What an administrator set through managed storage (docs/design.md §8, `managed-settings.ts`):
  * each locked field is shown read-only with the policy's value and never saved from the form.
  */
 export type ReadManagedPolicy = () => Promise<Pick<ManagedPolicy, 'locked'>>;
@@ -39,7 +39,7 @@ export interface OptionsDeps {
 type Control = HTMLInputElement | HTMLTextAreaElement;
 
 /**
- * The options page (design.md §8). Test hooks on `<body>`: `data-loaded` once the form shows the
+ * The options page (docs/design.md §8). Test hooks on `<body>`: `data-loaded` once the form shows the
  * stored settings, `data-saved` (`ok` or `invalid`) after Save, `data-connection` after
  * "Test connection" (the status code, or `network` / `timeout`).
  */

@@ -56,7 +56,7 @@ export function syncOutcomeText(report: Pick<SyncReport, 'outcome' | 'sent' | 'r
 }
 
 /**
- * The popup (design.md §7). The list comes first and alone — the status line's counts read
+ * The popup (docs/design.md §7). The list comes first and alone — the status line's counts read
  * the whole state index and would delay it on a large log — then everything else.
  * Test hooks on `<body>`: `data-loaded` after the first render, `data-list-rendered-ms` (time
  * from navigation to the list in the DOM), `data-search` (the query the list shows),

@@ -15,7 +15,7 @@ export interface StatusFacts {
 }
 
 /**
- * The popup's status line (design.md §7): logging on or paused, pending, last sync, last error.
+ * The popup's status line (docs/design.md §7): logging on or paused, pending, last sync, last error.
  * The error is the server's or the network's own words, after ours saying what it means.
  */
 export function statusLine(facts: StatusFacts, t: Translate): string {

@@ -15,7 +15,7 @@ import {
   type TestPageServer,
 } from './harness';
 
-// The capture rules of design.md §2–§3 in a real Chromium with the built extension: real
+// The capture rules of docs/design.md §2–§3 in a real Chromium with the built extension: real
 // navigations to pages on 127.0.0.1, the events read back from the durable log (IndexedDB),
 // compared whole — nothing missing, nothing twice.
 //
@@ -59,7 +59,7 @@ function rel(url: string): string {
  * An event as one short line, like the unit scenarios' `describeEvent`:
  * `view URL [ref=URL]` for a starting VIEW, `done URL "final title" [ref=URL]` for a completing
  * one (its duration is checked against the test's own clock separately), and
- * `search "query" URL [ref=URL]`. A starting VIEW's title is "as known then" (design.md §2):
+ * `search "query" URL [ref=URL]`. A starting VIEW's title is "as known then" (docs/design.md §2):
  * it races with the page's `<title>`, so it is checked apart (see `expectViewProtocol`).
  */
 function describeEvent(event: RecordedEvent): string {
@@ -140,7 +140,7 @@ async function lastError(): Promise<string | undefined> {
 }
 
 /**
- * design.md §2 for every event of a test: the wire schema, unique ids, each completing VIEW
+ * docs/design.md §2 for every event of a test: the wire schema, unique ids, each completing VIEW
  * paired with exactly one earlier starting VIEW (same url and timestamp, new id, same
  * referrer, no `truncated`), a starting VIEW's title either unknown yet or the page's title,
  * and no title that looks like a URL (Chromium shows the raw URL as the title before

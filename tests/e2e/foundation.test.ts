@@ -14,7 +14,7 @@ import {
 // The foundation journey in each real browser with the built extension (Chromium: MV3
 // service worker; Firefox ESR: MV3 event page): navigations are recorded, shown in the popup
 // newest first, once each, and survive both a stopped background and a browser restart
-// (design.md §3, §4, §7). The same definitions run in every browser of E2E_BROWSERS.
+// (docs/design.md §3, §4, §7). The same definitions run in every browser of E2E_BROWSERS.
 
 let server: TestPageServer;
 let browser: E2eBrowser | undefined;
@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 /**
- * The popup shows a page's title, or its URL while it has none (design.md §7). Mapping
+ * The popup shows a page's title, or its URL while it has none (docs/design.md §7). Mapping
  * titles back to URLs keeps these assertions exact either way.
  */
 function shownPages(rows: string[], pageNames: string[]): string[] {
@@ -94,7 +94,7 @@ describe.each(E2E_BROWSERS)('recording navigations in %s', (browserName) => {
     await browser.settleCapture();
 
     await browser.suspendBackground();
-    // The navigation is the event that has to wake the stopped background (design.md §3:
+    // The navigation is the event that has to wake the stopped background (docs/design.md §3:
     // listeners registered at top level). It ends the view opened before the stop, whose
     // completing VIEW must keep its own page's title, whatever order the woken background
     // gets the events in (Firefox replays them listener by listener).
@@ -215,7 +215,7 @@ describe.each(E2E_BROWSERS)('recording navigations in %s', (browserName) => {
     await browser.settleCapture();
     await browser.visit(server.pageUrl('beta'));
 
-    // Fragments are never stored (design.md §6): the view's URL is the page's.
+    // Fragments are never stored (docs/design.md §6): the view's URL is the page's.
     await expectLog(['view VIEW /page/alpha', 'done VIEW /page/alpha', 'view VIEW /page/beta']);
   });
 });

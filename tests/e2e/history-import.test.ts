@@ -16,7 +16,7 @@ import {
 } from './harness';
 import { OptionsPage } from './harness/options-page';
 
-// History import (design.md §2, issue 8) in Chromium: pages in the browser's history become
+// History import (docs/design.md §2, issue 8) in Chromium: pages in the browser's history become
 // HISTORICAL_VIEW events through the options page's "Import history", reach the real
 // collector once, and importing again records nothing twice.
 

@@ -4,7 +4,7 @@ import { startCollector, type RunningCollector } from '../../collector/start';
 import { getExtensionStorage, launchExtensionBrowser, makeTempDir, removeDir, type ExtensionBrowser } from './harness';
 import { OptionsPage } from './harness/options-page';
 
-// The options page (design.md §8, issue 5) in Chromium with the built extension.
+// The options page (docs/design.md §8, issue 5) in Chromium with the built extension.
 
 let browser: ExtensionBrowser | undefined;
 let collector: RunningCollector | undefined;
@@ -50,7 +50,7 @@ describe('the options page in Chromium', () => {
     expect(await storedSettings()).toMatchObject({ endpointUrl: 'http://127.0.0.1:8787/rest/api/v1/activity', syncEnabled: false });
   });
 
-  it('saves every field of design.md §8, and they survive a browser restart', async () => {
+  it('saves every field of docs/design.md §8, and they survive a browser restart', async () => {
     browser = await launchExtensionBrowser();
     const options = await openOptions();
     const values = {

@@ -15,7 +15,7 @@ import {
 } from './harness';
 import { seedFillerLog, seedLog, type SeedEntry } from './harness/seed-log';
 
-// The popup (design.md §7, issue 5) in Chromium with the built extension: what navigations
+// The popup (docs/design.md §7, issue 5) in Chromium with the built extension: what navigations
 // became, search over the whole log, pause and resume, export, delete, and the badge.
 
 let server: TestPageServer;
@@ -56,7 +56,7 @@ function seedEntry(url: string, title: string, more: Partial<SeedEntry> = {}): S
 
 /**
  * The page names behind popup rows: a row shows the page's title, or its URL while the title
- * is not known yet (design.md §7), depending on how far capture got.
+ * is not known yet (docs/design.md §7), depending on how far capture got.
  */
 function pageNames(rows: string[]): string[] {
   return rows.map((row) => {

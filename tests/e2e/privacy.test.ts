@@ -25,7 +25,7 @@ import {
   type ExtensionBrowser,
 } from './harness';
 
-// Privacy in real browsers with the built extension (design.md §3, §6): what is recorded of
+// Privacy in real browsers with the built extension (docs/design.md §3, §6): what is recorded of
 // hostile URLs, the deny list, private windows, and a hostile title in the popup.
 
 /**

@@ -12,7 +12,7 @@ import {
   type TestPageServer,
 } from './harness';
 
-// design.md §5 end to end: the real extension in each browser sends to the real collector over
+// docs/design.md §5 end to end: the real extension in each browser sends to the real collector over
 // real HTTP (a CORS request from the extension's origin, chrome-extension:// or
 // moz-extension://) into a real SQLite file. The same definitions run in Chromium and Firefox.
 
@@ -156,7 +156,7 @@ describe.each(E2E_BROWSERS)('sync to the collector, end to end, in %s', (browser
     await eventually(async () => expect(await options.evaluate(() => document.body.dataset.saved ?? null, null)).toBe('ok'));
     expect(await options.inputValue('Endpoint URL')).toBe(collector.activityUrl);
 
-    // Saving new settings syncs at once (design.md §5: new settings end a backoff too).
+    // Saving new settings syncs at once (docs/design.md §5: new settings end a backoff too).
     await expectAllDeliveredOnce();
     expect(idsAtCollector().length).toBeGreaterThanOrEqual(3);
   });

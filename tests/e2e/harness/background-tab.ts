@@ -3,7 +3,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 /**
  * Opens `url` in a new tab that stays in the background (the active tab does not change), and
  * resolves once it has loaded. Playwright's `newPage()` always activates the new tab, and a
- * tab switch ends a view (design.md §3), so this goes through CDP
+ * tab switch ends a view (docs/design.md §3), so this goes through CDP
  * `Target.createTarget({ background: true })`. `page.bringToFront()` later activates it.
  */
 export async function openBackgroundTab(context: BrowserContext, url: string): Promise<Page> {

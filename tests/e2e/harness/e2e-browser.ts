@@ -60,7 +60,7 @@ export interface E2eTab {
   evaluate<A, R>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
 }
 
-/** The popup (design.md §7), opened as a background tab in both browsers. */
+/** The popup (docs/design.md §7), opened as a background tab in both browsers. */
 export interface E2ePopup {
   rows(): Promise<string[]>;
   rowDetails(): Promise<PopupRow[]>;

@@ -71,7 +71,7 @@ export class ExtensionBrowser {
   /**
    * Navigates the main tab to `url` as a user would (a top-frame navigation in the active tab
    * of the focused window) and waits for the page's load event. The main tab is brought to
-   * the front first so the page is "seen" by the capture rules (design.md §3).
+   * the front first so the page is "seen" by the capture rules (docs/design.md §3).
    */
   async visit(url: string): Promise<Page> {
     const tab = this.mainTab;

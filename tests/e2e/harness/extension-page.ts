@@ -3,7 +3,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 /**
  * Opens one of the extension's pages (`popup.html`, `options.html`) in a background tab, so
  * the active tab — where tests navigate — stays the same: a tab switch ends a view
- * (design.md §3). Playwright's `newPage()` always activates the new tab; CDP
+ * (docs/design.md §3). Playwright's `newPage()` always activates the new tab; CDP
  * `Target.createTarget({ background: true })` does not.
  */
 export async function openExtensionPage(context: BrowserContext, extensionId: string, path: string): Promise<Page> {

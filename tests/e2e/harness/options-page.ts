@@ -2,7 +2,7 @@ import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { openExtensionPage } from './extension-page';
 import { waitForBody } from './popup-page';
 
-/** The text fields of the options page by label (design.md §8), and the checkboxes. */
+/** The text fields of the options page by label (docs/design.md §8), and the checkboxes. */
 export type OptionsTextField =
   | 'Endpoint URL'
   | 'API token'
@@ -25,7 +25,7 @@ export const OPTIONS_TEXT_FIELDS: readonly OptionsTextField[] = [
 ];
 export const OPTIONS_CHECKBOXES: readonly OptionsCheckbox[] = ['Sync enabled', 'Strip all query strings', 'Log private windows'];
 
-/** The options page (design.md §8), in a background tab, driven by labels as a user reads them. */
+/** The options page (docs/design.md §8), in a background tab, driven by labels as a user reads them. */
 export class OptionsPage {
   private constructor(readonly page: Page) {}
 

@@ -3,14 +3,14 @@ import { eventually, type EventuallyOptions } from './eventually';
 
 /** One row of the popup's log, as a user reads it. */
 export interface PopupRow {
-  /** The page title, or its URL when there is none (design.md §7). */
+  /** The page title, or its URL when there is none (docs/design.md §7). */
   title: string;
   /** The rest of the row: host · action · relative time · sync state. */
   details: string;
 }
 
 /**
- * The popup (design.md §7), opened as a tab: `chrome.action.openPopup()` shows nothing
+ * The popup (docs/design.md §7), opened as a tab: `chrome.action.openPopup()` shows nothing
  * Playwright can drive in headless Chromium (browser-testing.md). Located by role and
  * accessible name, as a user (or a screen reader) finds things.
  */
@@ -20,7 +20,7 @@ export class PopupPage {
   /**
    * Opens `popup.html` in a background tab. In the background because a new foreground tab
    * would switch the active tab away from the page under test, and a tab switch ends a view
-   * (design.md §3); the real popup does not switch tabs. Playwright's `newPage()` always
+   * (docs/design.md §3); the real popup does not switch tabs. Playwright's `newPage()` always
    * activates the new tab, so this goes through CDP `Target.createTarget({ background: true })`.
    */
   static async open(context: BrowserContext, extensionId: string): Promise<PopupPage> {
@@ -43,7 +43,7 @@ export class PopupPage {
     return this.page.getByRole('list', { name: 'Recent activity' });
   }
 
-  /** The status line: "N pending", logging on or paused, last sync (design.md §7). */
+  /** The status line: "N pending", logging on or paused, last sync (docs/design.md §7). */
   statusText(): Promise<string> {
     return this.page.getByRole('status').innerText();
   }

@@ -58,7 +58,7 @@ const SPA_PATH = /^\/spa(\/.*)?$/;
 /**
  * Serves tiny HTML pages on 127.0.0.1 with an ephemeral port: `/page/<name>` is a page titled
  * `<name>` (decoded); the other routes are described on `TestPageServer`; everything else is
- * 404. Real http: URLs are what the extension records (design.md §3), and a loopback server
+ * 404. Real http: URLs are what the extension records (docs/design.md §3), and a loopback server
  * needs no network.
  */
 export async function startTestPageServer(): Promise<TestPageServer> {

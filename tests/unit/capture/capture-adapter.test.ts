@@ -426,7 +426,7 @@ describe('capture adapter', () => {
   });
 });
 
-describe('pause survives restarts (design.md §6)', () => {
+describe('pause survives restarts (docs/design.md §6)', () => {
   it('stays paused indefinitely across a worker restart', async () => {
     const tab = await openTab('https://a.example/');
     start();

@@ -351,7 +351,7 @@ describe('what is never recorded', () => {
   });
 });
 
-describe('privacy settings (design.md §6)', () => {
+describe('privacy settings (docs/design.md §6)', () => {
   it('stops the view in front when its host is added to the deny list, recording nothing more of it', () => {
     const s = Scenario.started().open(A).wait(5);
     s.config = { ...s.config, denyList: ['a.example'] };

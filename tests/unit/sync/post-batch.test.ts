@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { postBatch } from '../../../src/sync/post-batch';
 
-// The token goes to the endpoint's origin and nowhere else (design.md §5).
+// The token goes to the endpoint's origin and nowhere else (docs/design.md §5).
 
 const servers: Server[] = [];
 afterEach(async () => {

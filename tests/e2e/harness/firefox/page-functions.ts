@@ -53,7 +53,7 @@ export function markElement({ role, name }: ElementQuery): string {
   return token;
 }
 
-/** The popup's rows (design.md §7), as the Chromium `PopupPage` reads them. */
+/** The popup's rows (docs/design.md §7), as the Chromium `PopupPage` reads them. */
 export function readPopupRows(): { title: string; details: string }[] {
   const list = document.querySelector('[role="list"][aria-label="Recent activity"]');
   if (!list) throw new Error('the popup has no list named "Recent activity"');
