@@ -30,16 +30,6 @@ export interface CaptureStep {
 const REFERRING_TRANSITIONS = new Set(['link', 'form_submit']);
 
 /**
- * The capture rules of docs/design.md §2–§3 as a pure function: the state before, one browser
- * signal and the settings in, the state after and the events to record out. No browser
- * calls and no clock inside: time comes with the signal.
- *
- * The core is `reconcile`: after every signal, the page that is *seen* — in the active tab of
- * the focused window, while the user is not idle and logging is not paused — is compared with
- * the open view. A view that no longer matches is completed; a seen page without a view
- * starts one (or, for a results page, records its SEARCH once).
- */
-/**
  * Whether a signal about `tabId` needs the browser's description of the tab (`tabs.get`).
  * A tab the machine has seen a page of is known well enough: its window, privacy and page
  * follow from the signals since (activation, attach, navigation, title, removal).
@@ -49,6 +39,16 @@ export function needsTabSnapshot(state: CaptureState, tabId: number): boolean {
   return !record || record.page === null || record.windowId === -1;
 }
 
+/**
+ * The capture rules of docs/design.md §2–§3 as a pure function: the state before, one browser
+ * signal and the settings in, the state after and the events to record out. No browser
+ * calls and no clock inside: time comes with the signal.
+ *
+ * The core is `reconcile`: after every signal, the page that is *seen* — in the active tab of
+ * the focused window, while the user is not idle and logging is not paused — is compared with
+ * the open view. A view that no longer matches is completed; a seen page without a view
+ * starts one (or, for a results page, records its SEARCH once).
+ */
 export function applySignal(
   before: CaptureState,
   signal: CaptureSignal,

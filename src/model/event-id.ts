@@ -18,8 +18,3 @@ export function uuidv7(
   const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
-
-/** The creation time a UUIDv7 carries. */
-export function uuidv7Time(id: string): number {
-  return parseInt(id.replace(/-/g, '').slice(0, 12), 16);
-}

@@ -96,17 +96,6 @@ function safeDecode(text: string): string {
   }
 }
 
-/** Whether `url` matches the single pattern `pattern`; a pattern not understood matches nothing. */
-export function matchesHostPattern(pattern: string, url: string): boolean {
-  const parsed = parsePattern(pattern);
-  if (parsed === null) return false;
-  try {
-    return matches(parsed, new URL(url));
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Whether a page at `url` may be logged: the deny list always wins; a non-empty allow list
  * lets only its hosts through (docs/design.md §6). `file:` pages have no host and are governed by

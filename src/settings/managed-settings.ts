@@ -82,11 +82,3 @@ export async function readManagedPolicy(managed: ReadableArea | undefined = ambi
 export function applyManagedPolicy(user: Settings, policy: ManagedPolicy): Settings {
   return { ...user, ...policy.settings };
 }
-
-/**
- * The fields the options page must show read-only (docs/design.md §8). Pass `browser.storage`;
- * a browser without managed storage, or no policy, locks nothing.
- */
-export async function readLockedFields(storage: { managed?: ReadableArea } = {}): Promise<ReadonlySet<LockableField>> {
-  return (await readManagedPolicy('managed' in storage ? storage.managed : ambientManagedArea())).locked;
-}

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { hostPatternProblem, isHostAllowed, matchesHostPattern } from '../../../src/privacy/host-filter';
+import { hostPatternProblem, isHostAllowed } from '../../../src/privacy/host-filter';
 
-describe('matchesHostPattern', () => {
+/** Whether `url` matches the single pattern `pattern`: an allow list of that pattern alone. */
+function matchesHostPattern(pattern: string, url: string): boolean {
+  return isHostAllowed(url, { allowList: [pattern], denyList: [] });
+}
+
+describe('a single host pattern', () => {
   it.each([
     ['example.com', 'https://example.com/a', true],
     ['example.com', 'https://www.example.com/', false],

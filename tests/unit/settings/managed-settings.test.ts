@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { LOCKABLE_FIELDS, readLockedFields, readManagedPolicy } from '../../../src/settings/managed-settings';
+import { LOCKABLE_FIELDS, readManagedPolicy } from '../../../src/settings/managed-settings';
 import { DEFAULT_SETTINGS, SettingsSchema } from '../../../src/settings/settings';
 import { readSettings, readToken } from '../../../src/settings/settings-store';
 
@@ -85,13 +85,13 @@ describe('readSettings and readToken with a policy', () => {
   });
 });
 
-describe('readLockedFields (for the options page)', () => {
+describe('the locked fields (what the options page shows read-only)', () => {
   it('names the fields the policy sets', async () => {
     await fakeBrowser.storage.managed.set({ endpointUrl: 'https://glean.corp.example/', allowList: ['*.corp.example'] });
-    expect([...(await readLockedFields(fakeBrowser.storage))].sort()).toEqual(['allowList', 'endpointUrl']);
+    expect([...(await readManagedPolicy(fakeBrowser.storage.managed)).locked].sort()).toEqual(['allowList', 'endpointUrl']);
   });
 
   it('is empty without a managed area', async () => {
-    expect((await readLockedFields({ managed: undefined })).size).toBe(0);
+    expect((await readManagedPolicy(undefined)).locked.size).toBe(0);
   });
 });
