@@ -73,6 +73,13 @@ export interface EventLog {
   takePending(limit: number): Promise<StoredLogEntry[]>;
   markSent(ids: readonly string[], sentAt?: number): Promise<void>;
   markRejected(rejections: readonly Rejection[]): Promise<void>;
+  /**
+   * A request that carried these pending events failed (5xx, timeout, network): each one's
+   * `attempts` goes up by one and `lastError` says why. They stay pending.
+   */
+  markFailed(ids: readonly string[], message: string): Promise<void>;
+  /** "Retry rejected": every rejected record is pending again, with no attempts; resolves to how many. */
+  retryRejected(): Promise<number>;
   deleteEvent(id: string): Promise<boolean>;
   /** Every record whose URL host is `host`; resolves to how many. */
   deleteSite(host: string): Promise<number>;
@@ -252,6 +259,28 @@ function createEventLog(database: Promise<IDBPDatabase<LogDB>>, clock: () => num
         state: 'rejected',
         lastError: messages.get(entry.event.id),
       }));
+    },
+
+    async markFailed(ids, message) {
+      const db = await database;
+      await updateById(db, ids, (entry) =>
+        entry.state === 'pending' ? { ...entry, attempts: entry.attempts + 1, lastError: message } : entry,
+      );
+    },
+
+    async retryRejected() {
+      const db = await database;
+      const tx = db.transaction('events', 'readwrite', durable);
+      let retried = 0;
+      let cursor = await tx.store.index('byState').openCursor(stateRange('rejected'));
+      while (cursor) {
+        const { lastError: _reason, ...entry } = cursor.value;
+        await cursor.update({ ...entry, state: 'pending', attempts: 0 });
+        retried++;
+        cursor = await cursor.continue();
+      }
+      await tx.done;
+      return retried;
     },
 
     async deleteEvent(id) {

@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '../model/activity-event';
 import { parseRetryAfter } from './backoff';
 import { bodyOf } from './batch';
+import type { SyncProblem } from './sync-status';
 
 export const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -11,8 +12,20 @@ export type PostOutcome =
   | { kind: 'refused'; status: number; message: string }
   /** 401 / 403: stop until the settings change. */
   | { kind: 'unauthorized'; status: number; message: string }
-  /** 408 / 429 / 5xx / network error / timeout: try again later. */
-  | { kind: 'failed'; message: string; retryAfterMs: number | null };
+  /** 408 / 429 / 5xx / network error / timeout / a web page instead of the API: try again later. */
+  | { kind: 'failed'; message: string; retryAfterMs: number | null; problem?: SyncProblem };
+
+/** Said when a 2xx carries a web page: the request reached something, but not the activity API. */
+export const NOT_API_MESSAGE = 'the endpoint answered a web page, not the activity API';
+
+/**
+ * A catch-all route, a login page or a captive portal answers 200 with HTML; the activity API
+ * answers JSON or nothing. Such a 2xx delivered nothing.
+ */
+export function isWebPage(contentType: string | null, body: string): boolean {
+  if (contentType !== null && /\b(text\/html|application\/xhtml\+xml)\b/i.test(contentType)) return true;
+  return /^\s*<(!doctype\s+html|html|head|body)\b/i.test(body);
+}
 
 export interface PostRequest {
   fetch: typeof fetch;
@@ -63,7 +76,10 @@ export async function postBatch(request: PostRequest): Promise<PostOutcome> {
   }
   const { status } = response;
   if (status >= 200 && status < 300) {
-    await response.body?.cancel().catch(() => undefined);
+    const body = await response.text().catch(() => '');
+    if (isWebPage(response.headers.get('Content-Type'), body)) {
+      return { kind: 'failed', message: `HTTP ${status}: ${NOT_API_MESSAGE}`, retryAfterMs: null, problem: 'notApi' };
+    }
     return { kind: 'accepted' };
   }
   const message = await reasonOf(response);

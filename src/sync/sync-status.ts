@@ -1,11 +1,24 @@
 import { z } from 'zod';
 
+/** Why sync failed when it is something we say in our own words (the status line translates it). */
+export const SyncProblemSchema = z.enum([
+  /** A 2xx with an HTML body: a catch-all route or a captive portal, not the activity API. */
+  'notApi',
+]);
+export type SyncProblem = z.infer<typeof SyncProblemSchema>;
+
 /** What the popup shows of sync, and what a restarted worker must remember (storage.local). */
 export const SyncStatusSchema = z.object({
-  /** `auth-error` stops sync until the settings change (docs/design.md §5). */
-  state: z.enum(['idle', 'backoff', 'auth-error']).default('idle'),
+  /**
+   * `auth-error` stops sync until the settings change (docs/design.md §5); so does `refusing`: the
+   * server refuses every event alike (a wrong path behind a proxy, a WAF, a schema change), and
+   * the events stay pending rather than all being rejected.
+   */
+  state: z.enum(['idle', 'backoff', 'auth-error', 'refusing']).default('idle'),
   lastSuccessAt: z.number().nullable().default(null),
   lastError: z.string().nullable().default(null),
+  /** Set when `lastError` is one of ours, so the popup can say it in the user's language. */
+  lastProblem: SyncProblemSchema.nullable().default(null),
   /** Failed tries in a row; drives the backoff and the badge's `!`. */
   failures: z.int().nonnegative().default(0),
   nextAttemptAt: z.number().nullable().default(null),

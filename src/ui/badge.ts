@@ -3,9 +3,9 @@ import type { SyncStatus } from '../sync/sync-status';
 /** Failures in a row after which the badge warns (docs/design.md §5: "repeated sync error"). */
 export const FAILURES_BEFORE_WARNING = 3;
 
-/** The toolbar badge: `!` on an auth error or repeated failures, else the pending count. */
+/** The toolbar badge: `!` when sync is stopped (auth error, refusals) or after repeated failures, else the pending count. */
 export function badgeText(pending: number, status: SyncStatus, syncConfigured: boolean): string {
-  if (syncConfigured && (status.state === 'auth-error' || status.failures >= FAILURES_BEFORE_WARNING)) return '!';
+  if (syncConfigured && (status.state === 'auth-error' || status.state === 'refusing' || status.failures >= FAILURES_BEFORE_WARNING)) return '!';
   if (!syncConfigured || pending === 0) return '';
   return pending > 999 ? '999+' : String(pending);
 }

@@ -1,9 +1,13 @@
-import { REQUEST_TIMEOUT_MS } from '../sync/post-batch';
+import { isWebPage, REQUEST_TIMEOUT_MS } from '../sync/post-batch';
 import type { Translate } from './i18n';
 
 /** What "Test connection" learned, by what it means for sync (docs/design.md §5). */
 export type ConnectionResult =
-  | { kind: 'accepted' | 'unauthorized' | 'notFound' | 'refused' | 'rateLimited' | 'serverError' | 'unexpected'; status: number; reason: string }
+  | {
+      kind: 'accepted' | 'notApi' | 'unauthorized' | 'notFound' | 'refused' | 'rateLimited' | 'serverError' | 'unexpected';
+      status: number;
+      reason: string;
+    }
   | { kind: 'network'; reason: string }
   | { kind: 'timeout'; seconds: number };
 
@@ -16,7 +20,7 @@ export interface ConnectionTestRequest {
 
 const EMPTY_BATCH = JSON.stringify({ events: [] });
 
-function kindOf(status: number): Exclude<ConnectionResult['kind'], 'network' | 'timeout'> {
+function kindOf(status: number): Exclude<ConnectionResult['kind'], 'network' | 'timeout' | 'notApi'> {
   if (status >= 200 && status < 300) return 'accepted';
   if (status === 401 || status === 403) return 'unauthorized';
   if (status === 404 || status === 405) return 'notFound';
@@ -56,7 +60,10 @@ export async function testConnection(request: ConnectionTestRequest): Promise<Co
   } catch {
     // Not JSON: the text itself.
   }
-  return { kind: kindOf(response.status), status: response.status, reason: reason.slice(0, 300) };
+  const kind = kindOf(response.status);
+  // A 2xx web page (a catch-all route, a captive portal) is not the API: sync would not count it as sent.
+  if (kind === 'accepted' && isWebPage(response.headers.get('Content-Type'), text)) return { kind: 'notApi', status: response.status, reason: '' };
+  return { kind, status: response.status, reason: reason.slice(0, 300) };
 }
 
 /** The result in words: the status code, then what it means for sync. */
@@ -69,6 +76,7 @@ export function describeConnection(result: ConnectionResult, t: Translate): stri
     default: {
       const meaning = {
         accepted: t('connectionAccepted'),
+        notApi: t('connectionNotApi'),
         unauthorized: t('connectionUnauthorized'),
         notFound: t('connectionNotFound'),
         refused: t('connectionRefused'),

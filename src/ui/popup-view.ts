@@ -50,6 +50,8 @@ export function syncOutcomeText(report: Pick<SyncReport, 'outcome' | 'sent' | 'r
       return t('syncDisabled');
     case 'busy':
       return t('syncBusy');
+    case 'refusing':
+      return t('syncRefusing');
     default:
       return t('syncFailed');
   }
@@ -76,6 +78,7 @@ export function mountPopup(deps: PopupDeps): Promise<void> {
   const exportButton = byId<HTMLButtonElement>('export');
   const exportMenu = byId<HTMLDivElement>('export-menu');
   const dialog = byId<HTMLDialogElement>('confirm');
+  const retryRejectedButton = byId<HTMLButtonElement>('retry-rejected');
 
   localizePage(doc, t);
   doc.documentElement.lang = locale ?? doc.documentElement.lang;
@@ -151,9 +154,10 @@ export function mountPopup(deps: PopupDeps): Promise<void> {
   );
 
   async function showStatus(): Promise<void> {
-    const [pending, settings, stored] = await Promise.all([
-      // Only pending: counting `sent` reads up to the whole log (100,000 records by default).
+    const [pending, rejected, settings, stored] = await Promise.all([
+      // Only pending and rejected: counting `sent` reads up to the whole log (100,000 records by default).
       log.countState('pending'),
+      log.countState('rejected'),
       settingsInForce,
       local.get([SYNC_STATUS_KEY, PAUSE_KEY]),
     ]);
@@ -171,6 +175,7 @@ export function mountPopup(deps: PopupDeps): Promise<void> {
       },
       t,
     );
+    retryRejectedButton.hidden = rejected === 0;
     const pauseHadFocus = doc.activeElement === pauseButton || pauseMenu.contains(doc.activeElement);
     const resumeHadFocus = doc.activeElement === resumeButton;
     pauseButton.hidden = paused;
@@ -278,11 +283,12 @@ export function mountPopup(deps: PopupDeps): Promise<void> {
     }, SEARCH_DELAY_MS);
   });
 
-  byId('sync-now').addEventListener('click', async (click) => {
-    const button = click.currentTarget as HTMLButtonElement;
+  /** "Sync now", and after "Retry rejected": the background sends at once and answers what it did. */
+  async function syncNow(button: HTMLButtonElement, before?: () => Promise<void>): Promise<void> {
     button.disabled = true;
     notice.textContent = t('syncing');
     try {
+      await before?.();
       const report = (await deps.sendMessage({ type: 'syncNow' })) as SyncReport;
       notice.textContent = syncOutcomeText(report, t);
       doc.body.dataset.lastSync = report.outcome;
@@ -293,8 +299,18 @@ export function mountPopup(deps: PopupDeps): Promise<void> {
       button.disabled = false;
       button.focus();
       await Promise.all([loadFirstPage(), showStatus()]);
+      // "Retry rejected" hides once nothing is rejected: the keyboard goes on from "Sync now".
+      if (button.hidden) byId('sync-now').focus();
     }
-  });
+  }
+  byId('sync-now').addEventListener('click', (click) => void syncNow(click.currentTarget as HTMLButtonElement).catch(showFailure));
+  // Rejected events (docs/design.md §5) go back to pending, e.g. once the server was fixed, and are sent at once.
+  retryRejectedButton.addEventListener('click', () =>
+    void syncNow(retryRejectedButton, async () => {
+      const retried = await log.retryRejected();
+      notice.textContent = t('retriedRejected', retried.toLocaleString(locale));
+    }).catch(showFailure),
+  );
 
   const pause = (until: number | null) => async () => {
     await local.set({ [PAUSE_KEY]: { until } });

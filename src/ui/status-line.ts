@@ -37,10 +37,11 @@ export function statusLine(facts: StatusFacts, t: Translate): string {
       ? t('statusNeverSynced')
       : t('statusLastSync', formatRelativeTime(sync.lastSuccessAt, now, locale)),
   );
-  const reason = sync.lastError ?? t('statusNoReason');
+  const reason = sync.lastProblem === 'notApi' ? t('reasonNotApi') : (sync.lastError ?? t('statusNoReason'));
   if (sync.state === 'auth-error') parts.push(t('statusAuthError', reason));
+  else if (sync.state === 'refusing') parts.push(t('statusRefusing', reason));
   else if (sync.state === 'backoff' && sync.nextAttemptAt !== null) {
     parts.push(t('statusRetrying', reason, formatRelativeTime(sync.nextAttemptAt, now, locale)));
-  } else if (sync.lastError) parts.push(t('statusLastError', sync.lastError));
+  } else if (sync.lastError) parts.push(t('statusLastError', reason));
   return parts.join(' · ');
 }

@@ -189,6 +189,24 @@ describe('sync state', () => {
     expect(byUrl.get(c!.url)).toMatchObject({ state: 'rejected', lastError: 'params.title: too long' });
   });
 
+  it('counts failed attempts per pending event, and "Retry rejected" makes rejected events pending again', async () => {
+    const [a, b, c] = views(3);
+    await log.append([a!, b!, c!]);
+    await log.markFailed([a!.id, b!.id], 'HTTP 503: maintenance');
+    await log.markFailed([a!.id], 'no answer within 30 s');
+    const byUrl = async () => new Map((await log.recent(10)).map((entry) => [entry.event.url, entry]));
+    expect((await byUrl()).get(a!.url)).toMatchObject({ state: 'pending', attempts: 2, lastError: 'no answer within 30 s' });
+    expect((await byUrl()).get(b!.url)).toMatchObject({ state: 'pending', attempts: 1 });
+    await log.markRejected([{ id: a!.id, message: 'HTTP 500 (failed 3 times)' }, { id: c!.id, message: 'HTTP 400: bad' }]);
+    expect(await log.retryRejected()).toBe(2);
+    expect(await log.countByState()).toEqual({ pending: 3, sent: 0, rejected: 0 });
+    const retried = (await byUrl()).get(a!.url)!;
+    expect(retried).toMatchObject({ state: 'pending', attempts: 0 });
+    expect(retried.lastError).toBeUndefined();
+    // In the order they were recorded, as if they had never been rejected.
+    expect(urls(await log.takePending(10))).toEqual([a!.url, b!.url, c!.url]);
+  });
+
   it('ignores ids it does not hold', async () => {
     await log.markSent(['0192f1c2-7a10-7cde-8f00-0123456789ab']);
     expect(await log.countByState()).toEqual({ pending: 0, sent: 0, rejected: 0 });

@@ -8,8 +8,10 @@ import { startCollector, type RunningCollector } from '../../../collector/start'
 import type { RecordedEvent } from '../../../src/model/activity-event';
 import { uuidv7 } from '../../../src/model/event-id';
 import { openEventLog, type EventLog } from '../../../src/store/event-log';
-import { BACKOFF_BASE_MS } from '../../../src/sync/backoff';
-import { createSync, type LockManagerLike, type SyncConfig, type SyncDeps } from '../../../src/sync/sync-engine';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, BACKOFF_FLOOR_MS } from '../../../src/sync/backoff';
+import { createSync, SUSPECT_AFTER_ATTEMPTS, UNIFORM_SINGLE_REFUSALS, type LockManagerLike, type SyncConfig, type SyncDeps } from '../../../src/sync/sync-engine';
 import { parseSyncStatus, type SyncStatus } from '../../../src/sync/sync-status';
 
 const NOW = Date.UTC(2026, 10, 27, 12, 0, 0);
@@ -277,9 +279,162 @@ describe('sync against the real collector', () => {
           rejected.push(message);
           entries.forEach((e) => e.event.id === id && ((e as { state: string }).state = 'rejected'));
         }),
+      markFailed: async () => undefined,
     };
     expect(await sync({ log: fakeLog }).run()).toMatchObject({ outcome: 'done', sent: 1, rejected: 1 });
     expect(rejected).toEqual([expect.stringMatching(/^not sent: invalid ActivityEvent: timestamp/)]);
     expect(idsAtCollector()).toEqual([good!.id]);
+  });
+});
+
+describe('sync when the server misbehaves (issue 13)', () => {
+  const stateOf = async (id: string) => (await log.recent(10_000)).find((entry) => entry.event.id === id);
+
+  it('never retries sooner than the backoff floor, whatever Retry-After says (0 or a past date)', async () => {
+    await log.append(views(2));
+    for (const retryAfter of ['0', new Date(NOW - 3600_000).toUTCString()]) {
+      intercept(() => ({ respond: { status: 503, headers: { 'Retry-After': retryAfter } } }));
+      for (let i = 0; i < 8; i++) {
+        // random 0: the jitter draws the shortest wait it can.
+        await sync({ random: () => 0 }).run({ force: true });
+        expect(status.nextAttemptAt! - NOW).toBeGreaterThanOrEqual(BACKOFF_FLOOR_MS);
+      }
+    }
+    // Retry-After longer than the backoff wins.
+    intercept(() => ({ respond: { status: 503, headers: { 'Retry-After': '900' } } }));
+    await sync({ random: () => 0.999 }).run({ force: true });
+    expect(status.nextAttemptAt).toBe(NOW + 900_000);
+    expect(await pendingCount()).toBe(2);
+  });
+
+  it('does not wait for a retry time further away than any delay sync chooses (the clock was set back)', async () => {
+    await log.append(views(3));
+    intercept(() => ({ respond: { status: 500 } }));
+    await sync().run();
+    expect(status.nextAttemptAt).toBe(NOW + BACKOFF_BASE_MS * 0.5);
+    intercept(undefined);
+    // The same moment in the status, but the system clock now says a day earlier.
+    const dayEarlier = NOW - 24 * 3600_000;
+    expect(await sync({ clock: () => dayEarlier }).run()).toMatchObject({ outcome: 'done', sent: 3 });
+    // A wait sync could have chosen is still honoured.
+    await log.append(views(1).map((event) => ({ ...event, id: uuidv7(NOW + 500) })));
+    status = { ...status, state: 'backoff', nextAttemptAt: NOW + BACKOFF_CAP_MS };
+    expect((await sync().run()).outcome).toBe('waiting');
+  });
+
+  it('takes a 2xx with a web page for a failure: nothing is marked sent', async () => {
+    await log.append(views(4));
+    const portal: Server = createServer((request, response) => {
+      request.resume();
+      response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      response.end('<!DOCTYPE html><html><body>Welcome to the hotel Wi-Fi</body></html>');
+    });
+    await new Promise<void>((resolve) => portal.listen(0, '127.0.0.1', resolve));
+    try {
+      config.endpointUrl = `http://127.0.0.1:${(portal.address() as AddressInfo).port}/rest/api/v1/activity`;
+      const report = await sync().run();
+      expect(report).toMatchObject({ outcome: 'failed', sent: 0 });
+      expect(status).toMatchObject({
+        state: 'backoff',
+        lastError: 'HTTP 200: the endpoint answered a web page, not the activity API',
+        lastProblem: 'notApi',
+      });
+      expect(await pendingCount()).toBe(4);
+    } finally {
+      await new Promise((resolve) => portal.close(resolve));
+    }
+  });
+
+  it('stops in "refusing" when a batch and its halves are refused alike, and keeps every event pending', async () => {
+    await log.append(views(100));
+    intercept(({ events }) => (events.length > 0 ? { respond: { status: 400, body: { error: 'Bad Request' } } } : undefined));
+    const report = await sync().run();
+    expect(report).toMatchObject({ outcome: 'refusing', rejected: 0, requests: 3 });
+    expect(status).toMatchObject({ state: 'refusing', lastError: 'HTTP 400: Bad Request' });
+    expect(await log.countByState()).toEqual({ pending: 100, sent: 0, rejected: 0 });
+    // Stopped: later rounds send nothing until the settings change or the user asks.
+    expect(await sync().run()).toMatchObject({ outcome: 'refusing', requests: 0 });
+    // The server is fixed; "Sync now" sends everything.
+    intercept(undefined);
+    expect(await sync().run({ force: true })).toMatchObject({ outcome: 'done', sent: 100 });
+  });
+
+  it('stops in "refusing" after many single events refused alike in a row', async () => {
+    await log.append(views(30));
+    config.limits.maxEvents = 1;
+    intercept(({ events }) => (events.length > 0 ? { respond: { status: 422, body: { error: 'schema changed' } } } : undefined));
+    const report = await sync().run();
+    expect(report).toMatchObject({ outcome: 'refusing', rejected: 0, requests: UNIFORM_SINGLE_REFUSALS });
+    expect(await log.countByState()).toEqual({ pending: 30, sent: 0, rejected: 0 });
+  });
+
+  it('still rejects a few refused events one by one when the others go through', async () => {
+    const events = views(12);
+    await log.append(events);
+    config.limits.maxEvents = 1;
+    const bad = new Set([events[2]!.id, events[3]!.id, events[9]!.id]);
+    intercept(({ events: batch }) => (batch.some((e) => bad.has(e.id!)) ? { respond: { status: 400, body: { error: 'host not indexed' } } } : undefined));
+    expect(await sync().run()).toMatchObject({ outcome: 'done', sent: 9, rejected: 3 });
+  });
+
+  it('counts the attempts of each event in a failed request, and rejects nothing while the server is down', async () => {
+    const events = views(10);
+    await log.append(events);
+    intercept(() => ({ respond: { status: 503, body: { error: 'maintenance' } } }));
+    for (let i = 0; i < SUSPECT_AFTER_ATTEMPTS + 2; i++) expect((await sync().run({ force: true })).outcome).toBe('failed');
+    expect(await stateOf(events[0]!.id)).toMatchObject({ state: 'pending', attempts: SUSPECT_AFTER_ATTEMPTS + 2, lastError: 'HTTP 503: maintenance' });
+    expect(await log.countByState()).toEqual({ pending: 10, sent: 0, rejected: 0 });
+  });
+
+  it.each([
+    ['a 500', { respond: { status: 500, body: { error: 'crashed' } } }, /^HTTP 500: crashed \(failed \d+ times while the server accepted other requests\)$/],
+    ['a timeout', 'hang', /^no answer within 0.3 s \(failed \d+ times while the server accepted other requests\)$/],
+  ] as const)('sets aside as rejected the event a batch keeps failing on with %s, and sends the rest', async (_, failure, reason) => {
+    const events = views(40);
+    const culprit = events[29]!.id;
+    await log.append(events);
+    intercept(({ events: batch }) => {
+      if (!batch.some((e) => e.id === culprit)) return undefined;
+      return failure === 'hang' ? new Promise(() => undefined) : failure;
+    });
+    const engine = () => sync({ timeoutMs: 300 });
+    for (let i = 1; i < SUSPECT_AFTER_ATTEMPTS; i++) expect((await engine().run({ force: true })).outcome).toBe('failed');
+    expect(await pendingCount()).toBe(40);
+    const report = await engine().run({ force: true });
+    expect(report).toMatchObject({ outcome: 'done', sent: 39, rejected: 1 });
+    expect(await stateOf(culprit)).toMatchObject({ state: 'rejected', lastError: expect.stringMatching(reason) });
+    expect(idsAtCollector()).toHaveLength(39);
+  }, 20_000);
+
+  it('splits a batch that keeps timing out because of its size, and rejects nothing', async () => {
+    await log.append(views(40));
+    intercept(({ events: batch }) => (batch.length > 25 ? new Promise(() => undefined) : undefined));
+    for (let i = 1; i < SUSPECT_AFTER_ATTEMPTS; i++) await sync({ timeoutMs: 200 }).run({ force: true });
+    expect(await sync({ timeoutMs: 200 }).run({ force: true })).toMatchObject({ outcome: 'done', sent: 40, rejected: 0 });
+  }, 20_000);
+
+  it('saves nothing it learnt with settings older than the ones in force (the token fixed while a sync runs)', async () => {
+    await log.append(views(5));
+    config.token = 'old-token';
+    let generation = 1;
+    config.generation = generation;
+    intercept(undefined);
+    // The first request, with the old token, is refused 401 after the user saved the right one.
+    collector.setInterceptor(undefined);
+    let first = true;
+    const slowFetch: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (first) {
+        first = false;
+        config = { ...config, token: 'secret-token', generation: ++generation };
+      }
+      return response;
+    };
+    const engine = sync({ fetch: slowFetch, settingsGeneration: () => generation });
+    const report = await engine.run();
+    expect(report.outcome).toBe('superseded');
+    expect(status.state).toBe('idle');
+    // The next round, not forced, uses the new token.
+    expect(await engine.run()).toMatchObject({ outcome: 'done', sent: 5 });
   });
 });

@@ -11,6 +11,7 @@ describe('badgeText', () => {
 
   it('shows ! on an auth error or after repeated failures', () => {
     expect(badgeText(3, parseSyncStatus({ state: 'auth-error' }), true)).toBe('!');
+    expect(badgeText(3, parseSyncStatus({ state: 'refusing' }), true)).toBe('!');
     expect(badgeText(3, parseSyncStatus({ state: 'backoff', failures: 2 }), true)).toBe('3');
     expect(badgeText(3, parseSyncStatus({ state: 'backoff', failures: 3 }), true)).toBe('!');
   });

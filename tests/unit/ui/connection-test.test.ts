@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +47,23 @@ describe('testConnection against the reference collector', () => {
     const result = await testConnection({ fetch, endpointUrl: `${collector.url}/rest/api/v1/nothing`, token: 'right-token' });
     expect(result).toMatchObject({ kind: 'notFound', status: 404 });
     expect(describeConnection(result, en)).toMatch(/^HTTP 404: no activity API at this address/);
+  });
+
+  it('says that a 200 web page is not the activity API', async () => {
+    const portal = createHttpServer((request, response) => {
+      request.resume();
+      response.writeHead(200, { 'Content-Type': 'text/html' });
+      response.end('<html><body>Sign in to the Wi-Fi</body></html>');
+    });
+    await new Promise<void>((resolve) => portal.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = portal.address() as { port: number };
+      const result = await testConnection({ fetch, endpointUrl: `http://127.0.0.1:${port}/rest/api/v1/activity`, token: '' });
+      expect(result).toMatchObject({ kind: 'notApi', status: 200 });
+      expect(describeConnection(result, en)).toBe('HTTP 200: the endpoint answered a web page, not the activity API. Check the address.');
+    } finally {
+      await new Promise((resolve) => portal.close(resolve));
+    }
   });
 
   it('says when nothing answers', async () => {

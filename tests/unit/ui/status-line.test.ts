@@ -29,6 +29,17 @@ describe('statusLine', () => {
     );
   });
 
+  it('says that the server refuses our events, and a web page instead of the API, in words', () => {
+    expect(statusLine({ ...base, sync: parseSyncStatus({ lastError: 'HTTP 400: Bad Request', state: 'refusing' }) }, en)).toBe(
+      'Logging on · 12 pending · never synced · sync stopped: the server refuses our events: HTTP 400: Bad Request',
+    );
+    const notApi = parseSyncStatus({ lastError: 'HTTP 200: …', lastProblem: 'notApi', state: 'backoff', nextAttemptAt: NOW + 90_000 });
+    expect(statusLine({ ...base, sync: notApi }, en)).toBe(
+      'Logging on · 12 pending · never synced · sync failed (the endpoint answered a web page, not the activity API), trying again in 1 min.',
+    );
+    expect(statusLine({ ...base, sync: notApi }, translatorFor('de'))).toContain('nicht mit der Activity-API');
+  });
+
   it('says until when a timed pause lasts, in the reader\'s language', () => {
     const line = statusLine({ ...base, paused: true, pausedUntil: NOW + 3_600_000, pending: 1234, locale: 'de-DE', syncConfigured: false }, translatorFor('de'));
     expect(line).toMatch(/^Pausiert bis 27\.11\.26, \d{2}:00:00 · 1\.234 ausstehend · Synchronisierung aus$/);
