@@ -1,15 +1,12 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
-import { ActivityBatchSchema, describeIssues, type ActivityEvent } from '../src/model/activity-event';
+import type { ActivityEvent } from '../src/model/activity-event';
 import { bearerToken } from './auth';
+import { checkBatch } from './batch-validation';
 import { discardBody, readBody } from './body';
 import type { EventStore, InsertResult } from './event-store';
 import { sendError, sendJson, type ExtraHeaders } from './respond';
 
 export const ACTIVITY_PATH = '/rest/api/v1/activity';
-
-/** At most this many problems are listed in a 400, so one bad 10,000-event batch stays readable. */
-const MAX_REPORTED_ISSUES = 10;
 
 /** What the collector answers for a stored batch. */
 export interface ActivityAccepted {
@@ -50,9 +47,10 @@ export function createActivityHandler(options: ActivityRouteOptions) {
   let currentInterceptor: ActivityInterceptor | undefined;
 
   return async function handleActivity(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    // Checked before a byte of the body is looked at: nothing unauthorized gets near storage.
+    // Checked before a byte of the body is looked at: nothing unauthorized gets near storage,
+    // and a client without the token makes the server read no more than the body limit.
     if (!options.checkToken(req.headers)) {
-      const drained = await discardBody(req);
+      const drained = await discardBody(req, options.bodyLimit);
       const missing = bearerToken(req.headers) === undefined;
       sendError(
         res,
@@ -80,23 +78,12 @@ export function createActivityHandler(options: ActivityRouteOptions) {
       return;
     }
 
-    let json: unknown;
-    try {
-      json = JSON.parse(body.body.toString('utf8'));
-    } catch (error) {
-      sendError(res, 400, `invalid JSON: ${(error as Error).message}`);
+    const checked = checkBatch(body.body);
+    if (!checked.ok) {
+      sendError(res, checked.status, checked.message, checked.status === 400 ? { fields: checked.fields } : {});
       return;
     }
-
-    const parsed = ActivityBatchSchema.safeParse(json);
-    if (!parsed.success) {
-      const { message, fields } = describeBatchIssues(parsed.error);
-      sendError(res, 400, `invalid batch: ${message}`, { fields });
-      return;
-    }
-    // Validation passed, so the input has exactly the schema's fields; storing the input rather
-    // than zod's output keeps each event as the client wrote it, keys in the client's order.
-    const events = (json as { events: ActivityEvent[] }).events;
+    const { events } = checked;
 
     const intercept = options.interceptor();
     if (intercept) {
@@ -139,17 +126,4 @@ function storeOrAnswer(store: EventStore, events: readonly ActivityEvent[], res:
     }
     return undefined;
   }
-}
-
-/**
- * Like describeIssues, but a problem with the body itself is labelled `body` (describeIssues
- * says `(event)`, which is right for one event but not for the batch), and the list is capped.
- */
-export function describeBatchIssues(error: z.ZodError): { message: string; fields: string[] } {
-  const shown = error.issues
-    .slice(0, MAX_REPORTED_ISSUES)
-    .map((issue) => (issue.path.length === 0 ? { ...issue, path: ['body'] } : issue));
-  const described = describeIssues(new z.ZodError(shown));
-  const hidden = error.issues.length - shown.length;
-  return hidden > 0 ? { ...described, message: `${described.message}; and ${hidden} more` } : described;
 }

@@ -11,7 +11,6 @@ export const MAX_PAGE_SIZE = 1000;
 export interface EventsPage {
   /** Newest (last received) first. */
   events: StoredEvent[];
-  total: number;
   /** Cursor for the next, older page (`?before=`), or null on the last page. */
   nextBefore: number | null;
   /** Path and query of the next page, relative to the server root, or null. */
@@ -46,7 +45,6 @@ export function createEventsHandler(store: EventStore, prefix: string) {
     const page = store.page(parsed.data);
     const body: EventsPage = {
       events: page.events,
-      total: store.count(),
       nextBefore: page.nextBefore,
       next: page.nextBefore === null ? null : `${prefix}${EVENTS_PATH}?limit=${limit}&before=${page.nextBefore}`,
     };

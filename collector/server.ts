@@ -17,25 +17,39 @@ export interface CollectorServerOptions {
   prefix?: string;
   /** Largest accepted request body in bytes; default 1 MiB. */
   bodyLimit?: number;
+  /** Most open connections; more are closed as they arrive. Default 1,000. */
+  maxConnections?: number;
+  /** Milliseconds a client has to send the request line and headers; default 5,000. */
+  headersTimeoutMs?: number;
+  /** Milliseconds a client has to send the whole request, body included; default 15,000. */
+  requestTimeoutMs?: number;
   /** Read on every request, so a test may swap it on the same object while the server runs. */
   intercept?: ActivityInterceptor | undefined;
 }
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
+export const DEFAULT_MAX_CONNECTIONS = 1000;
+// Seconds, not Node's minutes: a 1 MiB batch takes well under a second on any usable link, and
+// a client trickling bytes must not hold a connection (and a slot of the cap) for long.
+const DEFAULT_HEADERS_TIMEOUT_MS = 5_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 
 /** The collector's HTTP server, not yet listening. */
 export function createCollectorServer(options: CollectorServerOptions): Server {
   const prefix = normalizePrefix(options.prefix ?? '');
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const checkToken = createTokenCheck(options.token);
   const handleActivity = createActivityHandler({
     store: options.store,
     checkToken,
-    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    bodyLimit,
     interceptor: () => options.intercept,
   });
   const handleEvents = createEventsHandler(options.store, prefix);
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const refuse = (status: number, error: string, headers: Record<string, string> = {}) =>
+      refuseAfterBody(req, res, bodyLimit, status, error, headers);
     applyCorsHeaders(req, res);
     res.setHeader('X-Content-Type-Options', 'nosniff');
 
@@ -50,14 +64,14 @@ export function createCollectorServer(options: CollectorServerOptions): Server {
     try {
       url = new URL(req.url ?? '/', 'http://collector.invalid');
     } catch {
-      await refuse(req, res, 400, 'malformed request target');
+      await refuse(400, 'malformed request target');
       return;
     }
 
     let path = url.pathname;
     if (prefix) {
       if (!path.startsWith(`${prefix}/`)) {
-        await refuse(req, res, 404, `not found: this collector serves under ${prefix}, e.g. POST ${prefix}${ACTIVITY_PATH}`);
+        await refuse(404, `not found: this collector serves under ${prefix}, e.g. POST ${prefix}${ACTIVITY_PATH}`);
         return;
       }
       path = path.slice(prefix.length);
@@ -66,9 +80,9 @@ export function createCollectorServer(options: CollectorServerOptions): Server {
     switch (path) {
       case ACTIVITY_PATH:
         if (req.method === 'POST') return handleActivity(req, res);
-        return methodNotAllowed(req, res, 'POST, OPTIONS');
+        return methodNotAllowed(req, res, refuse, 'POST, OPTIONS');
       case EVENTS_PATH:
-        if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(req, res, 'GET, HEAD, OPTIONS');
+        if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(req, res, refuse, 'GET, HEAD, OPTIONS');
         // The events are someone's browsing history: same token as for writing them.
         if (!checkToken(req.headers)) {
           sendError(res, 401, 'missing or wrong token: send "Authorization: Bearer <token>"', {}, {
@@ -78,16 +92,23 @@ export function createCollectorServer(options: CollectorServerOptions): Server {
         }
         return handleEvents(url, res);
       case HEALTH_PATH:
-        if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(req, res, 'GET, HEAD, OPTIONS');
+        if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(req, res, refuse, 'GET, HEAD, OPTIONS');
         options.store.ping();
         sendJson(res, 200, { status: 'ok' });
         return;
       default:
-        await refuse(req, res, 404, `not found: ${url.pathname} (the activity endpoint is POST ${prefix}${ACTIVITY_PATH})`);
+        await refuse(404, `not found: ${url.pathname} (the activity endpoint is POST ${prefix}${ACTIVITY_PATH})`);
     }
   }
 
-  const server = createServer((req, res) => {
+  const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  const requestTimeout = Math.max(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, headersTimeout);
+  const server = createServer({
+    headersTimeout,
+    requestTimeout,
+    // Node looks for expired requests this often (default 30 s, which would stretch every timeout).
+    connectionsCheckingInterval: Math.min(1000, headersTimeout),
+  }, (req, res) => {
     route(req, res).catch((error: unknown) => {
       if (res.headersSent) {
         res.destroy();
@@ -96,12 +117,13 @@ export function createCollectorServer(options: CollectorServerOptions): Server {
       sendError(res, 500, `internal error: ${(error as Error).message ?? String(error)}`);
     });
   });
-  // A client that stalls mid-upload must not hold a connection for Node's default 5 minutes.
-  server.requestTimeout = 60_000;
+  server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   return server;
 }
 
-async function methodNotAllowed(req: IncomingMessage, res: ServerResponse, allow: string): Promise<void> {
+type Refuse = (status: number, error: string, headers?: Record<string, string>) => Promise<void>;
+
+async function methodNotAllowed(req: IncomingMessage, res: ServerResponse, refuse: Refuse, allow: string): Promise<void> {
   if (req.method === 'OPTIONS') {
     // A plain OPTIONS (not a preflight) asks which methods exist.
     res.setHeader('Allow', allow);
@@ -109,19 +131,20 @@ async function methodNotAllowed(req: IncomingMessage, res: ServerResponse, allow
     res.end();
     return;
   }
-  await refuse(req, res, 405, `method ${req.method} not allowed here; use ${allow.replace(', OPTIONS', '')}`, {
+  await refuse(405, `method ${req.method} not allowed here; use ${allow.replace(', OPTIONS', '')}`, {
     Allow: allow,
   });
 }
 
-/** Answers an error after the unread body, so the client sees the answer and not a reset. */
-async function refuse(
+/** Answers an error after the unread body (up to the limit), so the client sees the answer and not a reset. */
+async function refuseAfterBody(
   req: IncomingMessage,
   res: ServerResponse,
+  limit: number,
   status: number,
   error: string,
   headers: Record<string, string> = {},
 ): Promise<void> {
-  const drained = await discardBody(req);
+  const drained = await discardBody(req, limit);
   sendError(res, status, error, {}, drained ? headers : { ...headers, Connection: 'close' });
 }

@@ -20,6 +20,9 @@ export interface StartCollectorOptions {
   prefix?: string;
   /** Bytes; default 1 MiB. */
   bodyLimit?: number;
+  maxConnections?: number;
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
   intercept?: ActivityInterceptor;
 }
 
@@ -53,6 +56,9 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
     token,
     prefix,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    maxConnections: options.maxConnections,
+    headersTimeoutMs: options.headersTimeoutMs,
+    requestTimeoutMs: options.requestTimeoutMs,
     intercept: options.intercept,
   };
   const server = createCollectorServer(serverOptions);

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Glean } from '@gleanwork/api-client';
 import { describe, expect, it } from 'vitest';
 import type { ActivityEvent } from '../../../src/model/activity-event';
+import { MAX_EVENTS_PER_REQUEST } from '../../../collector/batch-validation';
 import { authHeaders, makeEvent, postActivity, rawRequest, TOKEN, useCollector } from './helpers';
 
 describe('POST /rest/api/v1/activity', () => {
@@ -74,13 +75,55 @@ describe('POST /rest/api/v1/activity', () => {
     expect(answer.json.error).toMatch(/^invalid batch: (body|events):/);
   });
 
-  it('lists at most ten problems of a very bad batch', async () => {
+  it('lists at most ten problems of a very bad batch, and stops looking there', async () => {
     const collector = await useCollector();
     const events = Array.from({ length: 50 }, () => makeEvent({ action: 'NOPE' as never }));
     const answer = await postActivity(collector, { events });
     expect(answer.status).toBe(400);
-    expect(answer.json.fields).toHaveLength(10);
-    expect(answer.json.error).toMatch(/; and 40 more$/);
+    expect(answer.json.fields).toEqual(Array.from({ length: 10 }, (_, i) => `events.${i}.action`));
+    expect(answer.json.error).toMatch(/; validation stopped after 10 problems$/);
+  });
+
+  it(`answers 413 to more than ${MAX_EVENTS_PER_REQUEST} events before validating any`, async () => {
+    const collector = await useCollector();
+    const over = await postActivity(collector, { events: Array.from({ length: MAX_EVENTS_PER_REQUEST + 1 }, () => ({})) });
+    expect(over.status).toBe(413);
+    expect(over.json.error).toMatch(new RegExp(`at most ${MAX_EVENTS_PER_REQUEST} are accepted`));
+    const atMax = await postActivity(collector, { events: Array.from({ length: MAX_EVENTS_PER_REQUEST }, () => makeEvent()) });
+    expect(atMax.status).toBe(200);
+    expect(collector.store.count()).toBe(MAX_EVENTS_PER_REQUEST);
+  });
+
+  it('answers 400 to a body that is not valid UTF-8, storing nothing (no U+FFFD)', async () => {
+    const collector = await useCollector();
+    const json = Buffer.from(JSON.stringify({ events: [makeEvent({ params: { title: 'AB' } })] }), 'utf8');
+    // 0xC3 0x28: a lead byte followed by one that cannot continue it.
+    const at = json.indexOf('AB');
+    json[at] = 0xc3;
+    json[at + 1] = 0x28;
+    const answer = await rawRequest(collector, {
+      method: 'POST',
+      path: '/rest/api/v1/activity',
+      headers: authHeaders(),
+      chunks: [json],
+    });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.text).error).toMatch(/not valid UTF-8/);
+    expect(collector.store.count()).toBe(0);
+  });
+
+  it.each([
+    ['a javascript: url', { url: 'javascript:alert(1)' }, 'events.0.url'],
+    ['a data: url', { url: 'data:text/html,<b>x</b>' }, 'events.0.url'],
+    ['a file: url', { url: 'file:///etc/passwd' }, 'events.0.url'],
+    ['a javascript: referrer', { params: { referrer: 'javascript:void(0)' } }, 'events.0.params.referrer'],
+  ])('answers 400 to %s, storing nothing', async (_, change, field) => {
+    const collector = await useCollector();
+    const answer = await postActivity(collector, { events: [makeEvent(change), makeEvent()] });
+    expect(answer.status).toBe(400);
+    expect(answer.json.fields).toEqual([field]);
+    expect(answer.json.error).toContain('http:// or https://');
+    expect(collector.store.count()).toBe(0);
   });
 
   describe('the body limit', () => {
@@ -124,6 +167,19 @@ describe('POST /rest/api/v1/activity', () => {
       expect(collector.store.count()).toBe(0);
     });
 
+    it('reads no more than the limit of a chunked body that grows past it, and closes', async () => {
+      const collector = await useCollector({ bodyLimit: 2000 });
+      const answer = await rawRequest(collector, {
+        method: 'POST',
+        path: '/rest/api/v1/activity',
+        headers: { ...authHeaders(), 'Transfer-Encoding': 'chunked' },
+        chunks: ['x'.repeat(1500), 'x'.repeat(1500)],
+        keepOpen: true,
+      });
+      expect(answer.status).toBe(413);
+      expect(answer.headers.connection).toBe('close');
+    });
+
     it('answers 413 at once and closes when the declared length is not worth reading', async () => {
       const collector = await useCollector();
       const answer = await rawRequest(collector, {
@@ -164,6 +220,33 @@ describe('POST /rest/api/v1/activity', () => {
       const collector = await useCollector({ bodyLimit: 100 });
       const answer = await postActivity(collector, { events: [makeEvent()] }, { Authorization: 'Bearer nope' });
       expect(answer.status).toBe(401);
+    });
+
+    it('is checked before reading: a client without it gets its 401 without sending the body it declared', async () => {
+      const collector = await useCollector();
+      // Under the old 64 MiB drain cap, the server would have waited for all of it.
+      const answer = await rawRequest(collector, {
+        method: 'POST',
+        path: '/rest/api/v1/activity',
+        headers: { 'Content-Type': 'application/json', 'Content-Length': String(10 * 1024 * 1024) },
+        chunks: ['{"events":['],
+        keepOpen: true,
+      });
+      expect(answer.status).toBe(401);
+      expect(answer.headers.connection).toBe('close');
+    });
+
+    it('makes a client without it read no further than the body limit', async () => {
+      const collector = await useCollector({ bodyLimit: 2000 });
+      const answer = await rawRequest(collector, {
+        method: 'POST',
+        path: '/rest/api/v1/activity',
+        headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' },
+        chunks: ['x'.repeat(1500), 'x'.repeat(1500)],
+        keepOpen: true,
+      });
+      expect(answer.status).toBe(401);
+      expect(answer.headers.connection).toBe('close');
     });
 
     it('accepts the scheme in any case', async () => {

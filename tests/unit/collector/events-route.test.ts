@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { EventsPage } from '../../../collector/events-route';
 import { getJson, makeEvent, postActivity, useCollector } from './helpers';
 
@@ -12,7 +12,6 @@ describe('GET /events', () => {
     const newestFirst = [...first, ...second].reverse();
 
     const page1 = (await getJson(`${collector.eventsUrl}?limit=2`)).json as unknown as EventsPage;
-    expect(page1.total).toBe(5);
     expect(page1.events.map((row) => row.event)).toEqual(newestFirst.slice(0, 2));
     expect(page1.next).toBe(`/events?limit=2&before=${page1.nextBefore}`);
 
@@ -40,7 +39,7 @@ describe('GET /events', () => {
     const collector = await useCollector();
     const { status, json } = await getJson(collector.eventsUrl);
     expect(status).toBe(200);
-    expect(json).toEqual({ events: [], total: 0, nextBefore: null, next: null });
+    expect(json).toEqual({ events: [], nextBefore: null, next: null });
   });
 
   it.each(['limit=0', 'limit=1001', 'limit=abc', 'before=0', 'before=-3', 'limit=2.5'])(
@@ -52,6 +51,16 @@ describe('GET /events', () => {
       expect(json.error).toMatch(/^invalid query: (limit|before): /);
     },
   );
+
+  it('does not count the table for a page', async () => {
+    const collector = await useCollector();
+    await postActivity(collector, { events: [makeEvent(), makeEvent()] });
+    const count = vi.spyOn(collector.store, 'count');
+    const { status, json } = await getJson(`${collector.eventsUrl}?limit=1`);
+    expect(status).toBe(200);
+    expect(json).not.toHaveProperty('total');
+    expect(count).not.toHaveBeenCalled();
+  });
 
   it('needs the token, as the events are a browsing history', async () => {
     const collector = await useCollector();

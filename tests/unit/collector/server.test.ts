@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { authHeaders, getJson, makeEvent, postActivity, rawRequest, useCollector } from './helpers';
+import { connect, type Socket } from 'node:net';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { authHeaders, getJson, makeEvent, postActivity, rawRequest, TOKEN, useCollector } from './helpers';
 
 describe('the collector server', () => {
   it('answers /healthz without a token', async () => {
@@ -30,7 +31,7 @@ describe('the collector server', () => {
       expect(collector.activityUrl).toBe(`http://127.0.0.1:${collector.port}/glean/rest/api/v1/activity`);
 
       expect((await postActivity(collector, { events: [makeEvent()] })).status).toBe(200);
-      expect((await getJson(collector.eventsUrl)).json.total).toBe(1);
+      expect((await getJson(collector.eventsUrl)).json.events).toHaveLength(1);
       expect((await getJson(collector.healthUrl)).status).toBe(200);
     });
 
@@ -133,4 +134,78 @@ describe('the collector server', () => {
     expect(totalStored).toBe(2010);
     // A load test: on a busy 2-core machine 1,000 requests can take longer than vitest's 5 s default.
   }, 60_000);
+
+  describe('hostile clients', () => {
+    function openSocket(port: number): Promise<Socket> {
+      return new Promise((resolve, reject) => {
+        const socket = connect({ host: '127.0.0.1', port }, () => resolve(socket));
+        socket.on('error', reject);
+        onTestFinished(() => void socket.destroy());
+      });
+    }
+
+    /** Resolves with what the server sent once it closed the socket. */
+    function closedByServer(socket: Socket): Promise<string> {
+      return new Promise((resolve) => {
+        let text = '';
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk: string) => (text += chunk));
+        socket.on('error', () => {});
+        socket.on('close', () => resolve(text));
+      });
+    }
+
+    it('answers /healthz promptly while hostile batches are being refused', async () => {
+      const collector = await useCollector();
+      // 1 MiB of `{}` (349,521 empty events, ~10 s of zod before), the most events allowed with
+      // many problems each, and deep nesting: each must be refused without holding the server.
+      const empties = `{"events":[${Array.from({ length: 349_000 }, () => '{}').join(',')}]}`;
+      const junk = { events: Array.from({ length: 1000 }, () => ({ action: 1, timestamp: 2, url: 3, params: { a: 1, b: 2, c: 3 } })) };
+      const deep = `{"events":[${'['.repeat(100_000)}${']'.repeat(100_000)}]}`;
+      const hostile = [empties, JSON.stringify(junk), deep, empties];
+      const answers = Promise.all(hostile.map((body) => postActivity(collector, body)));
+      const healthTimes: number[] = [];
+      let done = false;
+      void answers.finally(() => (done = true));
+      while (!done) {
+        const started = performance.now();
+        expect((await getJson(collector.healthUrl, {})).status).toBe(200);
+        healthTimes.push(performance.now() - started);
+      }
+      expect((await answers).map((answer) => answer.status)).toEqual([413, 400, 400, 413]);
+      // Generous for a loaded 2-core machine; one such request used to hold it for ~10 s.
+      expect(Math.max(...healthTimes)).toBeLessThan(2000);
+      expect(collector.store.count()).toBe(0);
+    }, 30_000);
+
+    it('closes connections over the cap as they arrive, and serves again once one is gone', async () => {
+      const collector = await useCollector({ maxConnections: 3 });
+      const held = await Promise.all([1, 2, 3].map(() => openSocket(collector.port)));
+      const extra = await openSocket(collector.port);
+      await closedByServer(extra);
+      held[0]!.destroy();
+      await expect.poll(async () => (await getJson(collector.healthUrl, {})).status, { timeout: 5000 }).toBe(200);
+    });
+
+    it('closes a request whose headers are trickled, after the header timeout', async () => {
+      const collector = await useCollector({ headersTimeoutMs: 1000, requestTimeoutMs: 2000 });
+      const socket = await openSocket(collector.port);
+      const closed = closedByServer(socket);
+      socket.write('POST /rest/api/v1/activity HTTP/1.1\r\nHost: x\r\n');
+      const trickle = setInterval(() => socket.write('X-Slow: 1\r\n'), 200);
+      onTestFinished(() => clearInterval(trickle));
+      expect(await closed).toMatch(/^HTTP\/1\.1 408|^$/);
+    }, 15_000);
+
+    it('closes a request whose body is trickled, after the request timeout', async () => {
+      const collector = await useCollector({ headersTimeoutMs: 1000, requestTimeoutMs: 2000 });
+      const socket = await openSocket(collector.port);
+      const closed = closedByServer(socket);
+      socket.write(`POST /rest/api/v1/activity HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Length: 1000\r\n\r\n`);
+      const trickle = setInterval(() => socket.write('x'), 200);
+      onTestFinished(() => clearInterval(trickle));
+      expect(await closed).toMatch(/^HTTP\/1\.1 408|^$/);
+      expect(collector.store.count()).toBe(0);
+    }, 15_000);
+  });
 });
