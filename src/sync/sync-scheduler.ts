@@ -3,7 +3,7 @@ import { RequestSchema } from '../messaging/protocol';
 import type { Settings } from '../settings/settings';
 import { readSettings, SETTINGS_KEY, TOKEN_KEY } from '../settings/settings-store';
 import type { EventLog } from '../store/event-log';
-import { badgeText } from '../ui/badge';
+import { badgeText } from './badge';
 import type { Sync, SyncReport } from './sync-engine';
 import { parseSyncStatus, SYNC_STATUS_KEY } from './sync-status';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSyncStatus } from '../../../src/sync/sync-status';
-import { badgeText } from '../../../src/ui/badge';
+import { badgeText } from '../../../src/sync/badge';
 
 describe('badgeText', () => {
   it('shows the pending count when sync is configured', () => {
