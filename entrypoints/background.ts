@@ -7,6 +7,7 @@ import { extensionBrowser as browser } from '../src/platform/extension-browser';
 import { PAUSE_KEY } from '../src/settings/pause';
 import { readSettings } from '../src/settings/settings-store';
 import { connectEventLog } from '../src/store/event-log';
+import { runRetention } from '../src/store/retention';
 import { createSync } from '../src/sync/sync-engine';
 import { startSyncScheduler, type SyncScheduler } from '../src/sync/sync-scheduler';
 import { syncStorage } from '../src/sync/sync-storage';
@@ -107,10 +108,16 @@ export default defineBackground(() => {
   });
 
   // Retention (docs/design.md §4) hourly, off the recording path.
-  browser.alarms.onAlarm.addListener(async ({ name }) => {
+  browser.alarms.onAlarm.addListener(({ name }) => {
     if (name !== PRUNE_ALARM) return;
-    const settings = await readSettings(browser.storage.local);
-    await log.prune({ keepSentDays: settings.keepSentDays, maxRecords: settings.maxRecords });
+    void runRetention({
+      log,
+      policy: async () => {
+        const { keepSentDays, maxRecords } = await readSettings(browser.storage.local);
+        return { keepSentDays, maxRecords };
+      },
+      onError: reportFailure('retention'),
+    });
   });
   // Created once: a worker wakes far more often than hourly, and creating the alarm again
   // at each start would push its first run away every time.

@@ -36,6 +36,13 @@ export interface SearchPage {
   next: number | null;
 }
 
+/**
+ * How long a record taken to be sent counts as in flight when no answer marks it. Longer than
+ * any sync round holds a batch (requests time out after 30 s; a refused batch is halved a few
+ * times): a round that died (its worker stopped) frees its records for the cap after this.
+ */
+export const IN_FLIGHT_LEASE_MS = 5 * 60_000;
+
 /** Records read per request while searching: the log is never loaded at once. */
 const SEARCH_CHUNK = 500;
 
@@ -69,10 +76,16 @@ export interface EventLog {
    * needs only `pending` (usually few) should not pay for `sent` (up to the whole log).
    */
   countState(state: EventState): Promise<number>;
-  /** The oldest pending records, in the order they were recorded. */
+  /**
+   * The oldest pending records, in the order they were recorded. They count as in flight
+   * (being sent) until marked sent or rejected, or for `IN_FLIGHT_LEASE_MS`: the cap never
+   * drops them meanwhile.
+   */
   takePending(limit: number): Promise<StoredLogEntry[]>;
-  markSent(ids: readonly string[], sentAt?: number): Promise<void>;
-  markRejected(rejections: readonly Rejection[]): Promise<void>;
+  /** Marks these records sent; resolves to how many changed (pending → sent). */
+  markSent(ids: readonly string[], sentAt?: number): Promise<number>;
+  /** Marks these records rejected; resolves to how many changed. */
+  markRejected(rejections: readonly Rejection[]): Promise<number>;
   /**
    * A request that carried these pending events failed (5xx, timeout, network): each one's
    * `attempts` goes up by one and `lastError` says why. They stay pending.
@@ -109,15 +122,42 @@ export interface EventLogOptions {
 /**
  * The durable log in the given IndexedDB, usable at once: the database opens (created or
  * upgraded) in the background and every call waits for it. A worker's listeners can so be
- * registered synchronously and still write to the log.
+ * registered synchronously and still write to the log. An open that fails is not kept: the
+ * next call opens again (a transient failure must not fail every write until the worker
+ * restarts), and so does a call after the browser closed the connection.
  */
 export function connectEventLog(
   factory: IDBFactory,
   { name = LOG_DB_NAME, clock = Date.now, migrations = MIGRATIONS }: EventLogOptions = {},
 ): EventLog {
-  const database = openLogDatabase(factory, name, migrations);
-  // A failure to open surfaces from each call; this only keeps it from being "unhandled".
-  database.catch(() => undefined);
+  let opening: Promise<IDBPDatabase<LogDB>> | null = null;
+  const database = (): Promise<IDBPDatabase<LogDB>> => {
+    if (opening) return opening;
+    const attempt: Promise<IDBPDatabase<LogDB>> = openLogDatabase(factory, name, migrations).then(
+      (db) => {
+        const forget = () => {
+          if (opening === attempt) opening = null;
+        };
+        const raw = unwrap(db);
+        // Closed by the browser (the database was deleted, or the disk failed): open again.
+        raw.addEventListener('close', forget);
+        // Another context upgrades the log (a newer version of the extension): let it.
+        raw.addEventListener('versionchange', () => {
+          db.close();
+          forget();
+        });
+        return db;
+      },
+      (error: unknown) => {
+        if (opening === attempt) opening = null;
+        throw error;
+      },
+    );
+    opening = attempt;
+    return attempt;
+  };
+  // Opened at once, in the background; a failure surfaces from each call.
+  database().catch(() => undefined);
   return createEventLog(database, clock);
 }
 
@@ -128,20 +168,34 @@ export async function openEventLog(factory: IDBFactory, options: EventLogOptions
   return log;
 }
 
-function openLogDatabase(
+/** The stores the log reads and writes: a database without one of them is not a log it can use. */
+const LOG_STORES = ['events', 'counters', 'capture'] as const;
+
+async function openLogDatabase(
   factory: IDBFactory,
   name: string,
   migrations: readonly Migration[],
 ): Promise<IDBPDatabase<LogDB>> {
-  const request = factory.open(name, migrations.length);
-  request.addEventListener('upgradeneeded', (event) => {
-    const db = wrap(request.result) as unknown as IDBPDatabase<LogDB>;
-    const tx = wrap(request.transaction!) as unknown as UpgradeTransaction;
-    for (let version = event.oldVersion; version < migrations.length; version++) {
-      migrations[version]!(db, tx);
-    }
-  });
-  return wrap(request) as unknown as Promise<IDBPDatabase<LogDB>>;
+  try {
+    const request = factory.open(name, migrations.length);
+    request.addEventListener('upgradeneeded', (event) => {
+      const db = wrap(request.result) as unknown as IDBPDatabase<LogDB>;
+      const tx = wrap(request.transaction!) as unknown as UpgradeTransaction;
+      for (let version = event.oldVersion; version < migrations.length; version++) {
+        migrations[version]!(db, tx);
+      }
+    });
+    return await (wrap(request) as unknown as Promise<IDBPDatabase<LogDB>>);
+  } catch (error) {
+    if ((error as { name?: unknown } | null)?.name !== 'VersionError') throw error;
+    // A newer version of the extension upgraded the log, then this older one came back (a
+    // downgrade). Migrations only ever add stores and indexes, so the newer layout holds
+    // everything this version uses: open it as it is rather than fail every write.
+    const db = (await wrap(factory.open(name))) as unknown as IDBPDatabase<LogDB>;
+    if (LOG_STORES.every((store) => db.objectStoreNames.contains(store))) return db;
+    db.close();
+    throw error;
+  }
 }
 
 function hostOf(url: string): string {
@@ -160,15 +214,28 @@ function stateRange(state: EventState, upTo = Infinity): IDBKeyRange {
 // the browser loads a page, past its budget (BENCHMARKS.md, README "Choices").
 const APPENDED = { durability: 'relaxed' } as const;
 
-function createEventLog(database: Promise<IDBPDatabase<LogDB>>, clock: () => number): EventLog {
+function createEventLog(database: () => Promise<IDBPDatabase<LogDB>>, clock: () => number): EventLog {
   // Everything that changes or removes what is already there — the sync states, the user's
   // deletions, retention — waits for the flush: a deletion that comes back after a power cut
   // would break the user's trust more than a lost second of browsing.
   const durable = { durability: 'strict' } as const;
+  /**
+   * Event id → when it was taken to be sent. Kept here, in the context that both sends and
+   * prunes (the background): the cap must not drop what a request carries — delivered, it
+   * would count as lost; refused, its reason would be lost (docs/design.md §4).
+   */
+  const inFlight = new Map<string, number>();
+  const isInFlight = (id: string, now: number) => {
+    const takenAt = inFlight.get(id);
+    if (takenAt === undefined) return false;
+    if (now - takenAt < IN_FLIGHT_LEASE_MS) return true;
+    inFlight.delete(id);
+    return false;
+  };
 
   return {
     async append(events, { openView } = {}) {
-      const db = await database;
+      const db = await database();
       const recordedAt = clock();
       // Keyed by id: a batch that repeats an id writes it once, like a retry would.
       const valid = new Map(events.map((event) => validateRecordedEvent(event)).map((e) => [e.id, e]));
@@ -187,12 +254,12 @@ function createEventLog(database: Promise<IDBPDatabase<LogDB>>, clock: () => num
     },
 
     async openView() {
-      const db = await database;
+      const db = await database();
       return (await db.get('capture', OPEN_VIEW)) ?? null;
     },
 
     async recent(limit, beforeSeq) {
-      const db = await database;
+      const db = await database();
       const range = beforeSeq === undefined ? null : IDBKeyRange.upperBound(beforeSeq, true);
       const entries: StoredLogEntry[] = [];
       let cursor = await db.transaction('events').store.openCursor(range, 'prev');
@@ -204,7 +271,7 @@ function createEventLog(database: Promise<IDBPDatabase<LogDB>>, clock: () => num
     },
 
     async search(matches, limit, beforeSeq) {
-      const db = await database;
+      const db = await database();
       const store = db.transaction('events').store;
       const [lowest] = await store.getAllKeys(null, 1);
       const newest = await store.openKeyCursor(null, 'prev');
@@ -227,7 +294,7 @@ function createEventLog(database: Promise<IDBPDatabase<LogDB>>, clock: () => num
     },
 
     async countByState() {
-      const db = await database;
+      const db = await database();
       const index = db.transaction('events').store.index('byState');
       const counts = await Promise.all(EVENT_STATES.map((state) => index.count(stateRange(state))));
       return Object.fromEntries(EVENT_STATES.map((state, i) => [state, counts[i]])) as Record<
@@ -237,39 +304,49 @@ function createEventLog(database: Promise<IDBPDatabase<LogDB>>, clock: () => num
     },
 
     async countState(state) {
-      const db = await database;
+      const db = await database();
       return db.transaction('events').store.index('byState').count(stateRange(state));
     },
 
     async takePending(limit) {
-      const db = await database;
-      return db.transaction('events').store.index('byState').getAll(stateRange('pending'), limit);
+      const db = await database();
+      const taken = await db.transaction('events').store.index('byState').getAll(stateRange('pending'), limit);
+      const takenAt = clock();
+      for (const { event } of taken) inFlight.set(event.id, takenAt);
+      return taken;
     },
 
     async markSent(ids, sentAt = clock()) {
-      const db = await database;
-      await updateById(db, ids, (entry) => ({ ...entry, state: 'sent', sentAt }));
+      const db = await database();
+      try {
+        return await updateById(db, ids, (entry) => (entry.state === 'pending' ? { ...entry, state: 'sent', sentAt } : null));
+      } finally {
+        for (const id of ids) inFlight.delete(id);
+      }
     },
 
     async markRejected(rejections) {
-      const db = await database;
+      const db = await database();
       const messages = new Map(rejections.map((r) => [r.id, r.message]));
-      await updateById(db, [...messages.keys()], (entry) => ({
-        ...entry,
-        state: 'rejected',
-        lastError: messages.get(entry.event.id),
-      }));
+      try {
+        // A record the server already took stays sent.
+        return await updateById(db, [...messages.keys()], (entry) =>
+          entry.state === 'sent' ? null : { ...entry, state: 'rejected', lastError: messages.get(entry.event.id) },
+        );
+      } finally {
+        for (const id of messages.keys()) inFlight.delete(id);
+      }
     },
 
     async markFailed(ids, message) {
-      const db = await database;
+      const db = await database();
       await updateById(db, ids, (entry) =>
-        entry.state === 'pending' ? { ...entry, attempts: entry.attempts + 1, lastError: message } : entry,
+        entry.state === 'pending' ? { ...entry, attempts: entry.attempts + 1, lastError: message } : null,
       );
     },
 
     async retryRejected() {
-      const db = await database;
+      const db = await database();
       const tx = db.transaction('events', 'readwrite', durable);
       let retried = 0;
       let cursor = await tx.store.index('byState').openCursor(stateRange('rejected'));
@@ -284,7 +361,7 @@ function createEventLog(database: Promise<IDBPDatabase<LogDB>>, clock: () => num
     },
 
     async deleteEvent(id) {
-      const db = await database;
+      const db = await database();
       const tx = db.transaction('events', 'readwrite', durable);
       const seq = await tx.store.index('byId').getKey(id);
       if (seq !== undefined) await tx.store.delete(seq);
@@ -293,7 +370,7 @@ function createEventLog(database: Promise<IDBPDatabase<LogDB>>, clock: () => num
     },
 
     async deleteSite(host) {
-      const db = await database;
+      const db = await database();
       const tx = db.transaction('events', 'readwrite', durable);
       let deleted = 0;
       let cursor = await tx.store.index('byHost').openCursor(IDBKeyRange.only(host));
@@ -307,25 +384,27 @@ function createEventLog(database: Promise<IDBPDatabase<LogDB>>, clock: () => num
     },
 
     async deleteAll() {
-      const db = await database;
+      const db = await database();
       const tx = db.transaction('events', 'readwrite', durable);
       await Promise.all([tx.store.clear(), tx.done]);
     },
 
     async prune(policy = DEFAULT_RETENTION, now = clock()) {
-      const db = await database;
+      const db = await database();
       const tx = db.transaction(['events', 'counters'], 'readwrite', durable);
       const events = tx.objectStore('events');
       const byState = events.index('byState');
       const expiredBefore = now - policy.keepSentDays * DAY_MS;
 
-      // Deletes up to `max` records of one state, oldest first.
+      // Deletes up to `max` records of one state, oldest first; never one in flight.
       const deleteOldest = async (state: EventState, max: number, upTo = Infinity) => {
         let deleted = 0;
         let cursor = await byState.openCursor(stateRange(state, upTo));
         while (cursor && deleted < max) {
-          await cursor.delete();
-          deleted++;
+          if (state !== 'pending' || !isInFlight(cursor.value.event.id, now)) {
+            await cursor.delete();
+            deleted++;
+          }
           cursor = await cursor.continue();
         }
         return deleted;
@@ -344,7 +423,8 @@ function createEventLog(database: Promise<IDBPDatabase<LogDB>>, clock: () => num
       }
       let dropped = 0;
       if (excess > 0) {
-        // Only here are pending events lost, and never silently: they are counted.
+        // Only here are pending events lost, and never silently: they are counted. What is in
+        // flight stays, even above the cap, until its answer comes.
         dropped = await deleteOldest('pending', excess);
         const counters = tx.objectStore('counters');
         await counters.put(((await counters.get(DROPPED)) ?? 0) + dropped, DROPPED);
@@ -354,12 +434,12 @@ function createEventLog(database: Promise<IDBPDatabase<LogDB>>, clock: () => num
     },
 
     async droppedCount() {
-      const db = await database;
+      const db = await database();
       return (await db.get('counters', DROPPED)) ?? 0;
     },
 
     close() {
-      void database.then((db) => db.close());
+      void database().then((db) => db.close(), () => undefined);
     },
   };
 }
@@ -402,17 +482,25 @@ async function writeEntries(
   return written;
 }
 
-/** Rewrites the records with these event ids in one transaction; unknown ids are ignored. */
+/**
+ * Rewrites the records with these event ids in one transaction and tells how many changed;
+ * unknown ids (deleted meanwhile) and records `change` leaves alone (null) are not counted.
+ */
 async function updateById(
   db: IDBPDatabase<LogDB>,
   ids: readonly string[],
-  change: (entry: StoredLogEntry) => StoredLogEntry,
-): Promise<void> {
+  change: (entry: StoredLogEntry) => StoredLogEntry | null,
+): Promise<number> {
   const tx = db.transaction('events', 'readwrite', { durability: 'strict' });
   const byId = tx.store.index('byId');
+  let changed = 0;
   const updates = ids.map(async (id) => {
     const entry = await byId.get(id);
-    if (entry) await tx.store.put(change(entry));
+    const next = entry && change(entry);
+    if (!next) return;
+    await tx.store.put(next);
+    changed++;
   });
   await Promise.all([...updates, tx.done]);
+  return changed;
 }

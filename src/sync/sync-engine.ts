@@ -111,8 +111,7 @@ export function createSync(deps: SyncDeps): Sync {
 
     const reject = async (rejections: Rejection[]) => {
       if (rejections.length === 0) return;
-      await log.markRejected(rejections);
-      report.rejected += rejections.length;
+      report.rejected += await log.markRejected(rejections);
     };
     const endStreak = async () => {
       const ended = refusals.streak;
@@ -136,8 +135,8 @@ export function createSync(deps: SyncDeps): Sync {
     async function handle(events: RecordedEvent[], outcome: PostOutcome | { kind: 'superseded' }): Promise<Stop | null> {
       switch (outcome.kind) {
         case 'accepted':
-          await log.markSent(events.map((event) => event.id));
-          report.sent += events.length;
+          // What the log changed: a record deleted meanwhile was not sent by this run.
+          report.sent += await log.markSent(events.map((event) => event.id));
           await endStreak();
           return superseded() ? { kind: 'superseded' } : null;
         case 'refused':

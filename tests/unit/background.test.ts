@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import background, { type BackgroundStatus } from '../../entrypoints/background';
 import { openEventLog } from '../../src/store/event-log';
@@ -63,5 +63,19 @@ describe('background wiring', () => {
     background.main();
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await fakeBrowser.alarms.get('prune-log')).toMatchObject({ periodInMinutes: 60 });
+  });
+
+  it('reports a retention run that fails, with no unhandled rejection', async () => {
+    const unopenable = indexedDB;
+    unopenable.open = () => {
+      throw new DOMException('disk I/O error', 'UnknownError');
+    };
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    background.main();
+    await fakeBrowser.alarms.onAlarm.trigger({ name: 'prune-log', scheduledTime: Date.now() } as never);
+    await vi.waitFor(() =>
+      expect(logged.mock.calls.map((call) => String(call[1]))).toContain('retention: disk I/O error'),
+    );
+    logged.mockRestore();
   });
 });

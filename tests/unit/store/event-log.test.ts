@@ -2,7 +2,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { InvalidEventError, type RecordedEvent } from '../../../src/model/activity-event';
 import { uuidv7 } from '../../../src/model/event-id';
-import { openEventLog, type EventLog } from '../../../src/store/event-log';
+import { connectEventLog, IN_FLIGHT_LEASE_MS, openEventLog, type EventLog } from '../../../src/store/event-log';
 import { LOG_DB_VERSION, MIGRATIONS, type Migration } from '../../../src/store/log-schema';
 
 const DAY = 86_400_000;
@@ -208,8 +208,19 @@ describe('sync state', () => {
   });
 
   it('ignores ids it does not hold', async () => {
-    await log.markSent(['0192f1c2-7a10-7cde-8f00-0123456789ab']);
+    expect(await log.markSent(['0192f1c2-7a10-7cde-8f00-0123456789ab'])).toBe(0);
     expect(await log.countByState()).toEqual({ pending: 0, sent: 0, rejected: 0 });
+  });
+
+  it('tells how many records it changed: a record sent already or gone is not counted again', async () => {
+    const [a, b, c] = views(3);
+    await log.append([a!, b!, c!]);
+    expect(await log.markSent([a!.id, b!.id])).toBe(2);
+    await log.deleteEvent(c!.id);
+    expect(await log.markSent([a!.id, b!.id, c!.id])).toBe(0);
+    // The server took it: a later refusal (a retried request) does not undo that.
+    expect(await log.markRejected([{ id: a!.id, message: 'duplicate' }])).toBe(0);
+    expect(await log.countByState()).toEqual({ pending: 0, sent: 2, rejected: 0 });
   });
 });
 
@@ -254,6 +265,26 @@ describe('prune', () => {
     expect(urls(await log.recent(10))).toEqual([events[3]!.url, events[2]!.url]);
     expect(await log.prune({ keepSentDays: 30, maxRecords: 1 })).toEqual({ removed: 0, dropped: 1 });
     expect(await log.droppedCount()).toBe(3);
+  });
+
+  it('never drops what is being sent: the cap takes the next oldest, and counts only what is lost', async () => {
+    const events = views(6);
+    for (const event of events) await log.append([event]);
+    const inFlight = await log.takePending(3);
+    expect(await log.prune({ keepSentDays: 30, maxRecords: 2 })).toEqual({ removed: 0, dropped: 3 });
+    // Over the cap until the answer comes; then the delivered records are sent, not dropped.
+    expect(urls(await log.recent(10))).toEqual(urls(inFlight).reverse());
+    expect(await log.markSent(inFlight.map((entry) => entry.event.id))).toBe(3);
+    expect(await log.countByState()).toEqual({ pending: 0, sent: 3, rejected: 0 });
+    expect(await log.droppedCount()).toBe(3);
+  });
+
+  it('frees records taken by a round that never answered, after the lease', async () => {
+    const events = views(3);
+    for (const event of events) await log.append([event]);
+    await log.takePending(3);
+    now = T0 + IN_FLIGHT_LEASE_MS;
+    expect(await log.prune({ keepSentDays: 30, maxRecords: 1 })).toEqual({ removed: 0, dropped: 2 });
   });
 });
 
@@ -325,4 +356,31 @@ describe('schema', () => {
     expect([...db.transaction('events').objectStore('events').indexNames]).toContain('byAction');
     db.close();
   });
+});
+
+describe('opening', () => {
+  it('opens again after an open that failed, instead of failing every later call', async () => {
+    const flaky = new IDBFactory();
+    const open = flaky.open.bind(flaky);
+    let failures = 1;
+    flaky.open = (...args: Parameters<IDBFactory['open']>) => {
+      if (failures-- > 0) throw new DOMException('the disk is busy', 'UnknownError');
+      return open(...args);
+    };
+    const connected = connectEventLog(flaky);
+    await expect(connected.append([view('/lost')])).rejects.toThrow('the disk is busy');
+    expect(await connected.append([view('/kept')])).toBe(1);
+    expect(urls(await connected.recent(10))).toEqual(['https://example.com/kept']);
+  });
+
+  it('opens a log a newer version upgraded (a downgrade) as it is, keeping its records', async () => {
+    await log.append([view('/kept')]);
+    log.close();
+    const newer = await openEventLog(factory, { migrations: [...MIGRATIONS, (db) => void db.createObjectStore('later' as never)] });
+    newer.close();
+    const downgraded = connectEventLog(factory);
+    expect(await downgraded.append([view('/after')])).toBe(1);
+    expect(urls(await downgraded.recent(10))).toEqual(['https://example.com/after', 'https://example.com/kept']);
+  });
+
 });

@@ -109,6 +109,23 @@ describe('sync against the real collector', () => {
     expect(Math.max(...sizes)).toBeLessThanOrEqual(2048);
   });
 
+  it('counts what it delivered: the cap, run while a batch is at the server, drops none of it', async () => {
+    const events = views(300);
+    await log.append(events);
+    let pruned: Awaited<ReturnType<EventLog['prune']>> | undefined;
+    intercept(async ({ sequence }) => {
+      if (sequence === 1) pruned = await log.prune({ keepSentDays: 30, maxRecords: 100 });
+      return undefined;
+    });
+    const report = await sync().run();
+    // The 100 in flight were delivered and stay; the cap took the 200 behind them.
+    expect(pruned).toEqual({ removed: 0, dropped: 200 });
+    expect(report).toMatchObject({ outcome: 'done', sent: 100 });
+    expect(await log.countByState()).toEqual({ pending: 0, sent: 100, rejected: 0 });
+    expect(await log.droppedCount()).toBe(200);
+    expect(idsAtCollector()).toEqual(events.slice(0, 100).map((e) => e.id));
+  });
+
   it('retries after the connection drops once the body was read and stored, and the server counts each event once', async () => {
     const events = views(120);
     await log.append(events);
@@ -273,12 +290,17 @@ describe('sync against the real collector', () => {
     const rejected: string[] = [];
     const fakeLog: SyncDeps['log'] = {
       takePending: async () => entries.filter((e) => e.state === 'pending'),
-      markSent: async (ids) => entries.forEach((e) => ids.includes(e.event.id) && ((e as { state: string }).state = 'sent')),
-      markRejected: async (list) =>
+      markSent: async (ids) => {
+        entries.forEach((e) => ids.includes(e.event.id) && ((e as { state: string }).state = 'sent'));
+        return ids.length;
+      },
+      markRejected: async (list) => {
         list.forEach(({ id, message }) => {
           rejected.push(message);
           entries.forEach((e) => e.event.id === id && ((e as { state: string }).state = 'rejected'));
-        }),
+        });
+        return list.length;
+      },
       markFailed: async () => undefined,
     };
     expect(await sync({ log: fakeLog }).run()).toMatchObject({ outcome: 'done', sent: 1, rejected: 1 });

@@ -1,0 +1,37 @@
+import { IDBFactory } from 'fake-indexeddb';
+import { describe, expect, it } from 'vitest';
+import { uuidv7 } from '../../../src/model/event-id';
+import { connectEventLog, openEventLog } from '../../../src/store/event-log';
+import { runRetention } from '../../../src/store/retention';
+
+const policy = async () => ({ keepSentDays: 30, maxRecords: 1 });
+
+describe('runRetention', () => {
+  it('applies the policy read at the run', async () => {
+    const log = await openEventLog(new IDBFactory());
+    const at = Date.now();
+    await log.append([0, 1].map((i) => ({ id: uuidv7(at + i), action: 'VIEW' as const, timestamp: new Date(at).toISOString(), url: `https://example.com/${i}` })));
+    const errors: unknown[] = [];
+    expect(await runRetention({ log, policy, onError: (error) => errors.push(error) })).toEqual({ removed: 0, dropped: 1 });
+    expect(errors).toEqual([]);
+  });
+
+  it('reports a prune that fails instead of rejecting, and runs again next time', async () => {
+    const failing = new IDBFactory();
+    failing.open = () => {
+      throw new DOMException('disk I/O error', 'UnknownError');
+    };
+    const errors: unknown[] = [];
+    const run = runRetention({ log: connectEventLog(failing), policy, onError: (error) => errors.push(error) });
+    await expect(run).resolves.toBeNull();
+    expect(errors).toEqual([expect.objectContaining({ name: 'UnknownError' })]);
+  });
+
+  it('reports a policy that cannot be read', async () => {
+    const errors: unknown[] = [];
+    const log = { prune: async () => ({ removed: 0, dropped: 0 }) };
+    const unreadable = async () => Promise.reject(new Error('storage.local is gone'));
+    await expect(runRetention({ log, policy: unreadable, onError: (error) => errors.push(error) })).resolves.toBeNull();
+    expect(errors).toEqual([new Error('storage.local is gone')]);
+  });
+});
