@@ -1,4 +1,5 @@
 import { MAX_URL_LENGTH } from '../model/activity-event';
+import { TRACKING_QUERY_PARAMS } from './tracking-params';
 
 /**
  * Query parameters that commonly carry secrets (docs/design.md §6), compared case-insensitively.
@@ -31,6 +32,8 @@ export const SECRET_QUERY_PARAMS: readonly string[] = [
 export interface SanitizeOptions {
   /** Removed on top of SECRET_QUERY_PARAMS; a trailing `*` matches any suffix. */
   extraSecretParams?: readonly string[];
+  /** Keep the campaign and click ids of TRACKING_QUERY_PARAMS (removed by default). */
+  keepTrackingParams?: boolean;
   /** Drop the whole query string, except `keepParam`. */
   stripAllQueryStrings?: boolean;
   /**
@@ -111,7 +114,10 @@ export function sanitizeUrl(raw: string, options: SanitizeOptions = {}): string 
   url.password = '';
   url.hash = '';
 
-  const isSecret = secretMatcher(options.extraSecretParams ?? []);
+  const isSecret = secretMatcher([
+    ...(options.extraSecretParams ?? []),
+    ...(options.keepTrackingParams ? [] : TRACKING_QUERY_PARAMS),
+  ]);
   const pathname = filterPathParams(url.pathname, isSecret);
   if (pathname !== url.pathname) url.pathname = pathname;
   url.search = options.stripAllQueryStrings

@@ -61,6 +61,13 @@ export const SettingsSchema = z.object({
   stripAllQueryStrings: z.boolean().default(false),
   /** Query parameters removed on top of the built-in secret list, compared case-insensitively. */
   extraSecretParams: z.array(z.string().trim().min(1)).default([]),
+  /**
+   * Keep campaign and click ids (`utm_*`, `fbclid`, … : `TRACKING_QUERY_PARAMS`) in recorded
+   * URLs; off by default, so they are removed like the secret parameters.
+   */
+  keepTrackingParams: z.boolean().default(false),
+  /** A view goes on through idle while its tab plays sound (a video, a talk, a call). */
+  countAudibleTime: z.boolean().default(true),
   /** `file:` pages are never logged unless this is on (docs/design.md §3). */
   logFileUrls: z.boolean().default(false),
   /** Sent events older than this are removed from the log (docs/design.md §4). */

@@ -14,6 +14,8 @@ export interface OptionsInput {
   allowList: string;
   denyList: string;
   stripAllQueryStrings: boolean;
+  keepTrackingParams: boolean;
+  countAudibleTime: boolean;
   logPrivateWindows: boolean;
   keepSentDays: string;
 }
@@ -28,6 +30,8 @@ export const OPTIONS_FIELDS = [
   'allowList',
   'denyList',
   'stripAllQueryStrings',
+  'keepTrackingParams',
+  'countAudibleTime',
   'logPrivateWindows',
   'keepSentDays',
 ] as const satisfies readonly OptionsField[];
@@ -134,6 +138,8 @@ export function validateOptions(input: OptionsInput, t: Translate): OptionsValid
       allowList,
       denyList,
       stripAllQueryStrings: input.stripAllQueryStrings,
+      keepTrackingParams: input.keepTrackingParams,
+      countAudibleTime: input.countAudibleTime,
       logPrivateWindows: input.logPrivateWindows,
       keepSentDays,
     },
@@ -151,6 +157,8 @@ export function toOptionsInput(settings: Settings): Omit<OptionsInput, 'apiToken
     allowList: settings.allowList.join('\n'),
     denyList: settings.denyList.join('\n'),
     stripAllQueryStrings: settings.stripAllQueryStrings,
+    keepTrackingParams: settings.keepTrackingParams,
+    countAudibleTime: settings.countAudibleTime,
     logPrivateWindows: settings.logPrivateWindows,
     keepSentDays: String(settings.keepSentDays),
   };

@@ -45,11 +45,31 @@ describe('secret query parameters', () => {
   });
 });
 
+describe('tracking parameters (TRACKING_QUERY_PARAMS)', () => {
+  it.each([
+    ['https://example.com/land?utm_source=news&utm_medium=email&id=7', 'https://example.com/land?id=7'],
+    ['https://example.com/?UTM_Campaign=x&fbclid=1&gclid=2&dclid=3&gbraid=4&wbraid=5&msclkid=6', 'https://example.com/'],
+    ['https://example.com/?mc_cid=1&mc_eid=2&igshid=3&_ga=4&_gl=5&yclid=6&twclid=7&ttclid=8', 'https://example.com/'],
+    ['https://example.com/?li_fat_id=1&oly_anon_id=2&oly_enc_id=3&vero_id=4&vero_conv=5', 'https://example.com/'],
+    ['https://example.com/?__hstc=1&__hssc=2&__hsfp=3&_hsenc=4&_hsmi=5&mkt_tok=6&p=1', 'https://example.com/?p=1'],
+    // Parameters sites also use for content stay.
+    ['https://example.com/?ref=main&source=docs&cid=9&utm=1&ga=2', 'https://example.com/?ref=main&source=docs&cid=9&utm=1&ga=2'],
+  ])('removes them from %s', (raw, expected) => {
+    expect(sanitizeUrl(raw)).toBe(expected);
+  });
+
+  it('keeps them when the user asked to, still removing the secrets', () => {
+    expect(sanitizeUrl('https://example.com/land?utm_source=news&token=1&id=7', { keepTrackingParams: true })).toBe(
+      'https://example.com/land?utm_source=news&id=7',
+    );
+  });
+});
+
 describe('options', () => {
   it('removes the user-added secret parameters too, case-insensitively, with * as a suffix wildcard', () => {
-    const options = { extraSecretParams: ['Ticket', 'utm_*'] };
-    expect(sanitizeUrl('https://example.com/?TICKET=1&utm_source=x&q=2', options)).toBe('https://example.com/?q=2');
-    expect(sanitizeUrl('https://example.com/?ticket=1&q=2')).toBe('https://example.com/?ticket=1&q=2');
+    const options = { extraSecretParams: ['Ticket', 'my_*'] };
+    expect(sanitizeUrl('https://example.com/?TICKET=1&my_source=x&q=2', options)).toBe('https://example.com/?q=2');
+    expect(sanitizeUrl('https://example.com/?ticket=1&my_source=x&q=2')).toBe('https://example.com/?ticket=1&my_source=x&q=2');
   });
 
   it('keeps the encoding of the parameters it keeps when it removes a secret', () => {

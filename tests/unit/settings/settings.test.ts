@@ -12,6 +12,8 @@ describe('settings', () => {
       denyList: [],
       stripAllQueryStrings: false,
       extraSecretParams: [],
+      keepTrackingParams: false,
+      countAudibleTime: true,
       logFileUrls: false,
       endpointUrl: '',
       syncEnabled: true,

@@ -19,6 +19,8 @@ const valid: OptionsInput = {
   allowList: '',
   denyList: '',
   stripAllQueryStrings: false,
+  keepTrackingParams: false,
+  countAudibleTime: true,
   logPrivateWindows: false,
   keepSentDays: '30',
 };
@@ -31,7 +33,7 @@ const errorsOf = (input: Partial<OptionsInput>) => {
 describe('validateOptions', () => {
   it('turns every field into settings the schema accepts, keeping the saved token when the field is empty', () => {
     const result = validateOptions(
-      { ...valid, allowList: ' Wiki.Example.com \n\n*.intranet.example\n', denyList: '*://mail.example.com/*', syncIntervalMinutes: ' 15 ', stripAllQueryStrings: true },
+      { ...valid, allowList: ' Wiki.Example.com \n\n*.intranet.example\n', denyList: '*://mail.example.com/*', syncIntervalMinutes: ' 15 ', stripAllQueryStrings: true, keepTrackingParams: true, countAudibleTime: false },
       en,
     );
     expect(result).toEqual({
@@ -44,6 +46,8 @@ describe('validateOptions', () => {
         allowList: ['wiki.example.com', '*.intranet.example'],
         denyList: ['*://mail.example.com/*'],
         stripAllQueryStrings: true,
+        keepTrackingParams: true,
+        countAudibleTime: false,
         logPrivateWindows: false,
         keepSentDays: 30,
       },
