@@ -4,11 +4,11 @@ import { isPaused, PAUSE_KEY, PauseSchema } from '../settings/pause';
 import { applyManagedPolicy, readManagedPolicy } from '../settings/managed-settings';
 import { parseStoredSettings, type Settings } from '../settings/settings';
 import { readSettings, SETTINGS_KEY } from '../settings/settings-store';
-import { applySignal, needsTabSnapshot, resumeState } from './capture-machine';
+import { applySignal, HEARTBEAT_INTERVAL_MS, needsTabSnapshot, resumeState } from './capture-machine';
 import type { CaptureSignal, IdleState, TabSnapshot } from './capture-signal';
 import { CaptureStateSchema, OpenViewSchema, initialCaptureState, type CaptureState, type OpenView } from './capture-state';
 import { sessionSaver } from './session-saver';
-import { snapshotTab, toTabSnapshot } from './tab-snapshot';
+import { isHeard, snapshotTab, toTabSnapshot } from './tab-snapshot';
 
 /** The browser APIs capture listens to; `idle` is optional (WXT's fake browser lacks it). */
 export type CaptureBrowser = Pick<Browser.Browser, 'tabs' | 'windows' | 'webNavigation' | 'storage' | 'alarms'> & {
@@ -54,7 +54,7 @@ export const PAUSE_END_ALARM = 'pause-end';
 /** storage.local: the administrator's policy as last read, applied while the live read is slow. */
 export const POLICY_CACHE_KEY = 'managedPolicyCache';
 // Chrome's shortest alarm period: the most foreground time a crash can lose.
-const HEARTBEAT_MINUTES = 0.5;
+const HEARTBEAT_MINUTES = HEARTBEAT_INTERVAL_MS / 60_000;
 
 interface Context {
   state: CaptureState;
@@ -100,7 +100,12 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     const { state, events } = applySignal(ctx.state, signal, ctx.settings, { newId });
     ctx.state = state;
     const after = state.view;
-    const viewChanged = before?.navId !== after?.navId || before?.tabId !== after?.tabId;
+    // A settling view (design.md §3) changes its address and settle time in place.
+    const viewChanged =
+      before?.navId !== after?.navId ||
+      before?.tabId !== after?.tabId ||
+      before?.url !== after?.url ||
+      before?.settleUntil !== after?.settleUntil;
     // The open view is durable with the events, and on the heartbeat: what a crash leaves open
     // is completed with it (docs/design.md §2). A new title alone waits for a quiet moment, with the
     // session state: written at once it would hold up the next page's events, which come
@@ -118,6 +123,63 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     // stops when none is left, not at every navigation.
     if (!before && after) changeAlarms(() => alarms.create(HEARTBEAT_ALARM, { periodInMinutes: HEARTBEAT_MINUTES }));
     if (before && !after) changeAlarms(() => alarms.clear(HEARTBEAT_ALARM));
+    scheduleSettle(state);
+  }
+
+  /**
+   * A settling page (design.md §3) settles when its time is over, even if nothing else
+   * happens then. A worker stopped before loses only this timer: its next signal (at the
+   * latest the heartbeat, which beats for a settling view too) settles it.
+   */
+  let settleTimer: ReturnType<typeof setTimeout> | undefined;
+  function scheduleSettle(state: CaptureState): void {
+    const due = Math.min(
+      state.view?.settleUntil ?? Infinity,
+      ...Object.values(state.tabs).map((tab) => tab.page?.settleUntil ?? Infinity),
+    );
+    clearTimeout(settleTimer);
+    settleTimer = undefined;
+    if (due === Infinity) return;
+    settleTimer = setTimeout(() => enqueue({ type: 'settleDue', at: clock() }), Math.max(0, due - clock()));
+  }
+
+  /**
+   * Chromium does not report the first focus loss after it starts (windows.onFocusChanged
+   * stays silent, though windows.getLastFocused already says `focused: false`). So where
+   * capture wakes anyway — the heartbeat, a tab or navigation signal — it asks which window
+   * has focus, and takes the answer when it differs from what the events said: the focus
+   * loss then ends the view within one heartbeat at the latest. An answer that a focus event
+   * overtook is stale and dropped; a window other than the one the events named is left to
+   * the events.
+   */
+  let focusEvents = 0;
+  let confirmingFocus = false;
+  function confirmFocus(): void {
+    if (confirmingFocus || stopped) return;
+    confirmingFocus = true;
+    const asked = focusEvents;
+    windows.getLastFocused().then(
+      (window: Browser.Windows.Window | undefined) => {
+        confirmingFocus = false;
+        if (!window) return; // no window at all: the window events say so
+        const at = clock();
+        const focused = window.focused && window.id !== undefined ? window.id : null;
+        queue = queue
+          .then(async () => {
+            if (stopped || focusEvents !== asked) return;
+            const ctx = await context();
+            const known = ctx.state.focusedWindowId;
+            if (focused === known || (focused !== null && known !== null)) return;
+            if (focused !== null && needsTabSnapshot(ctx.state, ctx.state.activeTabs[focused] ?? -1)) return;
+            step(ctx, { type: 'windowFocusChanged', at, windowId: focused });
+          })
+          .catch(onError);
+      },
+      (error: unknown) => {
+        confirmingFocus = false;
+        onError(error);
+      },
+    );
   }
 
   /** Every write asked for so far, complete (or failed and reported) in order; never rejects. */
@@ -289,16 +351,22 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
   listen(tabs.onActivated, ({ tabId, windowId }) => {
     // The machine takes the window and the activation from the event, not the snapshot.
     enqueue(withSnapshot({ type: 'tabActivated', at: clock(), tabId, windowId } as const));
+    confirmFocus();
   });
   listen(tabs.onAttached, (tabId, { newWindowId }) =>
     enqueue({ type: 'tabAttached', at: clock(), tabId, windowId: newWindowId }),
   );
   listen(tabs.onUpdated, (tabId, change, tab) => {
     if (change.title !== undefined) enqueue({ type: 'tabTitleChanged', at: clock(), tabId, title: change.title, url: tab.url });
+    // Muted sound is not heard: `mutedInfo` changes count as much as `audible` ones.
+    if (change.audible !== undefined || change.mutedInfo !== undefined) {
+      enqueue({ type: 'tabAudibleChanged', at: clock(), tabId, audible: isHeard(tab) });
+    }
   });
   listen(tabs.onRemoved, (tabId) => enqueue({ type: 'tabRemoved', at: clock(), tabId }));
   listen(windows.onFocusChanged, (windowId) => {
     const at = clock();
+    focusEvents++;
     if (windowId === windows.WINDOW_ID_NONE) {
       enqueue({ type: 'windowFocusChanged', at, windowId: null });
       return;
@@ -347,12 +415,23 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     });
     enqueue(signal);
     if (!(signal instanceof Promise)) titleFromBrowser(details.tabId);
+    confirmFocus();
   });
   listen(webNavigation.onHistoryStateUpdated, (details) => {
     if (details.frameId !== 0) return;
-    enqueue(
-      withSnapshot({ type: 'historyStateUpdated', at: clock(), tabId: details.tabId, frameId: details.frameId, url: details.url }),
-    );
+    const signal = withSnapshot({
+      type: 'historyStateUpdated',
+      at: clock(),
+      tabId: details.tabId,
+      frameId: details.frameId,
+      url: details.url,
+      forwardBack: details.transitionQualifiers?.includes('forward_back') === true,
+    });
+    enqueue(signal);
+    // Back and forward restore the entry's title without the tab reporting a change, and an
+    // app may set its title before the History API call: the browser's word settles it.
+    if (!(signal instanceof Promise)) titleFromBrowser(details.tabId);
+    confirmFocus();
   });
   listen(webNavigation.onReferenceFragmentUpdated, ({ tabId, frameId, url }) =>
     enqueue({ type: 'fragmentUpdated', at: clock(), tabId, frameId, url }),
@@ -367,7 +446,10 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
   );
   if (idle) listen(idle.onStateChanged, (state) => enqueue({ type: 'idleStateChanged', at: clock(), state }));
   listen(alarms.onAlarm, ({ name }) => {
-    if (name === HEARTBEAT_ALARM) enqueue({ type: 'heartbeat', at: clock() });
+    if (name === HEARTBEAT_ALARM) {
+      enqueue({ type: 'heartbeat', at: clock() });
+      confirmFocus();
+    }
     if (name === PAUSE_END_ALARM) enqueue({ type: 'pauseChanged', at: clock(), paused: false });
   });
   listen(storage.onChanged, (changes, area) => {
@@ -410,6 +492,7 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     stop: () => {
       stopped = true;
       saver.stop();
+      clearTimeout(settleTimer);
       removers.splice(0).forEach((remove) => remove());
     },
   };

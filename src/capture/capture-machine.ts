@@ -3,7 +3,7 @@ import { isHostAllowed, type HostLists } from '../privacy/host-filter';
 import { recordableUrl } from '../privacy/recordable-url';
 import type { SearchRule } from '../settings/settings';
 import type { CaptureSignal, TabSnapshot } from './capture-signal';
-import { initialCaptureState, type CaptureState, type OpenView, type Page } from './capture-state';
+import { initialCaptureState, type CaptureState, type OpenView, type Page, type TabState } from './capture-state';
 import { pageTitle } from './page-title';
 
 /** The settings capture follows; the privacy ones (docs/design.md §6) keep their `Settings` names. */
@@ -12,7 +12,10 @@ export interface CaptureConfig extends HostLists {
   searchRules: readonly SearchRule[];
   stripAllQueryStrings: boolean;
   extraSecretParams: readonly string[];
+  keepTrackingParams: boolean;
   logFileUrls: boolean;
+  /** Idle does not end the view of a tab that plays sound (a locked screen still does). */
+  countAudibleTime: boolean;
 }
 
 export interface CaptureDeps {
@@ -28,6 +31,31 @@ export interface CaptureStep {
 
 // Transitions after which the previous page of the tab is the referrer (docs/design.md §3).
 const REFERRING_TRANSITIONS = new Set(['link', 'form_submit']);
+
+/** How often the adapter's heartbeat saves the open view (Chrome's shortest alarm period). */
+export const HEARTBEAT_INTERVAL_MS = 30_000;
+
+/**
+ * Same-document URL changes in one tab that follow each other within this time are one view
+ * of the address they settle on (design.md §3). The History API does not say whether a
+ * change was a navigation (pushState) or state kept in the URL (replaceState, a search box,
+ * a map): both reach the background the same way, so the rule goes by time. Typing is
+ * 150–300 ms a keystroke and a filter, a map or an infinite list rewrite the URL at that
+ * pace or faster; a second is well above that, while a page a reader opens and leaves within
+ * a second is read for no whole second anyway, so the view it would have made says nothing.
+ */
+export const SETTLE_MS = 1_000;
+
+/**
+ * A signal that comes this long after the open view was last seen alive means the computer
+ * slept (the heartbeat keeps `lastAliveAt` within HEARTBEAT_INTERVAL_MS while a view is open):
+ * the view ends at the last moment seen alive (design.md §3, sleep is not reading). Three
+ * intervals, so a heartbeat the browser delays under load is not mistaken for a sleep.
+ */
+export const SLEEP_GAP_MS = 3 * HEARTBEAT_INTERVAL_MS;
+
+/** A `locked` report this long after the view was last seen alive came after a sleep. */
+const LOCKED_SLEEP_GAP_MS = 1.5 * HEARTBEAT_INTERVAL_MS;
 
 /**
  * Whether a signal about `tabId` needs the browser's description of the tab (`tabs.get`).
@@ -56,6 +84,8 @@ export function applySignal(
   deps: CaptureDeps,
 ): CaptureStep {
   const machine = new Machine(structuredClone(before), config, deps, signal.at);
+  machine.wake(signal);
+  machine.settle();
   machine.apply(signal);
   machine.reconcile();
   return { state: machine.state, events: machine.events };
@@ -69,9 +99,35 @@ class Machine {
     private readonly config: CaptureConfig,
     private readonly deps: CaptureDeps,
     private readonly at: number,
-  ) {
-    // Any signal shows the browser was alive with the view open until now.
-    if (state.view) state.view.lastAliveAt = Math.max(state.view.lastAliveAt, at);
+  ) {}
+
+  /**
+   * Any signal shows the browser was alive with the view open until now — unless it comes
+   * after a gap no heartbeat would leave: the computer slept, and the view ends where it was
+   * last seen alive. The page, if still seen, starts a new view (in `reconcile`).
+   */
+  wake(signal: CaptureSignal): void {
+    const { state, at } = this;
+    const view = state.view;
+    if (!view || signal.type === 'startup') return;
+    const gap = at - view.lastAliveAt;
+    const locked = signal.type === 'idleStateChanged' && signal.state === 'locked';
+    if (gap > SLEEP_GAP_MS || (locked && gap > LOCKED_SLEEP_GAP_MS)) {
+      this.complete(view, view.lastAliveAt);
+      state.view = null;
+      return;
+    }
+    view.lastAliveAt = Math.max(view.lastAliveAt, at);
+  }
+
+  /** Pages whose settle time is over have settled; the open view's start is recorded. */
+  settle(): void {
+    const { state, at } = this;
+    for (const record of Object.values(state.tabs)) {
+      if (record.page?.settleUntil !== undefined && at >= record.page.settleUntil) delete record.page.settleUntil;
+    }
+    const view = state.view;
+    if (view?.settleUntil !== undefined && at >= view.settleUntil) this.announce(view);
   }
 
   apply(signal: CaptureSignal): void {
@@ -82,6 +138,7 @@ class Machine {
         this.state = { ...initialCaptureState(), nextNavId: state.nextNavId };
         this.state.focusedWindowId = signal.focusedWindowId;
         this.state.idle = signal.idle !== 'active';
+        this.state.locked = signal.idle === 'locked';
         this.state.paused = signal.paused;
         for (const tab of signal.activeTabs) this.learn(tab);
         return;
@@ -133,15 +190,27 @@ class Machine {
       case 'historyStateUpdated': {
         if (signal.frameId !== 0) return;
         if (signal.tab) this.learn(signal.tab);
-        const page = state.tabs[signal.tabId]?.page;
-        // A single-page app starts a new view when path or query change, not the fragment,
-        // and pushState with the same URL again is the same page.
-        if (page && withoutFragment(page.rawUrl) === withoutFragment(signal.url)) {
+        const record = state.tabs[signal.tabId];
+        const page = record?.page;
+        // A single-page app starts a new view when the address it records changes: not for
+        // the fragment, not for pushState with the same URL again, and not for a page that
+        // only removes its tracking or secret parameters (the same page, design.md §6).
+        if (record && page && this.samePage(page, signal.url)) {
           page.rawUrl = signal.url;
+          this.takePendingTitle(record, page);
+          return;
+        }
+        // Within a burst of same-document changes: the same view, at its new address. Back
+        // and forward are the user's own navigations and never wait.
+        const inBurst = page?.settleUntil !== undefined && this.at < page.settleUntil && !signal.forwardBack;
+        if (record && page && inBurst && this.retarget(signal.tabId, page, signal.url)) {
+          this.takePendingTitle(record, page);
           return;
         }
         // Same document: the tab's title stays what it was until the app changes it.
         this.navigate(signal.tabId, signal.tab, signal.url, 'link', page?.title);
+        const next = state.tabs[signal.tabId]?.page;
+        if (next && next !== page && !signal.forwardBack) next.settleUntil = this.at + SETTLE_MS;
         return;
       }
       case 'fragmentUpdated': {
@@ -164,8 +233,16 @@ class Machine {
         return;
       }
       case 'idleStateChanged':
-        // `locked` counts as idle (docs/design.md §3).
+        // `locked` counts as idle (docs/design.md §3), and not even sound keeps a view through it.
         state.idle = signal.state !== 'active';
+        state.locked = signal.state === 'locked';
+        return;
+      case 'tabAudibleChanged': {
+        const record = state.tabs[signal.tabId];
+        if (record) record.audible = signal.audible;
+        return;
+      }
+      case 'settleDue':
         return;
       case 'pauseChanged':
         state.paused = signal.paused;
@@ -197,7 +274,9 @@ class Machine {
     if (!recordable || state.view) return;
 
     if (recordable.query !== null) {
-      if (!recordable.searchRecorded) {
+      // A results page reached by the History API is recorded once it settled: typing into a
+      // search box that rewrites the URL is one SEARCH, of the terms it settled on.
+      if (!recordable.searchRecorded && recordable.settleUntil === undefined) {
         recordable.searchRecorded = true;
         this.record('SEARCH', recordable.url!, toWireTimestamp(this.at), {
           query: recordable.query,
@@ -217,24 +296,82 @@ class Machine {
       lastAliveAt: this.at,
       title: recordable.title,
       referrer: recordable.referrer,
+      ...(recordable.settleUntil !== undefined && { settleUntil: recordable.settleUntil }),
     };
-    this.record('VIEW', recordable.url!, timestamp, {
+    if (recordable.settleUntil === undefined) this.announce(state.view);
+  }
+
+  /**
+   * The tab whose page is seen. While the user is idle, a tab playing sound they can hear is
+   * still watched or listened to (when the setting counts it); a locked screen is not.
+   */
+  private foregroundTabId(): number | null {
+    const { state } = this;
+    if (state.paused || state.locked || state.focusedWindowId === null) return null;
+    const tabId = state.activeTabs[state.focusedWindowId] ?? null;
+    if (state.idle && !(this.config.countAudibleTime && tabId !== null && state.tabs[tabId]?.audible)) return null;
+    return tabId;
+  }
+
+  /** The starting VIEW (`truncated`), with the title known now. */
+  private announce(view: OpenView): void {
+    delete view.settleUntil;
+    this.record('VIEW', view.url, view.timestamp, {
       truncated: true,
-      ...(recordable.title && { title: recordable.title }),
-      ...this.referrerParam(recordable.referrer),
+      ...(view.title && { title: view.title }),
+      ...this.referrerParam(view.referrer),
     });
   }
 
-  private foregroundTabId(): number | null {
-    const { state } = this;
-    if (state.paused || state.idle || state.focusedWindowId === null) return null;
-    return state.activeTabs[state.focusedWindowId] ?? null;
+  /** Whether `rawUrl` records as the page already shown (fragment, tracking and secrets aside). */
+  private samePage(page: Page, rawUrl: string): boolean {
+    if (page.url === null) return withoutFragment(page.rawUrl) === withoutFragment(rawUrl);
+    return recordableUrl(rawUrl, this.config).url === page.url;
+  }
+
+  /**
+   * The settling page moved to `rawUrl` within its burst: same page and view, new address,
+   * settling again from now. Not when it would turn a page into a results page or back
+   * (a SEARCH and a VIEW are different events): that is a new page.
+   */
+  private retarget(tabId: number, page: Page, rawUrl: string): boolean {
+    const { url, query } = recordableUrl(rawUrl, this.config);
+    if (url === null || (query === null) !== (page.query === null)) return false;
+    page.rawUrl = rawUrl;
+    page.url = url;
+    page.query = query;
+    page.settleUntil = this.at + SETTLE_MS;
+    const view = this.state.view;
+    if (view && view.tabId === tabId && view.navId === page.navId) {
+      view.url = url;
+      view.settleUntil = page.settleUntil;
+    }
+    return true;
+  }
+
+  /** A title reported for this address before the tab's page reached it. */
+  private takePendingTitle(record: TabState, page: Page): void {
+    const pending = record.pendingTitle;
+    if (pending?.url !== withoutFragment(page.rawUrl)) return;
+    delete record.pendingTitle;
+    const title = pageTitle(pending.title, page.rawUrl);
+    if (!title) return;
+    page.title = title;
+    const view = this.state.view;
+    if (view && view.navId === page.navId) view.title = title;
   }
 
   /** The completing VIEW: a new id, the same url and timestamp, whole foreground seconds. */
   private complete(view: OpenView, endedAt: number): void {
     // A host denied while its view was open gets nothing more recorded, not even the end.
     if (!this.allowed(view.url)) return;
+    // Ended before it settled: its start was never recorded. The burst ends with the view,
+    // so the page shown again later starts its view at once.
+    if (view.settleUntil !== undefined) {
+      this.announce(view);
+      const page = this.state.tabs[view.tabId]?.page;
+      if (page?.navId === view.navId) delete page.settleUntil;
+    }
     this.record('VIEW', view.url, view.timestamp, {
       duration: Math.max(0, Math.floor((endedAt - view.startedAt) / 1000)),
       ...(view.title && { title: view.title }),
@@ -271,6 +408,7 @@ class Machine {
     });
     record.windowId = tab.windowId;
     record.incognito = tab.incognito;
+    if (tab.audible !== undefined) record.audible = tab.audible;
     if (tab.openerTabId !== undefined) record.openerTabId = tab.openerTabId;
     if (tab.active) state.activeTabs[tab.windowId] = tab.id;
     if (!record.page && tab.url) {
@@ -391,6 +529,7 @@ export function resumeState(saved: CaptureState, logged: OpenView | null): Captu
       searchRecorded: false,
       // Its commit may still be on its way: not a second view.
       fromSnapshot: true,
+      ...(logged.settleUntil !== undefined && { settleUntil: logged.settleUntil }),
     };
     state.nextNavId = Math.max(state.nextNavId, logged.navId + 1);
     if (tab.windowId !== -1) {

@@ -13,6 +13,8 @@ export interface TabSnapshot {
   title?: string;
   incognito: boolean;
   openerTabId?: number;
+  /** Plays sound the user hears: `audible` and not muted. */
+  audible?: boolean;
 }
 
 export type IdleState = 'active' | 'idle' | 'locked';
@@ -62,10 +64,23 @@ export type CaptureSignal =
       /** Chromium only: 'prerender' for a page loaded speculatively, unseen. */
       documentLifecycle?: string;
     }
-  | { type: 'historyStateUpdated'; at: number; tabId: number; tab?: TabSnapshot; frameId: number; url: string }
+  | {
+      type: 'historyStateUpdated';
+      at: number;
+      tabId: number;
+      tab?: TabSnapshot;
+      frameId: number;
+      url: string;
+      /** Back or forward through the history (`transitionQualifiers` has `forward_back`). */
+      forwardBack?: boolean;
+    }
   | { type: 'fragmentUpdated'; at: number; tabId: number; frameId: number; url: string }
   | { type: 'navigationTargetCreated'; at: number; sourceTabId: number; tabId: number }
   | { type: 'idleStateChanged'; at: number; state: IdleState }
+  /** The tab started or stopped playing sound the user hears (`audible`, `mutedInfo`). */
+  | { type: 'tabAudibleChanged'; at: number; tabId: number; audible: boolean }
+  /** A settling page's settle time is over (the adapter's timer). */
+  | { type: 'settleDue'; at: number }
   | { type: 'pauseChanged'; at: number; paused: boolean }
   | { type: 'settingsChanged'; at: number }
   | { type: 'heartbeat'; at: number };

@@ -21,6 +21,12 @@ export const PageSchema = z.object({
   searchRecorded: z.boolean(),
   /** Learnt from a tab snapshot rather than a navigation signal (the commit may follow). */
   fromSnapshot: z.boolean(),
+  /**
+   * A page reached by a same-document URL change (History API) is settling until then: a
+   * further same-document change before this moment is the same page at its new address
+   * (design.md §3, the settle rule), and its SEARCH waits until it has settled.
+   */
+  settleUntil: z.number().optional(),
 });
 export type Page = z.infer<typeof PageSchema>;
 
@@ -34,6 +40,8 @@ export const TabStateSchema = z.object({
    * page's title before its commit): it becomes that page's title when the commit comes.
    */
   pendingTitle: z.object({ url: z.string(), title: z.string() }).optional(),
+  /** The tab plays sound the user hears (`audible` and not muted). */
+  audible: z.boolean().optional(),
 });
 export type TabState = z.infer<typeof TabStateSchema>;
 
@@ -49,6 +57,13 @@ export const OpenViewSchema = z.object({
   lastAliveAt: z.number(),
   title: z.string().optional(),
   referrer: z.string().optional(),
+  /**
+   * The view of a settling page (see `Page.settleUntil`): its start is not recorded yet,
+   * because its address may still change. Kept here, durable with the log's open view, so a
+   * worker stopped meanwhile loses nothing; recorded (with the address it settled on) once
+   * this moment passes, or at once when the view ends before.
+   */
+  settleUntil: z.number().optional(),
 });
 export type OpenView = z.infer<typeof OpenViewSchema>;
 
@@ -59,6 +74,8 @@ export const CaptureStateSchema = z.object({
   /** Tab id → what the machine knows of it. */
   tabs: z.record(z.string(), TabStateSchema),
   idle: z.boolean(),
+  /** The screen is locked (also counted in `idle`): not even a tab playing sound is seen. */
+  locked: z.boolean().default(false),
   paused: z.boolean(),
   nextNavId: z.int(),
   view: OpenViewSchema.nullable(),
@@ -71,6 +88,7 @@ export function initialCaptureState(): CaptureState {
     activeTabs: {},
     tabs: {},
     idle: false,
+    locked: false,
     paused: false,
     nextNavId: 1,
     view: null,

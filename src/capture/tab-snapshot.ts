@@ -13,7 +13,13 @@ export function toTabSnapshot(tab: Browser.Tabs.Tab): TabSnapshot | null {
     title: tab.title,
     incognito: tab.incognito,
     openerTabId: tab.openerTabId,
+    audible: isHeard(tab),
   };
+}
+
+/** Whether the tab plays sound the user can hear: muted autoplay does not count. */
+export function isHeard(tab: Pick<Browser.Tabs.Tab, 'audible' | 'mutedInfo'>): boolean {
+  return tab.audible === true && tab.mutedInfo?.muted !== true;
 }
 
 /**

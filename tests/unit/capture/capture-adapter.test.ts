@@ -550,3 +550,149 @@ describe('privacy settings', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('capture on real sites (design.md §3)', () => {
+  function historyUpdate(tabId: number, url: string, transitionQualifiers: string[] = []) {
+    return fakeBrowser.webNavigation.onHistoryStateUpdated.trigger({
+      tabId,
+      frameId: 0,
+      parentFrameId: -1,
+      processId: 1,
+      url,
+      timeStamp: now,
+      transitionType: 'link',
+      transitionQualifiers,
+    } as never);
+  }
+
+  it('asks which window has focus at the heartbeat, so an unreported focus loss ends the view', async () => {
+    const tab = await openTab('https://a.example/');
+    const capture = start();
+    await commit(tab.id!, 'https://a.example/');
+    await capture.settled();
+    // Chromium's first focus loss after launch: no onFocusChanged, but the window says so.
+    vi.spyOn(fakeBrowser.windows, 'getLastFocused').mockResolvedValue({ id: windowId, focused: false } as never);
+    now += 30_000;
+    await fakeBrowser.alarms.onAlarm.trigger(heartbeatAlarm());
+    await eventually(
+      async () => expect(await lines()).toEqual(['view https://a.example/ @0', 'done https://a.example/ @0 30s']),
+      () => capture.settled(),
+    );
+    // The return is reported: a new view.
+    now += 5_000;
+    await fakeBrowser.windows.onFocusChanged.trigger(windowId);
+    await capture.settled();
+    expect((await lines()).at(-1)).toBe('view https://a.example/ @35');
+  });
+
+  it('drops a focus answer that a focus event overtook', async () => {
+    const tab = await openTab('https://a.example/');
+    const capture = start();
+    await commit(tab.id!, 'https://a.example/');
+    await capture.settled();
+    let answer!: (window: Browser.Windows.Window) => void;
+    vi.spyOn(fakeBrowser.windows, 'getLastFocused').mockReturnValue(new Promise((resolve) => (answer = resolve)) as never);
+    now += 30_000;
+    await fakeBrowser.alarms.onAlarm.trigger(heartbeatAlarm());
+    now += 1_000;
+    await fakeBrowser.windows.onFocusChanged.trigger(fakeBrowser.windows.WINDOW_ID_NONE);
+    now += 1_000;
+    await fakeBrowser.windows.onFocusChanged.trigger(windowId);
+    answer({ id: windowId, focused: false } as Browser.Windows.Window);
+    await capture.settled();
+    await capture.settled();
+    expect(await lines()).toEqual(['view https://a.example/ @0', 'done https://a.example/ @0 31s', 'view https://a.example/ @32']);
+  });
+
+  it('counts idle time of a tab that plays sound, but not of a muted one', async () => {
+    const tab = await openTab('https://a.example/video');
+    const capture = start();
+    await commit(tab.id!, 'https://a.example/video');
+    const playing = { ...tab, url: 'https://a.example/video', audible: true };
+    await fakeBrowser.tabs.onUpdated.trigger(tab.id!, { audible: true }, { ...playing, mutedInfo: { muted: false } } as never);
+    now += 20_000;
+    idle.fire('idle');
+    await capture.settled();
+    expect(await lines()).toEqual(['view https://a.example/video @0']);
+    // Muted by the user: heard no more, and the idle user is not watching.
+    now += 10_000;
+    await fakeBrowser.tabs.onUpdated.trigger(tab.id!, { mutedInfo: { muted: true } }, { ...playing, mutedInfo: { muted: true } } as never);
+    await capture.settled();
+    expect(await lines()).toEqual(['view https://a.example/video @0', 'done https://a.example/video @0 30s']);
+  });
+
+  it('takes the title the browser reports after a back navigation in a single-page app', async () => {
+    const item = 'https://rr.example/app/item/42';
+    const tab = await openTab(item);
+    const capture = start();
+    await commit(tab.id!, item);
+    await fakeBrowser.tabs.onUpdated.trigger(tab.id!, { title: 'RR Item 42' }, { ...tab, url: item } as never);
+    now += 2_000;
+    await historyUpdate(tab.id!, `${item}?tab=2`);
+    await fakeBrowser.tabs.onUpdated.trigger(tab.id!, { title: 'RR Item 42 (tab 2)' }, { ...tab, url: `${item}?tab=2` } as never);
+    now += 3_000;
+    // Back: the entry's title comes back with it, and the tab reports no title change.
+    await fakeBrowser.tabs.update(tab.id!, { url: item });
+    vi.spyOn(fakeBrowser.tabs, 'get').mockResolvedValue({ ...tab, url: item, title: 'RR Item 42' } as never);
+    await historyUpdate(tab.id!, item, ['forward_back']);
+    await capture.settled();
+    now += 4_000;
+    await commit(tab.id!, 'https://c.example/');
+    await eventually(async () => {
+      const done = (await log.recent(100)).reverse().map((entry) => entry.event).filter((event) => event.params?.duration !== undefined);
+      expect(done.map((event) => [event.url, event.params?.title])).toEqual([
+        [item, 'RR Item 42'],
+        [`${item}?tab=2`, 'RR Item 42 (tab 2)'],
+        [item, 'RR Item 42'],
+      ]);
+    }, () => capture.settled());
+  });
+
+  it('records a burst of same-document changes once it settled, and keeps it through a stopped worker', async () => {
+    const app = 'https://app.example/find';
+    const tab = await openTab(app);
+    const capture = start();
+    await commit(tab.id!, app);
+    now += 4_000;
+    await historyUpdate(tab.id!, `${app}?q=h`);
+    now += 280;
+    await historyUpdate(tab.id!, `${app}?q=he`);
+    await capture.settled();
+    // The pending view is durable with the log's open view, though its start is not recorded.
+    expect(await log.openView()).toMatchObject({ url: `${app}?q=he`, startedAt: T0 + 4_000, settleUntil: T0 + 5_280 });
+    expect(await lines()).toEqual([`view ${app} @0`, `done ${app} @0 4s`]);
+    await stopWorker({ keepSession: true });
+    const restarted = await openTab('about:blank');
+
+    // The next worker settles it with its first signal, here the heartbeat.
+    now += 2_000;
+    const next = start();
+    await fakeBrowser.alarms.onAlarm.trigger(heartbeatAlarm());
+    await next.settled();
+    expect((await lines()).at(-1)).toBe(`view ${app}?q=he @4`);
+    await commit(restarted.id!, 'https://c.example/');
+    await next.settled();
+    expect(await lines()).toEqual([
+      `view ${app} @0`,
+      `done ${app} @0 4s`,
+      `view ${app}?q=he @4`,
+      `done ${app}?q=he @4 2s`,
+      'view https://c.example/ @6.28',
+    ]);
+  });
+
+  it('settles a burst by its own timer when nothing else happens', async () => {
+    const app = 'https://app.example/find';
+    const tab = await openTab(app);
+    const capture = start();
+    await commit(tab.id!, app);
+    await historyUpdate(tab.id!, `${app}?q=h`);
+    await capture.settled();
+    expect(await lines()).toEqual([`view ${app} @0`, `done ${app} @0 0s`]);
+    now += 1_000;
+    await eventually(
+      async () => expect(await lines()).toEqual([`view ${app} @0`, `done ${app} @0 0s`, `view ${app}?q=h @0`]),
+      () => capture.settled(),
+    );
+  });
+});

@@ -89,6 +89,7 @@ describe('one view per real navigation', () => {
     spa(`${A}/next`); // pushState with the same URL twice is one view
     s.wait(1);
     spa(`${A}/next?page=2`);
+    s.settle();
     expect(s.lines()).toEqual([
       `view ${A} @0`,
       `done ${A} @0 1s`,
@@ -298,7 +299,7 @@ describe('title and referrer', () => {
 
   it('takes the previous page as referrer of a single-page app navigation', () => {
     const s = Scenario.started().open(A);
-    s.send({ type: 'historyStateUpdated', tabId: 1, tab: tab(1, `${A}/2`), frameId: 0, url: `${A}/2` });
+    s.send({ type: 'historyStateUpdated', tabId: 1, tab: tab(1, `${A}/2`), frameId: 0, url: `${A}/2` }).settle();
     expect(s.events.at(-1)).toMatchObject({ url: `${A}/2`, params: { referrer: A } });
   });
 });
@@ -414,7 +415,7 @@ describe('tabs the machine already knows', () => {
 
   it('gives a single-page app navigation the title the document has', () => {
     const s = Scenario.started().open(A).send({ type: 'tabTitleChanged', tabId: 1, title: 'Inbox', url: A });
-    s.wait(1).send({ type: 'historyStateUpdated', tabId: 1, frameId: 0, url: `${A}/2` });
+    s.wait(1).send({ type: 'historyStateUpdated', tabId: 1, frameId: 0, url: `${A}/2` }).settle();
     expect(s.events.at(-1)?.params).toEqual({ truncated: true, title: 'Inbox', referrer: A });
   });
 
@@ -440,5 +441,213 @@ describe('tabs the machine already knows', () => {
     // Back to window 1, which has no tab of its own now: nothing there is seen.
     s.wait(3).send({ type: 'windowFocusChanged', windowId: 1 });
     expect(s.lines()).toEqual([`done ${A} @2 3s`]);
+  });
+});
+
+describe('a burst of same-document URL changes is one view (the settle rule, SETTLE_MS)', () => {
+  const APP = 'https://app.example/find';
+  const spa = (s: Scenario, url: string, fields: { forwardBack?: boolean } = {}) =>
+    s.send({ type: 'historyStateUpdated', tabId: 1, frameId: 0, url, ...fields });
+
+  it('makes one view of the address typing settles on, starting at the first change', () => {
+    const s = Scenario.started().open(APP);
+    s.wait(4);
+    for (const [i, q] of ['h', 'he', 'hel', 'hell', 'hello'].entries()) {
+      if (i > 0) s.wait(0.28);
+      spa(s, `${APP}?q=${q}`);
+    }
+    // The page before the typing ended at the first keystroke; nothing of the burst yet.
+    expect(s.lines()).toEqual([`view ${APP} @0`, `done ${APP} @0 4s`]);
+    s.settle().wait(10).open(C);
+    expect(s.lines()).toEqual([
+      `view ${APP} @0`,
+      `done ${APP} @0 4s`,
+      `view ${APP}?q=hello @4`,
+      `done ${APP}?q=hello @4 12s`,
+      `view ${C} @16.12`,
+    ]);
+  });
+
+  it('makes separate views of changes further apart than the settle time', () => {
+    const s = Scenario.started().open(APP).wait(2);
+    spa(s, `${APP}/a`);
+    s.wait(1.5);
+    spa(s, `${APP}/b`);
+    s.settle();
+    expect(s.lines()).toEqual([`view ${APP} @0`, `done ${APP} @0 2s`, `view ${APP}/a @2`, `done ${APP}/a @2 1s`, `view ${APP}/b @3.5`]);
+  });
+
+  it('does not delay a full load, a tab switch or back/forward: the settling view is recorded at once', () => {
+    const s = Scenario.started().open(APP).open(B, { id: 2, active: false });
+    spa(s, `${APP}/a`);
+    s.wait(0.5).activate(2, B);
+    expect(s.lines()).toEqual([`view ${APP} @0`, `done ${APP} @0 0s`, `view ${APP}/a @0`, `done ${APP}/a @0 0s`, `view ${B} @0.5`]);
+    s.clear().activate(1, `${APP}/a`);
+    spa(s, `${APP}/b`);
+    s.wait(0.3).open(C);
+    expect(s.lines()).toEqual([`done ${B} @0.5 0s`, `view ${APP}/a @0.5`, `done ${APP}/a @0.5 0s`, `view ${APP}/b @0.5`, `done ${APP}/b @0.5 0s`, `view ${C} @0.8`]);
+    s.clear();
+    spa(s, `${C}#x`); // fragment only: nothing
+    spa(s, `${C}next`, { forwardBack: true });
+    expect(s.lines()).toEqual([`done ${C} @0.8 0s`, `view ${C}next @0.8`]);
+  });
+
+  it('ends a burst at a back or forward navigation, which is a view of its own at once', () => {
+    const s = Scenario.started().open(APP).wait(3);
+    spa(s, `${APP}?tab=2`);
+    s.wait(0.4);
+    spa(s, APP, { forwardBack: true });
+    expect(s.lines()).toEqual([`view ${APP} @0`, `done ${APP} @0 3s`, `view ${APP}?tab=2 @3`, `done ${APP}?tab=2 @3 0s`, `view ${APP} @3.4`]);
+  });
+
+  it('keeps the settling view through a worker restart, in the state and in the log', () => {
+    const s = Scenario.started().open(APP).wait(1);
+    spa(s, `${APP}?q=a`);
+    const logged = s.state.view;
+    expect(logged?.settleUntil).toBe(T0 + 2000);
+    s.restartWorker().wait(0.3);
+    spa(s, `${APP}?q=ab`);
+    s.settle();
+    expect(s.lines().slice(2)).toEqual([`view ${APP}?q=ab @1`]);
+
+    // A worker whose state was not saved yet takes the log's word: the pending view settles.
+    const t = Scenario.started().open(APP).wait(1);
+    const stale = structuredClone(t.state);
+    spa(t, `${APP}?q=a`);
+    t.state = resumeState(stale, t.state.view);
+    t.settle();
+    expect(t.lines()).toEqual([`view ${APP} @0`, `done ${APP} @0 1s`, `view ${APP}?q=a @1`]);
+  });
+
+  it('records one SEARCH of the terms a single-page results page settles on', () => {
+    const s = Scenario.started({ searchRules: [{ host: 'app.example', param: 'q' }] }).open(APP);
+    s.wait(2);
+    for (const q of ['c', 'ca', 'cat']) {
+      spa(s, `${APP}?q=${q}`);
+      s.wait(0.2);
+    }
+    s.settle();
+    expect(s.lines()).toEqual([`view ${APP} @0`, `done ${APP} @0 2s`, `search "cat" ${APP}?q=cat @3.6`]);
+  });
+});
+
+describe('tracking parameters (design.md §6)', () => {
+  const LAND = 'https://shop.example/land';
+
+  it('are not recorded, and a page that removes them from its address is one view', () => {
+    const s = Scenario.started().open(`${LAND}?utm_source=news&utm_medium=email&id=7`);
+    s.wait(0.1).send({ type: 'historyStateUpdated', tabId: 1, frameId: 0, url: `${LAND}?id=7` });
+    s.wait(5).open(C);
+    expect(s.lines()).toEqual([`view ${LAND}?id=7 @0`, `done ${LAND}?id=7 @0 5s`, `view ${C} @5.1`]);
+  });
+
+  it('are kept when the setting says so', () => {
+    const s = Scenario.started({ keepTrackingParams: true }).open(`${LAND}?utm_source=news&id=7`);
+    expect(s.lines()).toEqual([`view ${LAND}?utm_source=news&id=7 @0`]);
+  });
+});
+
+describe('sound counts as attention (countAudibleTime)', () => {
+  const audible = (s: Scenario, on: boolean) => s.send({ type: 'tabAudibleChanged', tabId: 1, audible: on });
+
+  it('idle does not end the view of a tab that plays sound; the end of the sound does', () => {
+    const s = Scenario.started().open(A);
+    audible(s, true);
+    s.wait(15).send({ type: 'idleStateChanged', state: 'idle' });
+    s.wait(25);
+    expect(s.lines()).toEqual([`view ${A} @0`]);
+    audible(s, false);
+    expect(s.lines()).toEqual([`view ${A} @0`, `done ${A} @0 40s`]);
+    s.wait(5).send({ type: 'idleStateChanged', state: 'active' });
+    expect(s.lines().at(-1)).toBe(`view ${A} @45`);
+  });
+
+  it('a tab that starts playing sound while the user is idle is watched from then on', () => {
+    const s = Scenario.started().open(A).wait(20).send({ type: 'idleStateChanged', state: 'idle' });
+    s.wait(10);
+    audible(s, true);
+    expect(s.lines()).toEqual([`view ${A} @0`, `done ${A} @0 20s`, `view ${A} @30`]);
+  });
+
+  it('a locked screen still ends it', () => {
+    const s = Scenario.started().open(A);
+    audible(s, true);
+    s.wait(15).send({ type: 'idleStateChanged', state: 'idle' });
+    s.wait(5).send({ type: 'idleStateChanged', state: 'locked' });
+    expect(s.lines()).toEqual([`view ${A} @0`, `done ${A} @0 20s`]);
+  });
+
+  it('counts only the tab in front: sound in a background tab keeps nothing open', () => {
+    const s = Scenario.started().open(A).open(B, { id: 2, active: false });
+    s.send({ type: 'tabAudibleChanged', tabId: 2, audible: true });
+    s.wait(15).send({ type: 'idleStateChanged', state: 'idle' });
+    expect(s.lines()).toEqual([`view ${A} @0`, `done ${A} @0 15s`]);
+  });
+
+  it('does not count sound when the setting is off', () => {
+    const s = Scenario.started({ countAudibleTime: false }).open(A);
+    audible(s, true);
+    s.wait(15).send({ type: 'idleStateChanged', state: 'idle' });
+    expect(s.lines()).toEqual([`view ${A} @0`, `done ${A} @0 15s`]);
+  });
+
+  it('knows a tab plays sound from its snapshot', () => {
+    const s = Scenario.started().open(A, { audible: true });
+    s.wait(15).send({ type: 'idleStateChanged', state: 'idle' });
+    expect(s.lines()).toEqual([`view ${A} @0`]);
+  });
+});
+
+describe('sleep is not reading', () => {
+  it('ends a view open across a suspend at the last moment seen alive, and starts a new one on waking', () => {
+    const s = Scenario.started().open(A).wait(50); // heartbeat at @30
+    s.sleep(3600).send({ type: 'heartbeat' });
+    expect(s.lines()).toEqual([`view ${A} @0`, `done ${A} @0 30s`, `view ${A} @3650`]);
+  });
+
+  it('ends it at the last moment seen alive when the screen is reported locked after a gap', () => {
+    const s = Scenario.started().open(A).wait(10).send({ type: 'tabTitleChanged', tabId: 1, title: 'A', url: A });
+    s.sleep(60).send({ type: 'idleStateChanged', state: 'locked' });
+    s.wait(2).send({ type: 'idleStateChanged', state: 'active' });
+    expect(s.lines()).toEqual([`view ${A} @0`, `done ${A} @0 10s`, `view ${A} @72`]);
+  });
+
+  it('takes a heartbeat a little late for a busy browser, not for a sleep', () => {
+    const s = Scenario.started().open(A);
+    s.sleep(75).send({ type: 'heartbeat' });
+    s.wait(5).open(B);
+    expect(s.lines()).toEqual([`view ${A} @0`, `done ${A} @0 80s`, `view ${B} @80`]);
+  });
+
+  it('ends a normal lock where it was reported', () => {
+    const s = Scenario.started().open(A).wait(40).send({ type: 'idleStateChanged', state: 'locked' });
+    expect(s.lines()).toEqual([`view ${A} @0`, `done ${A} @0 40s`]);
+  });
+});
+
+describe('titles follow the page through same-document navigations', () => {
+  const ITEM = 'https://rr.example/app/item/42';
+  it('gives a back navigation the title reported for its address before the history update', () => {
+    const s = Scenario.started().open(ITEM).send({ type: 'tabTitleChanged', tabId: 1, title: 'RR Item 42', url: ITEM });
+    s.wait(2).send({ type: 'historyStateUpdated', tabId: 1, frameId: 0, url: `${ITEM}?tab=2` });
+    s.send({ type: 'tabTitleChanged', tabId: 1, title: 'RR Item 42 (tab 2)', url: `${ITEM}?tab=2` });
+    s.wait(3).send({ type: 'tabTitleChanged', tabId: 1, title: 'RR Item 42', url: ITEM });
+    s.send({ type: 'historyStateUpdated', tabId: 1, frameId: 0, url: ITEM, forwardBack: true });
+    s.wait(4).open(C);
+    const done = s.events.filter((event) => event.params?.duration !== undefined);
+    expect(done.map((event) => [event.url, event.params?.title])).toEqual([
+      [ITEM, 'RR Item 42'],
+      [`${ITEM}?tab=2`, 'RR Item 42 (tab 2)'],
+      [ITEM, 'RR Item 42'],
+    ]);
+  });
+
+  it('gives a settling page the title reported for its newest address', () => {
+    const s = Scenario.started().open(ITEM);
+    s.wait(1).send({ type: 'historyStateUpdated', tabId: 1, frameId: 0, url: `${ITEM}?q=a` });
+    s.wait(0.2).send({ type: 'tabTitleChanged', tabId: 1, title: 'Find ab', url: `${ITEM}?q=ab` });
+    s.send({ type: 'historyStateUpdated', tabId: 1, frameId: 0, url: `${ITEM}?q=ab` });
+    s.settle();
+    expect(s.events.at(-1)).toMatchObject({ url: `${ITEM}?q=ab`, params: { truncated: true, title: 'Find ab' } });
   });
 });

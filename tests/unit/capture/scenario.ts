@@ -1,4 +1,4 @@
-import { applySignal, needsTabSnapshot, type CaptureConfig } from '../../../src/capture/capture-machine';
+import { applySignal, HEARTBEAT_INTERVAL_MS, needsTabSnapshot, SETTLE_MS, type CaptureConfig } from '../../../src/capture/capture-machine';
 import type { CaptureSignal, TabSnapshot } from '../../../src/capture/capture-signal';
 import { CaptureStateSchema, initialCaptureState, type CaptureState } from '../../../src/capture/capture-state';
 import type { RecordedEvent } from '../../../src/model/activity-event';
@@ -26,7 +26,9 @@ export class Scenario {
       denyList: [],
       stripAllQueryStrings: false,
       extraSecretParams: [],
+      keepTrackingParams: false,
       logFileUrls: false,
+      countAudibleTime: true,
       ...config,
     };
   }
@@ -47,7 +49,27 @@ export class Scenario {
     return this;
   }
 
+  /**
+   * Lets time pass with the browser awake: while a view is open, the adapter's heartbeat
+   * beats every HEARTBEAT_INTERVAL_MS meanwhile, as it does in a running browser.
+   */
   wait(seconds: number): this {
+    const until = this.now + seconds * 1000;
+    while (this.state.view && this.state.view.lastAliveAt + HEARTBEAT_INTERVAL_MS < until) {
+      this.now = Math.max(this.now, this.state.view.lastAliveAt + HEARTBEAT_INTERVAL_MS);
+      this.send({ type: 'heartbeat' });
+    }
+    this.now = until;
+    return this;
+  }
+
+  /** The settle time of a same-document change passes (the adapter's timer fires). */
+  settle(): this {
+    return this.wait(SETTLE_MS / 1000).send({ type: 'settleDue' });
+  }
+
+  /** The computer sleeps: time passes and nothing runs, not even the heartbeat. */
+  sleep(seconds: number): this {
     this.now += seconds * 1000;
     return this;
   }
