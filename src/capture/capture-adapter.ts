@@ -100,7 +100,7 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     const { state, events } = applySignal(ctx.state, signal, ctx.settings, { newId });
     ctx.state = state;
     const after = state.view;
-    // A settling view (design.md §3) changes its address and settle time in place.
+    // A settling view (docs/design.md §3) changes its address and settle time in place.
     const viewChanged =
       before?.navId !== after?.navId ||
       before?.tabId !== after?.tabId ||
@@ -127,7 +127,7 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
   }
 
   /**
-   * A settling page (design.md §3) settles when its time is over, even if nothing else
+   * A settling page (docs/design.md §3) settles when its time is over, even if nothing else
    * happens then. A worker stopped before loses only this timer: its next signal (at the
    * latest the heartbeat, which beats for a settling view too) settles it.
    */

@@ -37,7 +37,7 @@ export const HEARTBEAT_INTERVAL_MS = 30_000;
 
 /**
  * Same-document URL changes in one tab that follow each other within this time are one view
- * of the address they settle on (design.md §3). The History API does not say whether a
+ * of the address they settle on (docs/design.md §3). The History API does not say whether a
  * change was a navigation (pushState) or state kept in the URL (replaceState, a search box,
  * a map): both reach the background the same way, so the rule goes by time. Typing is
  * 150–300 ms a keystroke and a filter, a map or an infinite list rewrite the URL at that
@@ -49,7 +49,7 @@ export const SETTLE_MS = 1_000;
 /**
  * A signal that comes this long after the open view was last seen alive means the computer
  * slept (the heartbeat keeps `lastAliveAt` within HEARTBEAT_INTERVAL_MS while a view is open):
- * the view ends at the last moment seen alive (design.md §3, sleep is not reading). Three
+ * the view ends at the last moment seen alive (docs/design.md §3, sleep is not reading). Three
  * intervals, so a heartbeat the browser delays under load is not mistaken for a sleep.
  */
 export const SLEEP_GAP_MS = 3 * HEARTBEAT_INTERVAL_MS;
@@ -194,7 +194,7 @@ class Machine {
         const page = record?.page;
         // A single-page app starts a new view when the address it records changes: not for
         // the fragment, not for pushState with the same URL again, and not for a page that
-        // only removes its tracking or secret parameters (the same page, design.md §6).
+        // only removes its tracking or secret parameters (the same page, docs/design.md §6).
         if (record && page && this.samePage(page, signal.url)) {
           page.rawUrl = signal.url;
           this.takePendingTitle(record, page);

@@ -24,7 +24,7 @@ export const PageSchema = z.object({
   /**
    * A page reached by a same-document URL change (History API) is settling until then: a
    * further same-document change before this moment is the same page at its new address
-   * (design.md §3, the settle rule), and its SEARCH waits until it has settled.
+   * (docs/design.md §3, the settle rule), and its SEARCH waits until it has settled.
    */
   settleUntil: z.number().optional(),
 });

@@ -137,6 +137,8 @@ describe.each(E2E_BROWSERS)('recording navigations in %s', (browserName) => {
     await browser.settleCapture();
     await tab.click('button', 'Push /spa/next');
     await tab.waitForUrl(server.spaUrl('next'));
+    // Recorded once it settled (docs/design.md §3): the next change is then a view of its own.
+    await expectLog(['view VIEW /spa/app', 'done VIEW /spa/app', 'view VIEW /spa/next']);
     await tab.click('button', 'Set #top');
     await tab.waitForUrl(`${server.spaUrl('next')}#top`);
     await tab.click('button', 'Push /spa/next?page=2');

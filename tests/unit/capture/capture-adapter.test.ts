@@ -551,7 +551,7 @@ describe('privacy settings', () => {
   });
 });
 
-describe('capture on real sites (design.md §3)', () => {
+describe('capture on real sites (docs/design.md §3)', () => {
   function historyUpdate(tabId: number, url: string, transitionQualifiers: string[] = []) {
     return fakeBrowser.webNavigation.onHistoryStateUpdated.trigger({
       tabId,

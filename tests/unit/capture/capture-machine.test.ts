@@ -531,7 +531,7 @@ describe('a burst of same-document URL changes is one view (the settle rule, SET
   });
 });
 
-describe('tracking parameters (design.md §6)', () => {
+describe('tracking parameters (docs/design.md §6)', () => {
   const LAND = 'https://shop.example/land';
 
   it('are not recorded, and a page that removes them from its address is one view', () => {
