@@ -5,7 +5,7 @@ import { historyJobs } from '../src/history/history-job';
 import { RequestSchema } from '../src/messaging/protocol';
 import { extensionBrowser as browser } from '../src/platform/extension-browser';
 import { PAUSE_KEY } from '../src/settings/pause';
-import { readSettings } from '../src/settings/settings-store';
+import { createSettingsReader } from '../src/settings/settings-reader';
 import { connectEventLog } from '../src/store/event-log';
 import { runRetention } from '../src/store/retention';
 import { createSync } from '../src/sync/sync-engine';
@@ -35,14 +35,22 @@ export default defineBackground(() => {
   };
 
   const log = connectEventLog(indexedDB);
+  // Read the policy once for this worker (storage.managed answers seconds late after a browser start).
+  const settings = createSettingsReader({
+    local: browser.storage.local,
+    managed: browser.storage.managed,
+    onStorageChanged: (listener) => browser.storage.onChanged.addListener(listener),
+    onError: reportFailure('settings'),
+  });
   const sync = startSyncScheduler({
     browser,
     log,
+    settings,
     sync: createSync({
       log,
       fetch: (input, init) => fetch(input, init),
       locks: typeof navigator !== 'undefined' ? navigator.locks : undefined,
-      ...syncStorage(browser.storage.local),
+      ...syncStorage(browser.storage.local, settings),
     }),
     onError: reportFailure('sync'),
   });
@@ -75,6 +83,7 @@ export default defineBackground(() => {
         return written;
       },
     },
+    settings,
     onError: reportFailure('history import'),
   });
 
@@ -113,7 +122,7 @@ export default defineBackground(() => {
     void runRetention({
       log,
       policy: async () => {
-        const { keepSentDays, maxRecords } = await readSettings(browser.storage.local);
+        const { keepSentDays, maxRecords } = await settings.settings();
         return { keepSentDays, maxRecords };
       },
       onError: reportFailure('retention'),

@@ -1,7 +1,7 @@
 import { extensionBrowser as browser } from '../../src/platform/extension-browser';
 import { openEventLog } from '../../src/store/event-log';
 import { createTranslator } from '../../src/ui/i18n';
-import { readManagedPolicy } from '../../src/settings/managed-settings';
+import { createSettingsReader } from '../../src/settings/settings-reader';
 import { mountHistoryImport } from '../../src/ui/history-import-view';
 import { mountOptions } from '../../src/ui/options-view';
 
@@ -22,7 +22,11 @@ void mountOptions({
   openLog: () => openEventLog(indexedDB),
   fetch: (input, init) => fetch(input, init),
   requestHostPermission: (origin) => browser.permissions.request({ origins: [origin] }),
-  readPolicy: () => readManagedPolicy(browser.storage.managed),
+  settings: createSettingsReader({
+    local: browser.storage.local,
+    managed: browser.storage.managed,
+    onStorageChanged: (listener) => browser.storage.onChanged.addListener(listener),
+  }),
   t,
   locale: browser.i18n.getUILanguage(),
 });

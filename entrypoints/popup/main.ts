@@ -9,13 +9,21 @@ const t = createTranslator((name, substitutions) => browser.i18n.getMessage(name
 const locale = browser.i18n.getUILanguage();
 const firstPaint = paintFirstPage(document, indexedDB, PAGE_SIZE, t, locale);
 
-void Promise.all([firstPaint, import('../../src/ui/popup-view'), import('../../src/store/event-log')]).then(
-  ([painted, { mountPopup }, { connectEventLog }]) =>
+void Promise.all([
+  firstPaint,
+  import('../../src/ui/popup-view'),
+  import('../../src/store/event-log'),
+  import('../../src/settings/settings-reader'),
+]).then(([painted, { mountPopup }, { connectEventLog }, { createSettingsReader }]) =>
     mountPopup({
       document,
       log: connectEventLog(indexedDB),
       local: browser.storage.local,
-      managed: browser.storage.managed,
+      settings: createSettingsReader({
+        local: browser.storage.local,
+        managed: browser.storage.managed,
+        onStorageChanged: (listener) => browser.storage.onChanged.addListener(listener),
+      }),
       onStorageChanged: (listener) => browser.storage.onChanged.addListener(listener),
       sendMessage: (request) => browser.runtime.sendMessage(request),
       openOptions: () => void browser.runtime.openOptionsPage(),

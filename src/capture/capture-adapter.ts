@@ -3,6 +3,7 @@ import type { RecordedEvent } from '../model/activity-event';
 import { isPaused, PAUSE_KEY, PauseSchema } from '../settings/pause';
 import { applyManagedPolicy, readManagedPolicy } from '../settings/managed-settings';
 import { parseStoredSettings, type Settings } from '../settings/settings';
+import { POLICY_CACHE_KEY } from '../settings/settings-reader';
 import { readSettings, SETTINGS_KEY } from '../settings/settings-store';
 import { applySignal, HEARTBEAT_INTERVAL_MS, needsTabSnapshot, resumeState } from './capture-machine';
 import type { CaptureSignal, IdleState, TabSnapshot } from './capture-signal';
@@ -51,8 +52,6 @@ interface BrowserEvent<L> {
 export const STATE_KEY = 'captureState';
 export const HEARTBEAT_ALARM = 'capture-heartbeat';
 export const PAUSE_END_ALARM = 'pause-end';
-/** storage.local: the administrator's policy as last read, applied while the live read is slow. */
-export const POLICY_CACHE_KEY = 'managedPolicyCache';
 // Chrome's shortest alarm period: the most foreground time a crash can lose.
 const HEARTBEAT_MINUTES = HEARTBEAT_INTERVAL_MS / 60_000;
 

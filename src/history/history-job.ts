@@ -1,5 +1,5 @@
 import type Browser from 'webextension-polyfill';
-import { readSettings } from '../settings/settings-store';
+import type { SettingsReader } from '../settings/settings-reader';
 import type { EventLog } from '../store/event-log';
 import { visitClassifier } from './classify-visit';
 import { ImportJobSchema, newImportJob, runHistoryImport, type HistoryApi, type ImportJob } from './history-import';
@@ -15,6 +15,8 @@ export interface HistoryJobsDeps {
   /** The `history` API once the optional permission is granted (read at each use). */
   history: () => HistoryApi | undefined;
   log: Pick<EventLog, 'append'>;
+  /** The settings in force: the import follows the same privacy rules as capture. */
+  settings: Pick<SettingsReader, 'settings'>;
   clock?: () => number;
   onError?: (error: unknown) => void;
 }
@@ -41,7 +43,7 @@ export function historyJobs(deps: HistoryJobsDeps) {
     const history = deps.history();
     if (!history) throw new Error('History import needs the "history" permission, which was not granted');
     running = (async () => {
-      const settings = await readSettings(local);
+      const settings = await deps.settings.settings();
       try {
         return await runHistoryImport(job, {
           history,

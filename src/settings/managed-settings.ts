@@ -21,8 +21,13 @@ export const LOCKABLE_FIELDS: readonly LockableField[] = [
 export interface ManagedPolicy {
   /** The locked settings' values. */
   settings: Partial<Settings>;
-  /** The locked API token, when the policy sets one. */
+  /**
+   * The locked API token, when the policy sets one together with the endpoint: a policy token
+   * goes only to the policy's endpoint (docs/design.md §8).
+   */
   apiToken?: string;
+  /** The policy sets a token but no endpoint: the token is not used (the options page says why). */
+  tokenWithoutEndpoint?: true;
   /** Fields whose value comes from the policy. */
   locked: ReadonlySet<LockableField>;
   /** Policy keys that are unknown or hold a value the settings would refuse: not applied. */
@@ -32,20 +37,11 @@ export interface ManagedPolicy {
 const NO_POLICY: ManagedPolicy = { settings: {}, locked: new Set(), ignored: [] };
 
 /**
- * `storage.managed` of the running extension, for callers that were only handed
- * `storage.local` (the settings are read in many places; each reads the policy too).
- */
-export function ambientManagedArea(): ReadableArea | undefined {
-  const scope = globalThis as { browser?: { storage?: { managed?: ReadableArea } }; chrome?: { storage?: { managed?: ReadableArea } } };
-  return scope.browser?.storage?.managed ?? scope.chrome?.storage?.managed;
-}
-
-/**
  * Reads and validates the policy. No policy is the normal case and never an error: Firefox
  * rejects the read when no `policies.json` names the add-on, Chrome answers `{}`, and a
  * browser without the API has no area at all.
  */
-export async function readManagedPolicy(managed: ReadableArea | undefined = ambientManagedArea()): Promise<ManagedPolicy> {
+export async function readManagedPolicy(managed: ReadableArea | undefined): Promise<ManagedPolicy> {
   let stored: Record<string, unknown>;
   try {
     stored = (await managed?.get(null)) ?? {};
@@ -74,6 +70,11 @@ export async function readManagedPolicy(managed: ReadableArea | undefined = ambi
     }
     settings[key] = parsed.data;
     locked.add(key as LockableField);
+  }
+  if (apiToken !== undefined && settings.endpointUrl === undefined) {
+    // A token with no endpoint of the policy's would go wherever the user points sync.
+    locked.delete('apiToken');
+    return { settings: settings as Partial<Settings>, tokenWithoutEndpoint: true, locked, ignored };
   }
   return { settings: settings as Partial<Settings>, ...(apiToken !== undefined && { apiToken }), locked, ignored };
 }

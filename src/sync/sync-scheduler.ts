@@ -1,7 +1,7 @@
 import type Browser from 'webextension-polyfill';
 import { RequestSchema } from '../messaging/protocol';
 import type { Settings } from '../settings/settings';
-import { readSettings, SETTINGS_KEY, TOKEN_KEY } from '../settings/settings-store';
+import type { SettingsReader } from '../settings/settings-reader';
 import type { EventLog } from '../store/event-log';
 import { badgeText } from './badge';
 import type { Sync, SyncReport } from './sync-engine';
@@ -21,6 +21,8 @@ export type SchedulerBrowser = Pick<Browser.Browser, 'alarms' | 'runtime' | 'sto
 export interface SyncSchedulerDeps {
   browser: SchedulerBrowser;
   sync: Sync;
+  /** The settings in force; a change of them ends an auth error or a backoff. */
+  settings: Pick<SettingsReader, 'settings' | 'onChange'>;
   log: Pick<EventLog, 'countState'>;
   clock?: () => number;
   onError?: (error: unknown) => void;
@@ -58,7 +60,7 @@ export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
   let recordedAgain = false;
 
   async function scheduleAfterRecording(): Promise<void> {
-    const [settings, pending] = await Promise.all([readSettings(local), log.countState('pending')]);
+    const [settings, pending] = await Promise.all([deps.settings.settings(), log.countState('pending')]);
     const configured = settings.syncEnabled && settings.endpointUrl !== '';
     if (configured && pending >= settings.batchMaxEvents) {
       await syncNow();
@@ -74,7 +76,7 @@ export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
   async function updateBadge(known?: { settings: Settings; pending: number }): Promise<void> {
     if (!action) return;
     const [settings, pending, stored] = await Promise.all([
-      known?.settings ?? readSettings(local),
+      known?.settings ?? deps.settings.settings(),
       known?.pending ?? log.countState('pending'),
       local.get(SYNC_STATUS_KEY),
     ]);
@@ -108,7 +110,7 @@ export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
   }
 
   async function ensurePeriodicAlarm(): Promise<void> {
-    const { syncIntervalMinutes } = await readSettings(local);
+    const { syncIntervalMinutes } = await deps.settings.settings();
     const existing = await alarms.get(SYNC_PERIODIC_ALARM);
     if (existing?.periodInMinutes !== syncIntervalMinutes) {
       await alarms.create(SYNC_PERIODIC_ALARM, { periodInMinutes: syncIntervalMinutes });
@@ -126,10 +128,8 @@ export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
         return syncNow({ force: true });
     }
   });
-  storage.onChanged.addListener((changes, area) => {
-    // The administrator's policy (area `managed`) changes the settings in force as much as the user does.
-    const changed = area === 'managed' || (area === 'local' && (SETTINGS_KEY in changes || TOKEN_KEY in changes));
-    if (!changed) return;
+  // The administrator's policy changes the settings in force as much as the user does.
+  deps.settings.onChange(() => {
     // New settings end an auth error and a backoff: the next try uses them at once.
     void (async () => {
       const { [SYNC_STATUS_KEY]: stored } = await local.get(SYNC_STATUS_KEY);

@@ -1,6 +1,6 @@
 import type Browser from 'webextension-polyfill';
-import type { ManagedPolicy } from '../settings/managed-settings';
-import { readSettings, readToken, SETTINGS_KEY, TOKEN_KEY } from '../settings/settings-store';
+import type { SettingsReader } from '../settings/settings-reader';
+import { originOf, SETTINGS_KEY, TOKEN_KEY, TOKEN_ORIGIN_KEY } from '../settings/settings-store';
 import type { EventLog } from '../store/event-log';
 import { describeConnection, testConnection } from './connection-test';
 import { localizePage, type Translate } from './i18n';
@@ -15,12 +15,6 @@ import {
   type OptionsInput,
 } from './options-form';
 
-/**
- * What an administrator set through managed storage (docs/design.md §8, `managed-settings.ts`):
- * each locked field is shown read-only with the policy's value and never saved from the form.
- */
-export type ReadManagedPolicy = () => Promise<Pick<ManagedPolicy, 'locked'>>;
-
 export interface OptionsDeps {
   document: Document;
   local: Pick<Browser.Storage.StorageArea, 'get' | 'set' | 'remove'>;
@@ -31,7 +25,11 @@ export interface OptionsDeps {
    * browser sees the user gesture it requires (a prompt the user answers, or at once if granted).
    */
   requestHostPermission: (originPattern: string) => Promise<boolean>;
-  readPolicy: ReadManagedPolicy;
+  /**
+   * The settings in force and the policy (read once): each field an administrator locked is
+   * shown read-only with the policy's value and never saved from the form (docs/design.md §8).
+   */
+  settings: Pick<SettingsReader, 'settings' | 'policy' | 'savedToken' | 'tokenFor' | 'onChange'>;
   t: Translate;
   locale?: string;
 }
@@ -39,8 +37,9 @@ export interface OptionsDeps {
 type Control = HTMLInputElement | HTMLTextAreaElement;
 
 /**
- * The options page (docs/design.md §8). Test hooks on `<body>`: `data-loaded` once the form shows the
- * stored settings, `data-saved` (`ok` or `invalid`) after Save, `data-connection` after
+ * The options page (docs/design.md §8). Until the form shows the stored settings it says it is
+ * loading and cannot be edited or saved; a field the user changed is never overwritten by a
+ * late read. Test hooks on `<body>`: `data-loaded` once the form shows the stored settings, `data-saved` (`ok` or `invalid`) after Save, `data-connection` after
  * "Test connection" (the status code, or `network` / `timeout`).
  */
 export function mountOptions(deps: OptionsDeps): Promise<void> {
@@ -54,9 +53,27 @@ export function mountOptions(deps: OptionsDeps): Promise<void> {
   const tokenHint = doc.getElementById('apiToken-hint')!;
   const forgetToken = doc.getElementById('forget-token') as HTMLButtonElement;
   let locked: ReadonlySet<string> = new Set();
+  /** Fields the user changed since the form was last filled: a late fill leaves them alone. */
+  const edited = new Set<OptionsField>();
+  /** The saved token's origin, when a token is saved: the hint follows the endpoint being typed. */
+  let tokenOrigin: string | null | undefined;
+  /** Set by Save when the saved token was removed because the endpoint's origin changed. */
+  let removedFor: { from: string } | null = null;
+  let tokenWithoutEndpoint = false;
 
   localizePage(doc, t);
   doc.documentElement.lang = locale ?? doc.documentElement.lang;
+
+  // Nothing can be typed or saved before the stored values are in the form.
+  const fieldsets = [...form.querySelectorAll('fieldset'), ...form.querySelectorAll<HTMLButtonElement>('button[type="submit"]')];
+  for (const part of fieldsets) part.disabled = true;
+  form.setAttribute('aria-busy', 'true');
+  saved.textContent = t('optionsLoading');
+  form.addEventListener('input', (input) => {
+    const name = (input.target as Control).name as OptionsField;
+    if ((OPTIONS_FIELDS as readonly string[]).includes(name)) edited.add(name);
+    if (name === 'endpointUrl' || name === 'apiToken') showTokenHint();
+  });
 
   function readForm(): OptionsInput {
     const entries = OPTIONS_FIELDS.map((name) => {
@@ -68,7 +85,7 @@ export function mountOptions(deps: OptionsDeps): Promise<void> {
 
   function fillForm(values: Omit<OptionsInput, 'apiToken'>): void {
     for (const name of OPTIONS_FIELDS) {
-      if (name === 'apiToken') continue;
+      if (name === 'apiToken' || (edited.has(name) && !locked.has(name))) continue;
       const element = control(name);
       if (isCheckbox(name)) (element as HTMLInputElement).checked = values[name] as boolean;
       else element.value = values[name] as string;
@@ -85,14 +102,30 @@ export function mountOptions(deps: OptionsDeps): Promise<void> {
     if (first) control(first).focus();
   }
 
+  /** What the token field's hint says: a saved token, none, or that this endpoint needs its own. */
+  function showTokenHint(): void {
+    const policyNote = tokenWithoutEndpoint ? t('tokenPolicyWithoutEndpoint') : '';
+    let note: string;
+    if (locked.has('apiToken')) note = '';
+    else {
+      const endpointOrigin = originOf(control('endpointUrl').value.trim());
+      const typing = control('apiToken').value.trim() !== '';
+      if (removedFor && !typing && endpointOrigin) note = t('tokenRemovedForOrigin', endpointOrigin, removedFor.from);
+      else if (tokenOrigin !== undefined && !typing && endpointOrigin && tokenOrigin !== endpointOrigin) note = t('tokenNewOrigin', endpointOrigin);
+      else note = tokenOrigin !== undefined ? t('tokenSaved') : t('tokenNone');
+    }
+    tokenHint.textContent = [policyNote, note].filter(Boolean).join(' ');
+  }
+
   async function showSettings(): Promise<void> {
-    // readSettings and readToken already answer with the policy's values where it sets them.
-    const [settings, token, policy] = await Promise.all([
-      readSettings(local),
-      readToken(local),
-      deps.readPolicy().catch(() => ({ locked: new Set<string>() })),
+    // The reader answers with the policy's values where it sets them; the policy is read once.
+    const [settings, saved, policy] = await Promise.all([
+      deps.settings.settings(),
+      deps.settings.savedToken(),
+      deps.settings.policy().catch(() => ({ locked: new Set<string>(), tokenWithoutEndpoint: undefined })),
     ]);
     locked = policy.locked;
+    tokenWithoutEndpoint = policy.tokenWithoutEndpoint === true;
     fillForm(toOptionsInput(settings));
     for (const name of OPTIONS_FIELDS) {
       const element = control(name);
@@ -108,14 +141,16 @@ export function mountOptions(deps: OptionsDeps): Promise<void> {
       element.closest('.field')!.append(hint);
       element.setAttribute('aria-describedby', `${hint.id} ${element.getAttribute('aria-describedby') ?? ''}`.trim());
     }
-    control('apiToken').value = '';
+    if (!edited.has('apiToken')) control('apiToken').value = '';
     // The token is never shown again once saved; only whether there is one.
-    tokenHint.textContent = locked.has('apiToken') ? '' : token ? t('tokenSaved') : t('tokenNone');
-    forgetToken.hidden = !token || locked.has('apiToken');
+    tokenOrigin = saved === null ? undefined : saved.origin;
+    showTokenHint();
+    forgetToken.hidden = saved === null || locked.has('apiToken');
   }
 
   form.addEventListener('submit', (submit) => {
     submit.preventDefault();
+    if (!doc.body.dataset.loaded) return;
     const result = validateOptions(readForm(), t);
     if (!result.ok) {
       showErrors(result.errors);
@@ -128,15 +163,29 @@ export function mountOptions(deps: OptionsDeps): Promise<void> {
     // Before any await: the request must run inside the click's user gesture.
     const access = needsHostPermission(endpointUrl) ? deps.requestHostPermission(originPattern(endpointUrl)) : null;
     void (async () => {
-      const { [SETTINGS_KEY]: stored } = await local.get(SETTINGS_KEY);
+      const [{ [SETTINGS_KEY]: stored }, policy, savedToken] = await Promise.all([
+        local.get(SETTINGS_KEY),
+        deps.settings.policy(),
+        deps.settings.savedToken(),
+      ]);
       // A locked field keeps the user's own stored value: the policy wins while it lasts.
       const editable = Object.fromEntries(Object.entries(result.settings).filter(([name]) => !locked.has(name)));
+      // A token belongs to the origin it is saved for (docs/design.md §5): a new one is saved
+      // for the endpoint in force; an old one for another origin is removed, never carried over.
+      const origin = originOf(policy.settings.endpointUrl ?? endpointUrl) ?? '';
+      const newToken = result.token !== null && !locked.has('apiToken');
+      const stale = !newToken && savedToken !== null && savedToken.origin !== (origin || null);
+      if (stale) await local.remove([TOKEN_KEY, TOKEN_ORIGIN_KEY]);
       await local.set({
         [SETTINGS_KEY]: { ...(stored as object | undefined), ...editable },
-        ...(result.token !== null && !locked.has('apiToken') && { [TOKEN_KEY]: result.token }),
+        ...(newToken && { [TOKEN_KEY]: result.token, [TOKEN_ORIGIN_KEY]: origin }),
+        // A token saved before origins were kept is the endpoint's it was saved with.
+        ...(!newToken && !stale && savedToken !== null && { [TOKEN_ORIGIN_KEY]: origin }),
       });
+      removedFor = stale && savedToken.origin !== null ? { from: savedToken.origin } : null;
       saved.textContent = t('saved');
       doc.body.dataset.saved = 'ok';
+      edited.clear();
       await showSettings();
       if (access) await reportAccess(access, new URL(endpointUrl).origin);
     })().catch((error: unknown) => {
@@ -154,7 +203,8 @@ export function mountOptions(deps: OptionsDeps): Promise<void> {
   }
 
   forgetToken.addEventListener('click', async () => {
-    await local.remove(TOKEN_KEY);
+    await local.remove([TOKEN_KEY, TOKEN_ORIGIN_KEY]);
+    removedFor = null;
     saved.textContent = t('tokenForgotten');
     await showSettings();
     control('apiToken').focus();
@@ -173,8 +223,9 @@ export function mountOptions(deps: OptionsDeps): Promise<void> {
     button.disabled = true;
     connection.textContent = t('connectionTesting', endpointUrl);
     try {
-      // The token being typed, else the saved one: what Save would leave in place.
-      const token = control('apiToken').value.trim() || (await readToken(local));
+      // The token being typed, else the saved one only if it belongs to this URL's origin
+      // (a policy token only to the policy's endpoint): a typed URL never gets a token meant elsewhere.
+      const token = control('apiToken').value.trim() || (await deps.settings.tokenFor(endpointUrl));
       const result = await testConnection({ fetch: deps.fetch, endpointUrl, token });
       connection.textContent = describeConnection(result, t);
       doc.body.dataset.connection = 'status' in result ? String(result.status) : result.kind;
@@ -208,7 +259,14 @@ export function mountOptions(deps: OptionsDeps): Promise<void> {
   }
 
   void showLogCounts().catch(() => undefined);
+  // A policy that arrives or changes later fills what the user has not changed.
+  deps.settings.onChange(() => {
+    if (doc.body.dataset.loaded) void showSettings().catch(() => undefined);
+  });
   return showSettings().then(() => {
+    for (const part of fieldsets) part.disabled = false;
+    form.removeAttribute('aria-busy');
+    if (saved.textContent === t('optionsLoading')) saved.textContent = '';
     doc.body.dataset.loaded = 'true';
   });
 }

@@ -2,7 +2,8 @@ import type Browser from 'webextension-polyfill';
 import type { Request } from '../messaging/protocol';
 import { isPaused, PAUSE_KEY, PauseSchema } from '../settings/pause';
 import type { Settings } from '../settings/settings';
-import { readSettings, SETTINGS_KEY } from '../settings/settings-store';
+import type { SettingsReader } from '../settings/settings-reader';
+import { readSettings } from '../settings/settings-store';
 import type { EventLog } from '../store/event-log';
 import type { StoredLogEntry } from '../store/log-entry';
 import type { SyncReport } from '../sync/sync-engine';
@@ -22,15 +23,13 @@ const HOUR_MS = 3_600_000;
 
 type StorageChanges = Record<string, Browser.Storage.StorageChange>;
 
-type ReadableArea = Pick<Browser.Storage.StorageArea, 'get'>;
-const NO_POLICY: ReadableArea = { get: async () => ({}) };
 
 export interface PopupDeps {
   document: Document;
   log: EventLog;
   local: Pick<Browser.Storage.StorageArea, 'get' | 'set' | 'remove'>;
-  /** Administrator-locked settings (`storage.managed`); may answer slowly, see `showStatus`. */
-  managed?: ReadableArea;
+  /** The settings in force, with the administrator's policy; may answer slowly at first, see `showStatus`. */
+  settings: Pick<SettingsReader, 'settings' | 'onChange'>;
   onStorageChanged?: (listener: (changes: StorageChanges, area: string) => void) => void;
   sendMessage: (request: Request) => Promise<unknown>;
   openOptions: () => void;
@@ -143,8 +142,8 @@ export function mountPopup(deps: PopupDeps): Promise<void> {
    * the status line first uses the user's own settings and is redone once the policy is known
    * (it can only change whether sync counts as configured).
    */
-  let settingsInForce: Promise<Settings> = readSettings(local, NO_POLICY);
-  const withPolicy = readSettings(local, deps.managed ?? NO_POLICY);
+  let settingsInForce: Promise<Settings> = readSettings(local, undefined);
+  const withPolicy = deps.settings.settings();
   void withPolicy.then(
     (settings) => {
       settingsInForce = Promise.resolve(settings);
@@ -356,8 +355,12 @@ export function mountPopup(deps: PopupDeps): Promise<void> {
 
   deps.onStorageChanged?.((changes, area) => {
     if (area !== 'local') return;
-    if (SETTINGS_KEY in changes) settingsInForce = readSettings(local, deps.managed ?? NO_POLICY);
-    if (SYNC_STATUS_KEY in changes || PAUSE_KEY in changes || SETTINGS_KEY in changes) void showStatus().catch(showFailure);
+    if (SYNC_STATUS_KEY in changes || PAUSE_KEY in changes) void showStatus().catch(showFailure);
+  });
+
+  deps.settings.onChange(() => {
+    settingsInForce = deps.settings.settings();
+    void showStatus().catch(showFailure);
   });
 
   function showFailure(error: unknown): void {

@@ -123,4 +123,45 @@ describe('the options page in Chromium', () => {
     expect(await again.save()).toBe('ok');
     expect(await again.permissionMessage()).toBe('');
   });
+
+  it('in a fresh profile, takes the endpoint and token typed the moment the page opens, and saves them', async () => {
+    browser = await launchExtensionBrowser();
+    const options = await OptionsPage.openWithoutWaiting(browser.context, browser.extensionId);
+    // Typing waits for the fields to be editable: the page cannot be edited while it loads.
+    await options.fill({ 'Endpoint URL': 'http://127.0.0.1:8787/rest/api/v1/activity', 'API token': 'typed-at-once' });
+    expect(await options.save()).toBe('ok');
+    expect(await options.savedMessage()).toBe('Saved.');
+    expect(await storedSettings()).toMatchObject({ endpointUrl: 'http://127.0.0.1:8787/rest/api/v1/activity' });
+    expect(await getExtensionStorage(browser.worker, ['apiToken', 'apiTokenOrigin'])).toEqual({
+      apiToken: 'typed-at-once',
+      apiTokenOrigin: 'http://127.0.0.1:8787',
+    });
+    expect(await options.values()).toMatchObject({ 'Endpoint URL': 'http://127.0.0.1:8787/rest/api/v1/activity', 'API token': '' });
+  });
+
+  it('sends the saved token only to the origin it was saved for: not on "Test connection" to another, not after Save with another', async () => {
+    collectorDir = await makeTempDir('activity-logger-e2e-options');
+    collector = await startCollector({ port: 0, dbFile: join(collectorDir, 'a.sqlite'), token: 'a-token' });
+    const other = await startCollector({ port: 0, dbFile: join(collectorDir, 'b.sqlite'), token: 'b-token' });
+    try {
+      browser = await launchExtensionBrowser();
+      const options = await openOptions();
+      await options.fill({ 'Endpoint URL': collector.activityUrl, 'API token': 'a-token' });
+      expect(await options.save()).toBe('ok');
+      expect(await options.testConnection()).toBe('HTTP 200: accepted. The endpoint and token work.');
+
+      // Another origin (another port) typed in the form: the saved token does not go there.
+      await options.fill({ 'Endpoint URL': other.activityUrl });
+      expect(await options.tokenHint()).toMatch(/^The endpoint's origin changed: type the token for http:\/\/127\.0\.0\.1:\d+\./);
+      expect(await options.testConnection()).toMatch(/^HTTP 401: .*missing token/);
+
+      // Saved with the other origin and no new token: the old token is gone, the field says so.
+      expect(await options.save()).toBe('ok');
+      expect(await getExtensionStorage(browser.worker, 'apiToken')).toEqual({});
+      expect(await options.tokenHint()).toMatch(/^No token is saved for http:\/\/127\.0\.0\.1:\d+: the token saved for http:\/\/127\.0\.0\.1:\d+ is not sent/);
+      expect(await options.testConnection()).toMatch(/^HTTP 401: .*missing token/);
+    } finally {
+      await other.close();
+    }
+  });
 });

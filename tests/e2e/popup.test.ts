@@ -1,13 +1,17 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startCollector } from '../../collector/start';
 import { ActivityBatchSchema, RecordedEventSchema } from '../../src/model/activity-event';
 import {
   captureSettled,
   eventually,
   getExtensionStorage,
   launchExtensionBrowser,
+  makeTempDir,
   readLog,
+  removeDir,
   setExtensionStorage,
   startTestPageServer,
   type ExtensionBrowser,
@@ -239,6 +243,31 @@ describe('the popup in Chromium', () => {
     const details = await popup.rowDetails();
     expect(details.map((row) => row.details.split(' · ').at(-1))).toEqual(['rejected', 'sent']);
     expect(await popup.row('Refused page').locator('.rejection').innerText()).toBe('Refused by the server: HTTP 400: params.title: too long');
+  });
+
+  it('"Retry rejected" puts rejected events back to pending and sends them once the server takes them', async () => {
+    const dir = await makeTempDir('activity-logger-e2e-retry');
+    const collector = await startCollector({ port: 0, dbFile: join(dir, 'events.sqlite'), token: 'retry-token' });
+    try {
+      browser = await launchExtensionBrowser();
+      const popup = await browser.openPopup();
+      const retryButton = popup.page.getByRole('button', { name: 'Retry rejected' });
+      expect(await retryButton.isVisible()).toBe(false);
+      const refused = seedEntry('https://a.example/refused', 'Refused yesterday', { state: 'rejected', lastError: 'HTTP 400: host not indexed' });
+      await seedLog(popup.page, [refused]);
+      await setExtensionStorage(browser.worker, { settings: { endpointUrl: collector.activityUrl }, apiToken: 'retry-token' });
+      await popup.reload();
+      await eventually(async () => expect(await retryButton.isVisible()).toBe(true));
+      expect(await popup.retryRejected()).toBe('done');
+      expect(await popup.page.locator('#notice').innerText()).toBe('Sync done: 1 sent.');
+      expect(collector.store.all().map((stored) => stored.event.id)).toEqual([refused.event.id]);
+      expect((await readLog(browser.worker)).map((entry) => entry.state)).toEqual(['sent']);
+      expect(await retryButton.isVisible()).toBe(false);
+      expect((await popup.rowDetails()).map((row) => row.details.split(' · ').at(-1))).toEqual(['sent']);
+    } finally {
+      await collector.close();
+      await removeDir(dir);
+    }
   });
 });
 

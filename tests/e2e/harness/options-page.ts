@@ -30,9 +30,19 @@ export class OptionsPage {
   private constructor(readonly page: Page) {}
 
   static async open(context: BrowserContext, extensionId: string): Promise<OptionsPage> {
-    const options = new OptionsPage(await openExtensionPage(context, extensionId, 'options.html'));
+    const options = await OptionsPage.openWithoutWaiting(context, extensionId);
     await options.waitUntilLoaded();
     return options;
+  }
+
+  /** Opens the page and returns at once, as a user who starts typing before it has loaded. */
+  static async openWithoutWaiting(context: BrowserContext, extensionId: string): Promise<OptionsPage> {
+    return new OptionsPage(await openExtensionPage(context, extensionId, 'options.html'));
+  }
+
+  /** What the token field's hint says (a saved token, none, or that this endpoint needs its own). */
+  tokenHint(): Promise<string> {
+    return this.page.locator('#apiToken-hint').innerText();
   }
 
   field(label: OptionsTextField | OptionsCheckbox): Locator {
@@ -57,7 +67,7 @@ export class OptionsPage {
   /** Clicks "Save"; resolves to `ok`, or `invalid` when a field was refused. */
   async save(): Promise<'ok' | 'invalid'> {
     await this.page.evaluate(() => delete document.body.dataset.saved);
-    await this.page.getByRole('button', { name: 'Save' }).click();
+    await this.page.getByRole('button', { name: 'Save', exact: true }).click();
     return (await waitForBody(this.page, 'saved')) as 'ok' | 'invalid';
   }
 

@@ -94,6 +94,13 @@ export class PopupPage {
    * Clicks "Sync now" as a user would and resolves to the outcome the background reported
    * (`done`, `failed`, `auth-error`, ...), which the popup sets as `body[data-last-sync]`.
    */
+  /** Clicks "Retry rejected" (shown while the log holds rejected records); resolves to the sync's outcome. */
+  async retryRejected({ timeout = 40_000 } = {}): Promise<string> {
+    await this.page.evaluate(() => delete document.body.dataset.lastSync);
+    await this.page.getByRole('button', { name: 'Retry rejected' }).click();
+    return waitForBody(this.page, 'lastSync', undefined, timeout);
+  }
+
   async syncNow({ timeout = 40_000 } = {}): Promise<string> {
     await this.page.evaluate(() => delete document.body.dataset.lastSync);
     await this.page.getByRole('button', { name: 'Sync now' }).click();

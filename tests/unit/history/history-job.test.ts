@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { HistoryApi } from '../../../src/history/history-import';
 import { historyJobs, IMPORT_JOB_KEY, NAMESPACE_KEY } from '../../../src/history/history-job';
+import { readSettings } from '../../../src/settings/settings-store';
 import { openEventLog, type EventLog } from '../../../src/store/event-log';
 
 const NOW = Date.UTC(2026, 10, 27, 12, 0, 0);
@@ -23,7 +24,13 @@ const history: HistoryApi = {
 let log: EventLog;
 
 function jobs(withHistory: HistoryApi | null = history) {
-  return historyJobs({ storage: fakeBrowser.storage as never, history: () => withHistory ?? undefined, log, clock: () => NOW });
+  return historyJobs({
+    storage: fakeBrowser.storage as never,
+    history: () => withHistory ?? undefined,
+    log,
+    settings: { settings: () => readSettings(fakeBrowser.storage.local, undefined) },
+    clock: () => NOW,
+  });
 }
 
 beforeEach(async () => {

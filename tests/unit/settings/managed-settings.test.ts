@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { LOCKABLE_FIELDS, readManagedPolicy } from '../../../src/settings/managed-settings';
 import { DEFAULT_SETTINGS, SettingsSchema } from '../../../src/settings/settings';
-import { readSettings, readToken } from '../../../src/settings/settings-store';
+import { readSettings } from '../../../src/settings/settings-store';
 
 const schema = JSON.parse(readFileSync(new URL('../../../public/managed_schema.json', import.meta.url), 'utf8')) as {
   type: string;
@@ -60,28 +60,36 @@ describe('readManagedPolicy', () => {
   });
 });
 
-describe('readSettings and readToken with a policy', () => {
-  it('put the locked values over the user settings and keep the rest', async () => {
-    await fakeBrowser.storage.local.set({
-      settings: { denyList: ['mine.example'], stripAllQueryStrings: true, keepSentDays: 7 },
-      apiToken: 'users-token',
-    });
-    await fakeBrowser.storage.managed.set({ denyList: ['*.bank.example'], logPrivateWindows: false, apiToken: 'org-token' });
+describe('readSettings with a policy', () => {
+  it('puts the locked values over the user settings and keeps the rest', async () => {
+    await fakeBrowser.storage.local.set({ settings: { denyList: ['mine.example'], stripAllQueryStrings: true, keepSentDays: 7 } });
+    await fakeBrowser.storage.managed.set({ denyList: ['*.bank.example'], logPrivateWindows: false });
     const settings = await readSettings(fakeBrowser.storage.local, fakeBrowser.storage.managed);
     expect(SettingsSchema.parse(settings)).toEqual(settings);
     expect(settings).toMatchObject({ denyList: ['*.bank.example'], stripAllQueryStrings: true, keepSentDays: 7, logPrivateWindows: false });
-    expect(await readToken(fakeBrowser.storage.local, fakeBrowser.storage.managed)).toBe('org-token');
   });
 
-  it('read the running extension\'s managed area when only storage.local is passed', async () => {
-    await fakeBrowser.storage.managed.set({ syncEnabled: false });
-    expect((await readSettings(fakeBrowser.storage.local)).syncEnabled).toBe(false);
-  });
-
-  it('are the user\'s own without a policy', async () => {
-    await fakeBrowser.storage.local.set({ settings: { keepSentDays: 9 }, apiToken: 'users-token' });
+  it('is the user\'s own without a policy', async () => {
+    await fakeBrowser.storage.local.set({ settings: { keepSentDays: 9 } });
     expect((await readSettings(fakeBrowser.storage.local, undefined)).keepSentDays).toBe(9);
-    expect(await readToken(fakeBrowser.storage.local, undefined)).toBe('users-token');
+  });
+});
+
+describe('a policy token', () => {
+  it('is locked and used with the policy\'s endpoint', async () => {
+    await fakeBrowser.storage.managed.set({ endpointUrl: 'https://glean.corp.example/rest/api/v1/activity', apiToken: 'org-token' });
+    const policy = await readManagedPolicy(fakeBrowser.storage.managed);
+    expect(policy).toMatchObject({ apiToken: 'org-token' });
+    expect(policy.locked.has('apiToken')).toBe(true);
+    expect(policy.tokenWithoutEndpoint).toBeUndefined();
+  });
+
+  it('without an endpoint in the policy is ignored, and not locked: it would go wherever the user points sync', async () => {
+    await fakeBrowser.storage.managed.set({ denyList: ['*.bank.example'], apiToken: 'org-token' });
+    const policy = await readManagedPolicy(fakeBrowser.storage.managed);
+    expect(policy.apiToken).toBeUndefined();
+    expect(policy.tokenWithoutEndpoint).toBe(true);
+    expect([...policy.locked]).toEqual(['denyList']);
   });
 });
 

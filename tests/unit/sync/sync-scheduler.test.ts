@@ -1,5 +1,15 @@
+import { IDBFactory } from 'fake-indexeddb';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startCollector } from '../../../collector/start';
+import { uuidv7 } from '../../../src/model/event-id';
+import { openEventLog } from '../../../src/store/event-log';
+import { createSync } from '../../../src/sync/sync-engine';
+import { syncStorage } from '../../../src/sync/sync-storage';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { createSettingsReader } from '../../../src/settings/settings-reader';
 import type { Sync, SyncReport } from '../../../src/sync/sync-engine';
 import {
   FIRST_EVENT_DELAY_MS,
@@ -24,10 +34,18 @@ const fakeSync: Sync = {
   },
 };
 
+const reader = () =>
+  createSettingsReader({
+    local: fakeBrowser.storage.local,
+    managed: fakeBrowser.storage.managed,
+    onStorageChanged: (listener) => fakeBrowser.storage.onChanged.addListener(listener),
+  });
+
 function start() {
   return startSyncScheduler({
     browser: fakeBrowser as unknown as SchedulerBrowser,
     sync: fakeSync,
+    settings: reader(),
     log: { countState: async () => pending },
     clock: () => NOW,
     afterRecordingDelayMs: 0,
@@ -87,6 +105,7 @@ describe('sync scheduler', () => {
     const counting = startSyncScheduler({
       browser: fakeBrowser as unknown as SchedulerBrowser,
       sync: fakeSync,
+      settings: reader(),
       log: {
         countState: async () => {
           counted++;
@@ -156,5 +175,39 @@ describe('sync scheduler', () => {
     const { [SYNC_STATUS_KEY]: status } = await fakeBrowser.storage.local.get(SYNC_STATUS_KEY);
     expect(status).toMatchObject({ state: 'idle', failures: 0, nextAttemptAt: null });
     expect(runs).toEqual([{ force: false }]);
+  });
+
+  it('leaves sync running when the token is fixed while a sync with the old one is refused (401)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scheduler-test-'));
+    const collector = await startCollector({ port: 0, dbFile: join(dir, 'events.sqlite'), token: 'right-token' });
+    try {
+      const log = await openEventLog(new IDBFactory());
+      await log.append(
+        Array.from({ length: 3 }, (_, i) => ({ id: uuidv7(), action: 'VIEW' as const, timestamp: new Date(NOW + i).toISOString(), url: `https://example.com/${i}` })),
+      );
+      await fakeBrowser.storage.local.set({ settings: { endpointUrl: collector.activityUrl }, apiToken: 'wrong-token' });
+      const settings = reader();
+      let fixed = false;
+      // The user saves the right token while the request with the wrong one is on its way.
+      const fixingFetch: typeof fetch = async (input, init) => {
+        const response = await fetch(input, init);
+        if (!fixed) {
+          fixed = true;
+          await fakeBrowser.storage.local.set({ apiToken: 'right-token' });
+        }
+        return response;
+      };
+      const engine = createSync({ log, fetch: fixingFetch, ...syncStorage(fakeBrowser.storage.local, settings) });
+      const scheduler = startSyncScheduler({ browser: fakeBrowser as unknown as SchedulerBrowser, sync: engine, settings, log, clock: () => NOW });
+      expect((await scheduler.syncNow()).outcome).toBe('superseded');
+      // The run the settings change asked for sends with the new token.
+      const savedStatus = async () => parseSyncStatus((await fakeBrowser.storage.local.get(SYNC_STATUS_KEY))[SYNC_STATUS_KEY]);
+      for (let i = 0; i < 200 && (await savedStatus()).lastSuccessAt === null; i++) await settled();
+      expect(collector.store.count()).toBe(3);
+      expect(await savedStatus()).toMatchObject({ state: 'idle', lastError: null, lastSuccessAt: expect.any(Number) });
+    } finally {
+      await collector.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

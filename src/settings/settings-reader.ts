@@ -1,0 +1,123 @@
+import type Browser from 'webextension-polyfill';
+import { applyManagedPolicy, readManagedPolicy, type ManagedPolicy } from './managed-settings';
+import { parseStoredSettings, type Settings } from './settings';
+import { readSavedToken, SETTINGS_KEY, TOKEN_KEY, TOKEN_ORIGIN_KEY, tokenForEndpoint, type SavedToken } from './settings-store';
+
+/** storage.local: the policy as last read, so a new worker need not wait for `storage.managed`. */
+export const POLICY_CACHE_KEY = 'managedPolicyCache';
+
+type StorageChanges = Record<string, Browser.Storage.StorageChange>;
+
+export interface SettingsReaderDeps {
+  local: Pick<Browser.Storage.StorageArea, 'get' | 'set'>;
+  /** `storage.managed`; absent where the browser has none. */
+  managed?: Pick<Browser.Storage.StorageArea, 'get'>;
+  /** `storage.onChanged.addListener`: a new policy or new user settings are read from then on. */
+  onStorageChanged: (listener: (changes: StorageChanges, area: string) => void) => void;
+  onError?: (error: unknown) => void;
+}
+
+/** The settings and the token sync sends with, and which generation of the settings they are. */
+export interface SyncSettings {
+  settings: Settings;
+  token: string;
+  generation: number;
+}
+
+/**
+ * The one reader of the settings in force (docs/design.md §8): the user's settings and token
+ * from `storage.local`, with the administrator's policy on top. Built once per context (the
+ * worker, the popup, the options page) and handed to whatever needs the settings.
+ */
+export interface SettingsReader {
+  settings(): Promise<Settings>;
+  /** The token that may go to `endpointUrl`: see `tokenForEndpoint`. */
+  tokenFor(endpointUrl: string): Promise<string>;
+  sync(): Promise<SyncSettings>;
+  policy(): Promise<ManagedPolicy>;
+  /** The user's own saved token and its origin (the options page says whether there is one). */
+  savedToken(): Promise<SavedToken | null>;
+  /** Goes up at every change of the settings in force: user settings, token, or policy. */
+  generation(): number;
+  /** Called after every such change, once `generation()` says so. */
+  onChange(listener: () => void): void;
+}
+
+/**
+ * Chromium answers the first `storage.managed` read after a browser start 1–3 s late: the
+ * policy is read once per reader, off the path of every settings read. Until it answers, the
+ * policy last seen (kept in storage.local) is in force; only where none was ever seen (the
+ * first start) do reads wait for it. A change of the policy (`storage.onChanged`, area
+ * `managed`) is read again.
+ */
+export function createSettingsReader(deps: SettingsReaderDeps): SettingsReader {
+  const { local, managed, onError = console.error } = deps;
+  let generation = 0;
+  const listeners: (() => void)[] = [];
+  const changed = () => {
+    generation++;
+    for (const listener of listeners) listener();
+  };
+
+  const readLive = async (): Promise<Record<string, unknown>> => {
+    try {
+      const stored = (await managed?.get(null)) ?? {};
+      return typeof stored === 'object' && stored !== null ? stored : {};
+    } catch {
+      return {}; // Firefox without a policies.json naming the add-on: no policy
+    }
+  };
+  const parse = (raw: Record<string, unknown>) => readManagedPolicy({ get: async () => raw });
+  const cachedRaw = local.get(POLICY_CACHE_KEY).then(
+    (stored) => stored[POLICY_CACHE_KEY] as Record<string, unknown> | undefined,
+    () => undefined,
+  );
+
+  let known: Record<string, unknown> | undefined;
+  let policy: Promise<ManagedPolicy>;
+  /** Takes a policy read from `storage.managed` as the one in force. */
+  async function adopt(raw: Record<string, unknown>, { announce = false } = {}): Promise<void> {
+    const before = known ?? (await cachedRaw);
+    known = raw;
+    policy = parse(raw);
+    const same = JSON.stringify(before) === JSON.stringify(raw);
+    if (!same) await local.set({ [POLICY_CACHE_KEY]: raw });
+    // The first read, with nothing seen before, is what reads waited for: no change to tell.
+    // The browser tells of a change of the policy: the settings in force may differ even if
+    // this read comes after a second change that undid it.
+    if (announce || (!same && before !== undefined)) changed();
+  }
+  const firstLive = readLive();
+  policy = cachedRaw.then((cached) => (cached !== undefined ? parse(cached) : firstLive.then(parse)));
+  void firstLive.then(adopt).catch(onError);
+
+  deps.onStorageChanged((changes, area) => {
+    if (area === 'managed') void readLive().then((raw) => adopt(raw, { announce: true })).catch(onError);
+    else if (area === 'local' && (SETTINGS_KEY in changes || TOKEN_KEY in changes || TOKEN_ORIGIN_KEY in changes)) changed();
+  });
+
+  async function settings(): Promise<Settings> {
+    const [{ [SETTINGS_KEY]: stored }, inForce] = await Promise.all([local.get(SETTINGS_KEY), policy]);
+    return applyManagedPolicy(parseStoredSettings(stored), inForce);
+  }
+  async function tokenFor(endpointUrl: string): Promise<string> {
+    const [saved, inForce] = await Promise.all([readSavedToken(local), policy]);
+    return tokenForEndpoint(endpointUrl, saved, inForce);
+  }
+
+  return {
+    settings,
+    tokenFor,
+    async sync() {
+      const at = generation;
+      const inForce = await settings();
+      return { settings: inForce, token: await tokenFor(inForce.endpointUrl), generation: at };
+    },
+    policy: () => policy,
+    savedToken: () => readSavedToken(local),
+    generation: () => generation,
+    onChange(listener) {
+      listeners.push(listener);
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { createSettingsReader, POLICY_CACHE_KEY, type SettingsReaderDeps } from '../../../src/settings/settings-reader';
+
+const ENDPOINT = 'https://glean.corp.example/rest/api/v1/activity';
+
+/** `storage.managed` as Chromium gives it after a browser start: the read answers when told to. */
+function slowManaged(policy: Record<string, unknown>) {
+  let answer!: () => void;
+  const answered = new Promise<void>((resolve) => (answer = resolve));
+  let reads = 0;
+  return {
+    area: {
+      get: async () => {
+        reads++;
+        await answered;
+        return policy;
+      },
+    },
+    answer: () => answer(),
+    reads: () => reads,
+  };
+}
+
+function reader(overrides: Partial<SettingsReaderDeps> = {}) {
+  return createSettingsReader({
+    local: fakeBrowser.storage.local,
+    managed: fakeBrowser.storage.managed,
+    onStorageChanged: (listener) => fakeBrowser.storage.onChanged.addListener(listener),
+    ...overrides,
+  });
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+beforeEach(() => fakeBrowser.reset());
+
+describe('the settings reader', () => {
+  it('reads the policy once, however often the settings and the token are read', async () => {
+    await fakeBrowser.storage.managed.set({ syncEnabled: false });
+    let reads = 0;
+    const counted = { get: async (keys: null) => (reads++, fakeBrowser.storage.managed.get(keys)) };
+    const settings = reader({ managed: counted as never });
+    for (let i = 0; i < 5; i++) {
+      expect((await settings.settings()).syncEnabled).toBe(false);
+      await settings.sync();
+      await settings.tokenFor(ENDPOINT);
+    }
+    expect(reads).toBe(1);
+  });
+
+  it('answers at once with the policy last seen while storage.managed is slow, then takes the new one', async () => {
+    await fakeBrowser.storage.local.set({ [POLICY_CACHE_KEY]: { keepSentDays: 9 }, settings: { keepSentDays: 3 } });
+    const managed = slowManaged({ keepSentDays: 12 });
+    const settings = reader({ managed: managed.area });
+    const changes: number[] = [];
+    settings.onChange(() => changes.push(settings.generation()));
+    // Not waiting for the slow read: the cached policy is in force.
+    expect((await settings.settings()).keepSentDays).toBe(9);
+    managed.answer();
+    await settle();
+    expect((await settings.settings()).keepSentDays).toBe(12);
+    expect(changes).toEqual([1]);
+    expect((await fakeBrowser.storage.local.get(POLICY_CACHE_KEY))[POLICY_CACHE_KEY]).toEqual({ keepSentDays: 12 });
+    expect(managed.reads()).toBe(1);
+  });
+
+  it('waits for the policy where none was ever seen (the first start), so no read ignores it', async () => {
+    await fakeBrowser.storage.local.set({ settings: { endpointUrl: 'https://mine.example/a' } });
+    const managed = slowManaged({ endpointUrl: ENDPOINT });
+    const settings = reader({ managed: managed.area });
+    let endpoint: string | undefined;
+    void settings.settings().then((s) => (endpoint = s.endpointUrl));
+    await settle();
+    expect(endpoint).toBeUndefined();
+    managed.answer();
+    await settle();
+    expect(endpoint).toBe(ENDPOINT);
+  });
+
+  it('reads the policy again when it changes, and counts every change of the settings in force', async () => {
+    const settings = reader();
+    expect((await settings.settings()).syncEnabled).toBe(true);
+    const before = settings.generation();
+    await fakeBrowser.storage.managed.set({ syncEnabled: false });
+    await fakeBrowser.storage.onChanged.trigger({ syncEnabled: { newValue: false } }, 'managed');
+    await settle();
+    expect((await settings.settings()).syncEnabled).toBe(false);
+    expect(settings.generation()).toBeGreaterThan(before);
+    const afterPolicy = settings.generation();
+    await fakeBrowser.storage.local.set({ apiToken: 'new' });
+    expect(settings.generation()).toBeGreaterThan(afterPolicy);
+    // Unrelated keys are not a settings change.
+    const afterToken = settings.generation();
+    await fakeBrowser.storage.local.set({ syncStatus: { state: 'idle' } });
+    expect(settings.generation()).toBe(afterToken);
+  });
+
+  it('gives sync the token of the endpoint in force only', async () => {
+    await fakeBrowser.storage.local.set({ settings: { endpointUrl: 'https://mine.example/a' }, apiToken: 'mine', apiTokenOrigin: 'https://old.example' });
+    expect((await reader().sync()).token).toBe('');
+    await fakeBrowser.storage.local.set({ apiTokenOrigin: 'https://mine.example' });
+    expect((await reader().sync()).token).toBe('mine');
+    // A policy token without an endpoint of its own is not sent to the user's endpoint.
+    await fakeBrowser.storage.managed.set({ apiToken: 'org-token' });
+    expect((await reader().sync()).token).toBe('mine');
+    await fakeBrowser.storage.managed.set({ apiToken: 'org-token', endpointUrl: ENDPOINT });
+    expect(await reader().sync()).toMatchObject({ token: 'org-token', settings: { endpointUrl: ENDPOINT } });
+  });
+});
