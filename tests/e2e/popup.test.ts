@@ -245,6 +245,32 @@ describe('the popup in Chromium', () => {
     expect(await popup.row('Refused page').locator('.rejection').innerText()).toBe('Refused by the server: HTTP 400: params.title: too long');
   });
 
+  it('shows "the server refuses our events" when every request is refused alike, and keeps the events pending', async () => {
+    const dir = await makeTempDir('activity-logger-e2e-refusing');
+    const collector = await startCollector({ port: 0, dbFile: join(dir, 'events.sqlite'), token: 'refuse-token' });
+    try {
+      // A proxy in front of the server answering 400 to every batch with events in it.
+      collector.setInterceptor(({ events }) => (events.length > 0 ? { respond: { status: 400, body: { error: 'Bad Request' } } } : undefined));
+      browser = await launchExtensionBrowser();
+      const popup = await browser.openPopup();
+      await seedLog(popup.page, Array.from({ length: 6 }, (_, i) => seedEntry(`https://a.example/kept-${i}`, `Kept ${i}`)));
+      await setExtensionStorage(browser.worker, { settings: { endpointUrl: collector.activityUrl }, apiToken: 'refuse-token' });
+      await popup.reload();
+      expect(await popup.syncNow()).toBe('refusing');
+      expect(await popup.page.locator('#notice').innerText()).toBe('The server refuses our events; nothing was rejected. See the status above.');
+      await eventually(async () => expect(await popup.statusText()).toContain('sync stopped: the server refuses our events: HTTP 400: Bad Request'));
+      expect((await readLog(browser.worker)).map((entry) => entry.state)).toEqual(Array(6).fill('pending'));
+      expect(await browser.worker.evaluate(() => chrome.action.getBadgeText({}))).toBe('!');
+      // Fixed at the server: "Sync now" sends them all.
+      collector.setInterceptor(undefined);
+      expect(await popup.syncNow()).toBe('done');
+      expect(collector.store.count()).toBe(6);
+    } finally {
+      await collector.close();
+      await removeDir(dir);
+    }
+  });
+
   it('"Retry rejected" puts rejected events back to pending and sends them once the server takes them', async () => {
     const dir = await makeTempDir('activity-logger-e2e-retry');
     const collector = await startCollector({ port: 0, dbFile: join(dir, 'events.sqlite'), token: 'retry-token' });
