@@ -1,7 +1,7 @@
 import { toWireTimestamp, type RecordedEvent } from '../model/activity-event';
 import { isHostAllowed, type HostLists } from '../privacy/host-filter';
 import { recordableUrl } from '../privacy/recordable-url';
-import type { SearchRule } from '../settings/settings';
+import type { SearchRule } from '../privacy/search-engines';
 import type { CaptureSignal, TabSnapshot } from './capture-signal';
 import { initialCaptureState, type CaptureState, type OpenView, type Page, type TabState } from './capture-state';
 import { pageTitle } from './page-title';

@@ -1,6 +1,5 @@
-import { detectSearchQuery } from '../capture/search-engines';
-import type { SearchRule } from '../settings/settings';
 import { sanitizeUrl, type SanitizeOptions } from './sanitize-url';
+import { detectSearchQuery, type SearchRule } from './search-engines';
 
 export interface UrlRules extends SanitizeOptions {
   searchRules: readonly SearchRule[];

@@ -1,6 +1,6 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { detectSearchQuery } from '../../../src/capture/search-engines';
+import { detectSearchQuery } from '../../../src/privacy/search-engines';
 import {
   newImportJob,
   runHistoryImport,

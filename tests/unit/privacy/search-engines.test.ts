@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectSearchQuery, hostMatches } from '../../../src/capture/search-engines';
+import { detectSearchQuery, hostMatches } from '../../../src/privacy/search-engines';
 
 describe('detectSearchQuery', () => {
   it.each([
