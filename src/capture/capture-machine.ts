@@ -1,10 +1,10 @@
 import { toWireTimestamp, type RecordedEvent } from '../model/activity-event';
 import { isHostAllowed, type HostLists } from '../privacy/host-filter';
+import { pageTitle } from '../privacy/page-title';
 import { recordableUrl } from '../privacy/recordable-url';
 import type { SearchRule } from '../privacy/search-engines';
 import type { CaptureSignal, TabSnapshot } from './capture-signal';
 import { initialCaptureState, type CaptureState, type OpenView, type Page, type TabState } from './capture-state';
-import { pageTitle } from './page-title';
 
 /** The settings capture follows; the privacy ones (docs/design.md §6) keep their `Settings` names. */
 export interface CaptureConfig extends HostLists {

@@ -1,5 +1,5 @@
-import { pageTitle } from '../capture/page-title';
 import { isHostAllowed } from '../privacy/host-filter';
+import { pageTitle } from '../privacy/page-title';
 import { recordableUrl } from '../privacy/recordable-url';
 import type { Settings } from '../settings/settings';
 import type { ClassifyVisit } from './history-import';

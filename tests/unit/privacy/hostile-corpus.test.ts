@@ -4,7 +4,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { startCapture, type CaptureBrowser } from '../../../src/capture/capture-adapter';
 import { uuidv7 } from '../../../src/model/event-id';
 import { openEventLog } from '../../../src/store/event-log';
-import { pageTitle } from '../../../src/capture/page-title';
+import { pageTitle } from '../../../src/privacy/page-title';
 import { isHostAllowed } from '../../../src/privacy/host-filter';
 import { sanitizeUrl } from '../../../src/privacy/sanitize-url';
 import { RecordedEventSchema } from '../../../src/model/activity-event';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pageTitle } from '../../../src/capture/page-title';
+import { pageTitle } from '../../../src/privacy/page-title';
 import { MAX_TITLE_LENGTH } from '../../../src/model/activity-event';
 
 const RAW = 'http://user:pass@127.0.0.1:8080/p?token=abc#frag';
