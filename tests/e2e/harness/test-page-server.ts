@@ -1,5 +1,6 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { RouterAppBundles } from '../router-apps/build-router-apps';
 
 export interface PageOptions {
   /**
@@ -48,6 +49,17 @@ export interface TestPageServer {
    * `q` by GET to `/search`.
    */
   searchFormUrl(): string;
+  /**
+   * `/land?...`: a landing page that removes its own `utm_*` parameters at once with
+   * `history.replaceState`, as many sites do.
+   */
+  landingUrl(query: string): string;
+  /** `/audio`: a page with a button "Play" that starts an `<audio loop>` of `/tone.wav`. */
+  audioUrl(): string;
+  /** `/rr/<path>`: the react-router-dom app (needs `routerApps`). */
+  reactAppUrl(path: string): string;
+  /** `/vue/<path>`: the vue-router app (needs `routerApps`). */
+  vueAppUrl(path: string): string;
   close(): Promise<void>;
 }
 
@@ -61,12 +73,35 @@ const SPA_PATH = /^\/spa(\/.*)?$/;
  * 404. Real http: URLs are what the extension records (docs/design.md §3), and a loopback server
  * needs no network.
  */
-export async function startTestPageServer(): Promise<TestPageServer> {
+export async function startTestPageServer({ routerApps }: { routerApps?: RouterAppBundles } = {}): Promise<TestPageServer> {
+  const tone = toneWav();
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const path = url.pathname;
     if (request.method !== 'GET') {
       respond(response, 405, 'text/plain; charset=utf-8', 'method not allowed');
+      return;
+    }
+    if (path === '/land') {
+      respond(response, 200, HTML, landingHtml());
+      return;
+    }
+    if (path === '/audio') {
+      respond(response, 200, HTML, audioHtml());
+      return;
+    }
+    if (path === '/tone.wav') {
+      response.writeHead(200, { 'Content-Type': 'audio/wav', 'Content-Length': tone.length, 'Cache-Control': 'no-store' });
+      response.end(tone);
+      return;
+    }
+    if (routerApps && (path.startsWith('/rr/') || path.startsWith('/vue/'))) {
+      const app = path.startsWith('/rr/') ? 'react' : 'vue';
+      respond(response, 200, HTML, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>App</title></head><body><div id="root"></div><script src="/bundles/${app}-app.js"></script></body></html>`);
+      return;
+    }
+    if (routerApps && (path === '/bundles/react-app.js' || path === '/bundles/vue-app.js')) {
+      respond(response, 200, 'text/javascript; charset=utf-8', path.includes('react') ? routerApps.react : routerApps.vue);
       return;
     }
     const page = PAGE_PATH.exec(path);
@@ -134,6 +169,10 @@ export async function startTestPageServer(): Promise<TestPageServer> {
     redirectUrl: (target) => withQuery('/redirect', [['to', target]]),
     searchUrl: (query) => withQuery('/search', [['q', query]]),
     searchFormUrl: () => `${origin}/search-form`,
+    landingUrl: (query) => `${origin}/land?${query}`,
+    audioUrl: () => `${origin}/audio`,
+    reactAppUrl: (path) => `${origin}/rr/${path}`,
+    vueAppUrl: (path) => `${origin}/vue/${path}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         // Chromium keeps idle keep-alive sockets open; close() alone would wait for them.
@@ -204,6 +243,52 @@ function spaHtml(): string {
       `<button type="button" onclick="location.hash = 'top'">Set #top</button>`,
     ].join(''),
   );
+}
+
+function landingHtml(): string {
+  return document(
+    'Landing',
+    [
+      '<h1>Landing</h1>',
+      '<script>',
+      "const clean = new URLSearchParams([...new URLSearchParams(location.search)].filter(([name]) => !name.startsWith('utm_')));",
+      "history.replaceState(null, '', location.pathname + (clean.size ? '?' + clean : ''));",
+      '</script>',
+    ].join(''),
+  );
+}
+
+function audioHtml(): string {
+  return document(
+    'Audio',
+    [
+      '<h1>Audio</h1>',
+      '<audio id="tone" src="/tone.wav" loop></audio>',
+      // Big, at the top left: a real X click at a known spot.
+      `<button type="button" style="position:fixed;left:0;top:0;width:300px;height:200px" onclick="document.getElementById('tone').play()">Play</button>`,
+    ].join(''),
+  );
+}
+
+/** One second of a 440 Hz tone, 8 kHz mono 16-bit PCM: a small WAV to loop. */
+function toneWav(): Buffer {
+  const rate = 8000;
+  const samples = rate;
+  const wav = Buffer.alloc(44 + samples * 2);
+  wav.write('RIFF', 0);
+  wav.writeUInt32LE(36 + samples * 2, 4);
+  wav.write('WAVEfmt ', 8);
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20); // PCM
+  wav.writeUInt16LE(1, 22); // mono
+  wav.writeUInt32LE(rate, 24);
+  wav.writeUInt32LE(rate * 2, 28);
+  wav.writeUInt16LE(2, 32);
+  wav.writeUInt16LE(16, 34);
+  wav.write('data', 36);
+  wav.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++) wav.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), 44 + i * 2);
+  return wav;
 }
 
 function searchHtml(query: string | null): string {
