@@ -6,6 +6,7 @@ import { RequestSchema } from '../src/messaging/protocol';
 import { extensionBrowser as browser } from '../src/platform/extension-browser';
 import { PAUSE_KEY } from '../src/settings/pause';
 import { createSettingsReader } from '../src/settings/settings-reader';
+import { buildAggregates } from '../src/store/aggregate-backfill';
 import { connectEventLog } from '../src/store/event-log';
 import { runRetention } from '../src/store/retention';
 import { createSync } from '../src/sync/sync-engine';
@@ -112,6 +113,8 @@ export default defineBackground(() => {
     }
   });
   void imports.resume().catch(reportFailure('history import'));
+  // A log from before the daily aggregates gets them in the background, chunk by chunk.
+  void buildAggregates(log).catch(reportFailure('daily summary'));
   browser.storage.onChanged.addListener((changes, area) => {
     if (area === 'local' && PAUSE_KEY in changes) sync.refreshBadge().catch(reportFailure('badge'));
   });
@@ -122,8 +125,8 @@ export default defineBackground(() => {
     void runRetention({
       log,
       policy: async () => {
-        const { keepSentDays, maxRecords } = await settings.settings();
-        return { keepSentDays, maxRecords };
+        const { keepSentDays, maxRecords, keepSummaryDays } = await settings.settings();
+        return { keepSentDays, maxRecords, keepSummaryDays };
       },
       onError: reportFailure('retention'),
     });

@@ -1,7 +1,21 @@
 import { unwrap, wrap, type IDBPDatabase } from 'idb';
 import { validateRecordedEvent, type RecordedEvent } from '../model/activity-event';
+import {
+  AGGREGATE_STORES,
+  applyToTotals,
+  clearAggregates,
+  contributionOf,
+  deleteSiteAggregates,
+  pruneAggregatesBefore,
+  storedContribution,
+  type AggregateTransaction,
+  type Contribution,
+} from './daily-aggregates';
+import { dayKey } from './local-day';
 import { EVENT_STATES, type EventState, type StoredLogEntry } from './log-entry';
 import {
+  BACKFILL_LAST,
+  BACKFILL_NEXT,
   LOG_DB_NAME,
   MIGRATIONS,
   OPEN_VIEW,
@@ -18,8 +32,14 @@ export interface RetentionPolicy {
   keepSentDays: number;
   /** The most records the log keeps. Default 100,000. */
   maxRecords: number;
+  /**
+   * Days of daily aggregates kept (the summary and Insights), counted back from today; they
+   * outlive the events they were made from. Default 400: a year and its month beside it.
+   */
+  keepSummaryDays?: number;
 }
-export const DEFAULT_RETENTION: RetentionPolicy = { keepSentDays: 30, maxRecords: 100_000 };
+export const DEFAULT_SUMMARY_DAYS = 400;
+export const DEFAULT_RETENTION: RetentionPolicy = { keepSentDays: 30, maxRecords: 100_000, keepSummaryDays: DEFAULT_SUMMARY_DAYS };
 
 export interface PruneResult {
   /** Sent or rejected records removed (expired or over the cap). */
@@ -101,6 +121,12 @@ export interface EventLog {
   prune(policy?: RetentionPolicy, now?: number): Promise<PruneResult>;
   /** Pending events ever removed by the cap. */
   droppedCount(): Promise<number>;
+  /**
+   * Adds up to `limit` events recorded before the upgrade to schema v3 to the daily
+   * aggregates, in one short transaction, and resolves to how many are still to do (0: the
+   * aggregates hold the whole log). See `buildAggregates` for the loop.
+   */
+  buildAggregatesStep(limit: number): Promise<number>;
   close(): void;
 }
 
@@ -360,41 +386,60 @@ function createEventLog(database: () => Promise<IDBPDatabase<LogDB>>, clock: () 
       return retried;
     },
 
+    // Deletions take the event's share out of the aggregates in the same transaction: a
+    // deleted page or site is in no total, even after a crash in between.
     async deleteEvent(id) {
       const db = await database();
-      const tx = db.transaction('events', 'readwrite', durable);
-      const seq = await tx.store.index('byId').getKey(id);
-      if (seq !== undefined) await tx.store.delete(seq);
+      const tx = db.transaction(['events', ...AGGREGATE_STORES], 'readwrite', durable);
+      const events = tx.objectStore('events');
+      const [seq, contribution] = await Promise.all([
+        events.index('byId').getKey(id),
+        storedContribution(tx as unknown as AggregateTransaction, id),
+      ]);
+      if (seq !== undefined) {
+        await Promise.all([events.delete(seq), applyToTotals(tx as unknown as AggregateTransaction, [contribution], -1)]);
+      }
       await tx.done;
       return seq !== undefined;
     },
 
     async deleteSite(host) {
       const db = await database();
-      const tx = db.transaction('events', 'readwrite', durable);
+      const tx = db.transaction(['events', ...AGGREGATE_STORES], 'readwrite', durable);
+      const aggregates = deleteSiteAggregates(tx as unknown as AggregateTransaction, host);
       let deleted = 0;
-      let cursor = await tx.store.index('byHost').openCursor(IDBKeyRange.only(host));
+      let cursor = await tx.objectStore('events').index('byHost').openCursor(IDBKeyRange.only(host));
       while (cursor) {
         await cursor.delete();
         deleted++;
         cursor = await cursor.continue();
       }
-      await tx.done;
+      await Promise.all([aggregates, tx.done]);
       return deleted;
     },
 
     async deleteAll() {
       const db = await database();
-      const tx = db.transaction('events', 'readwrite', durable);
-      await Promise.all([tx.store.clear(), tx.done]);
+      const tx = db.transaction(['events', 'counters', ...AGGREGATE_STORES], 'readwrite', durable);
+      const counters = tx.objectStore('counters');
+      await Promise.all([
+        tx.objectStore('events').clear(),
+        clearAggregates(tx as unknown as AggregateTransaction),
+        counters.delete(BACKFILL_NEXT),
+        counters.delete(BACKFILL_LAST),
+        tx.done,
+      ]);
     },
 
     async prune(policy = DEFAULT_RETENTION, now = clock()) {
       const db = await database();
-      const tx = db.transaction(['events', 'counters'], 'readwrite', durable);
+      const tx = db.transaction(['events', 'counters', ...AGGREGATE_STORES], 'readwrite', durable);
       const events = tx.objectStore('events');
       const byState = events.index('byState');
       const expiredBefore = now - policy.keepSentDays * DAY_MS;
+      // The aggregates have their own, longer retention: pruned events stay in the totals.
+      const summaryDays = policy.keepSummaryDays ?? DEFAULT_SUMMARY_DAYS;
+      await pruneAggregatesBefore(tx as unknown as AggregateTransaction, dayKey(now - (summaryDays - 1) * DAY_MS));
 
       // Deletes up to `max` records of one state, oldest first; never one in flight.
       const deleteOldest = async (state: EventState, max: number, upTo = Infinity) => {
@@ -438,6 +483,30 @@ function createEventLog(database: () => Promise<IDBPDatabase<LogDB>>, clock: () 
       return (await db.get('counters', DROPPED)) ?? 0;
     },
 
+    async buildAggregatesStep(limit) {
+      const db = await database();
+      // Relaxed like appends: a step lost to a crash is simply done again (spans are put by
+      // key, and the position moves in the same transaction as the totals).
+      const tx = db.transaction(['events', 'counters', ...AGGREGATE_STORES], 'readwrite', APPENDED);
+      const counters = tx.objectStore('counters');
+      const [next, last] = await Promise.all([counters.get(BACKFILL_NEXT), counters.get(BACKFILL_LAST)]);
+      if (next === undefined || last === undefined || next > last) {
+        await Promise.all([counters.delete(BACKFILL_NEXT), counters.delete(BACKFILL_LAST), tx.done]);
+        return 0;
+      }
+      const upTo = Math.min(last, next + limit - 1);
+      const entries = await tx.objectStore('events').getAll(IDBKeyRange.bound(next, upTo));
+      const contributions = entries.flatMap((entry) => contributionOf(entry.event, entry.host) ?? []);
+      await applyToTotals(tx as unknown as AggregateTransaction, contributions, 1);
+      const done = upTo >= last;
+      if (done) {
+        void counters.delete(BACKFILL_NEXT);
+        void counters.delete(BACKFILL_LAST);
+      } else void counters.put(upTo + 1, BACKFILL_NEXT);
+      await tx.done;
+      return done ? 0 : last - upTo;
+    },
+
     close() {
       void database().then((db) => db.close(), () => undefined);
     },
@@ -457,24 +526,41 @@ async function writeEntries(
   openView: unknown,
   { commitEarly }: { commitEarly: boolean },
 ): Promise<number> {
-  const tx = db.transaction(['events', 'capture'], 'readwrite', APPENDED);
+  const contributions = entries.map((entry) => contributionOf(entry.event, entry.host));
+  // A log of an older schema (only ever opened so by tests of the upgrade) has no totals yet.
+  const counts = contributions.some((contribution) => contribution !== null) && db.objectStoreNames.contains('siteDays');
+  const tx = db.transaction(['events', 'capture', ...(counts ? AGGREGATE_STORES : [])], 'readwrite', APPENDED);
   const capture = tx.objectStore('capture');
   const viewWritten =
     openView === undefined ? null : openView === null ? capture.delete(OPEN_VIEW) : capture.put(openView, OPEN_VIEW);
   const store = unwrap(tx.objectStore('events'));
   let written = 0;
-  for (const entry of entries) {
+  const added = entries.map(() => false);
+  entries.forEach((entry, i) => {
     const request = store.add(entry);
-    request.onsuccess = () => written++;
+    request.onsuccess = () => {
+      written++;
+      added[i] = true;
+    };
     request.onerror = (failure) => {
       if (request.error?.name !== 'ConstraintError') return;
       failure.preventDefault();
       failure.stopPropagation();
     };
-  }
-  if (commitEarly) tx.commit();
+  });
+  // A completing view or a search updates the daily totals in this same transaction
+  // (design.md §4): their reads go out with the adds, the writes follow in one more round
+  // trip, counting only the events that were really added; then the commit.
+  let totals: Promise<void> | null = null;
+  if (counts) {
+    const candidates = contributions.filter((contribution): contribution is Contribution => contribution !== null);
+    const counted = () => contributions.filter((contribution, i): contribution is Contribution => contribution !== null && added[i]!);
+    totals = applyToTotals(tx as unknown as AggregateTransaction, candidates, 1, counted).then(() => {
+      if (commitEarly) tx.commit();
+    });
+  } else if (commitEarly) tx.commit();
   try {
-    await Promise.all([viewWritten, tx.done]);
+    await Promise.all([viewWritten, totals, tx.done]);
   } catch (error) {
     // The request that failed says why better than the abort that followed it.
     throw tx.error ?? error;

@@ -1,4 +1,5 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import type { PageDay, SearchMade, SiteDay, ViewSpan } from './aggregate-records';
 import type { EventState, StoredLogEntry } from './log-entry';
 
 export const LOG_DB_NAME = 'activity-log';
@@ -25,9 +26,38 @@ export interface LogDB extends DBSchema {
     key: string;
     value: unknown;
   };
+  /** Version 3: the daily aggregates (`src/store/daily-aggregates.ts`), keyed by day first. */
+  siteDays: {
+    key: [string, string];
+    value: SiteDay;
+    indexes: { byHostDay: [string, string] };
+  };
+  pageDays: {
+    key: [string, string];
+    value: PageDay;
+    indexes: { byHostDay: [string, string] };
+  };
+  viewSpans: {
+    key: [string, string];
+    value: ViewSpan;
+    indexes: { byId: string; byHost: string };
+  };
+  searches: {
+    key: [string, string];
+    value: SearchMade;
+    indexes: { byId: string; byHost: string };
+  };
 }
 
 export const OPEN_VIEW = 'openView';
+
+/**
+ * `counters` keys of the aggregates' build after the upgrade to version 3: the events with
+ * `seq` from `BACKFILL_NEXT` to `BACKFILL_LAST` are not in the aggregates yet (appends since
+ * the upgrade are). Absent: nothing left to build.
+ */
+export const BACKFILL_NEXT = 'aggregatesBackfillNext';
+export const BACKFILL_LAST = 'aggregatesBackfillLast';
 
 export type UpgradeTransaction = IDBPTransaction<LogDB, StoreNames<LogDB>[], 'versionchange'>;
 export type Migration = (db: IDBPDatabase<LogDB>, tx: UpgradeTransaction) => void;
@@ -46,6 +76,30 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   (db) => {
     db.createObjectStore('capture');
+  },
+  (db, tx) => {
+    for (const name of ['siteDays', 'pageDays'] as const) {
+      db.createObjectStore(name, { keyPath: name === 'siteDays' ? ['day', 'host'] : ['day', 'url'] }).createIndex(
+        'byHostDay',
+        ['host', 'day'],
+      );
+    }
+    for (const name of ['viewSpans', 'searches'] as const) {
+      const store = db.createObjectStore(name, { keyPath: ['day', 'id'] });
+      store.createIndex('byId', 'id');
+      store.createIndex('byHost', 'host');
+    }
+    // The events already there are added in the background, in chunks (`buildAggregates`):
+    // done here, a large log would hold the upgrade, and every append behind it, for seconds.
+    void tx
+      .objectStore('events')
+      .openKeyCursor(null, 'prev')
+      .then((newest) => {
+        if (!newest) return;
+        const counters = tx.objectStore('counters');
+        void counters.put(1, BACKFILL_NEXT);
+        void counters.put(newest.key, BACKFILL_LAST);
+      });
   },
 ];
 

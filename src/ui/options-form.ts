@@ -18,6 +18,7 @@ export interface OptionsInput {
   countAudibleTime: boolean;
   logPrivateWindows: boolean;
   keepSentDays: string;
+  keepSummaryDays: string;
 }
 
 export type OptionsField = keyof OptionsInput;
@@ -34,6 +35,7 @@ export const OPTIONS_FIELDS = [
   'countAudibleTime',
   'logPrivateWindows',
   'keepSentDays',
+  'keepSummaryDays',
 ] as const satisfies readonly OptionsField[];
 
 /** The settings the options page edits; the rest of `Settings` is kept as stored. */
@@ -87,7 +89,9 @@ export function parseHostList(text: string): string[] {
     .filter((line) => line !== '');
 }
 
-function numberBounds(field: 'syncIntervalMinutes' | 'idleThresholdSeconds' | 'keepSentDays') {
+type WholeNumberField = 'syncIntervalMinutes' | 'idleThresholdSeconds' | 'keepSentDays' | 'keepSummaryDays';
+
+function numberBounds(field: WholeNumberField) {
   // The bounds live in the schema (one source of truth); zod keeps them on the number type.
   const schema = SettingsSchema.shape[field].unwrap();
   return { min: schema.minValue ?? 0, max: schema.maxValue ?? Number.MAX_SAFE_INTEGER };
@@ -105,7 +109,7 @@ export function validateOptions(input: OptionsInput, t: Translate): OptionsValid
   const token = input.apiToken.trim();
   if (/\s/.test(token)) errors.apiToken = t('errorTokenSpaces');
 
-  const whole = (field: 'syncIntervalMinutes' | 'idleThresholdSeconds' | 'keepSentDays'): number => {
+  const whole = (field: WholeNumberField): number => {
     const { min, max } = numberBounds(field);
     const text = input[field].trim();
     const value = Number(text);
@@ -117,6 +121,7 @@ export function validateOptions(input: OptionsInput, t: Translate): OptionsValid
   const syncIntervalMinutes = whole('syncIntervalMinutes');
   const idleThresholdSeconds = whole('idleThresholdSeconds');
   const keepSentDays = whole('keepSentDays');
+  const keepSummaryDays = whole('keepSummaryDays');
 
   const list = (field: 'allowList' | 'denyList'): string[] => {
     const lines = parseHostList(input[field]);
@@ -142,6 +147,7 @@ export function validateOptions(input: OptionsInput, t: Translate): OptionsValid
       countAudibleTime: input.countAudibleTime,
       logPrivateWindows: input.logPrivateWindows,
       keepSentDays,
+      keepSummaryDays,
     },
     token: token === '' ? null : token,
   };
@@ -161,5 +167,6 @@ export function toOptionsInput(settings: Settings): Omit<OptionsInput, 'apiToken
     countAudibleTime: settings.countAudibleTime,
     logPrivateWindows: settings.logPrivateWindows,
     keepSentDays: String(settings.keepSentDays),
+    keepSummaryDays: String(settings.keepSummaryDays),
   };
 }

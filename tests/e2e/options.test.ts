@@ -64,6 +64,7 @@ describe('the options page in Chromium', () => {
       'Strip all query strings': true,
       'Log private windows': true,
       'Keep sent events (days)': '7',
+      'Keep the daily summary (days)': '90',
     } as const;
     await options.fill(values);
     expect(await options.save()).toBe('ok');
@@ -78,6 +79,7 @@ describe('the options page in Chromium', () => {
       stripAllQueryStrings: true,
       logPrivateWindows: true,
       keepSentDays: 7,
+      keepSummaryDays: 90,
     };
     expect(await storedSettings()).toMatchObject(expected);
     expect(await getExtensionStorage(browser.worker, 'apiToken')).toEqual({ apiToken: 'secret-token' });

@@ -22,6 +22,7 @@ describe('settings', () => {
       batchMaxBytes: 512 * 1024,
       keepSentDays: 30,
       maxRecords: 100_000,
+      keepSummaryDays: 400,
     });
     expect(parseStoredSettings(undefined)).toEqual(DEFAULT_SETTINGS);
   });

@@ -23,6 +23,7 @@ const valid: OptionsInput = {
   countAudibleTime: true,
   logPrivateWindows: false,
   keepSentDays: '30',
+  keepSummaryDays: '400',
 };
 
 const errorsOf = (input: Partial<OptionsInput>) => {
@@ -50,6 +51,7 @@ describe('validateOptions', () => {
         countAudibleTime: false,
         logPrivateWindows: false,
         keepSentDays: 30,
+        keepSummaryDays: 400,
       },
       token: null,
     });
@@ -84,6 +86,7 @@ describe('validateOptions', () => {
     ['idleThresholdSeconds', '10', 'Enter a whole number from 15 to 3600.'],
     ['keepSentDays', '', 'Enter a whole number from 1 to 3650.'],
     ['keepSentDays', 'ten', 'Enter a whole number from 1 to 3650.'],
+    ['keepSummaryDays', '0', 'Enter a whole number from 1 to 3650.'],
   ] as const)('refuses %s = "%s" with the allowed range', (field, value, message) => {
     expect(errorsOf({ [field]: value })).toEqual({ [field]: message });
   });

@@ -1,0 +1,49 @@
+import type { PageDay, SearchMade, SiteDay, ViewSpan } from '../store/aggregate-records';
+import type { DayKey } from '../store/local-day';
+import { BACKFILL_LAST, BACKFILL_NEXT } from '../store/log-schema';
+import { resultOf } from '../store/open-existing-log';
+
+/**
+ * Reads of the daily aggregates with the plain IndexedDB API (no zod: the popup's first paint
+ * uses them). Each reads the days asked for through a key range, so its cost follows the days
+ * and sites shown, never the number of events in the log.
+ */
+
+/** Keys `[day, …]` from `first` to `last`, both included (an array sorts after any string). */
+const daysRange = (first: DayKey, last: DayKey) => IDBKeyRange.bound([first], [last, []]);
+
+/** Whether a v3 database is open (a v2 one, before its upgrade, has no aggregates). */
+export const hasAggregates = (db: IDBDatabase) => db.objectStoreNames.contains('siteDays');
+
+export function readSiteDays(db: IDBDatabase, first: DayKey, last: DayKey): Promise<SiteDay[]> {
+  return resultOf(db.transaction('siteDays').objectStore('siteDays').getAll(daysRange(first, last))) as Promise<SiteDay[]>;
+}
+
+/** The pages of the days, of one site when `host` is given. */
+export function readPageDays(db: IDBDatabase, first: DayKey, last: DayKey, host?: string): Promise<PageDay[]> {
+  const store = db.transaction('pageDays').objectStore('pageDays');
+  const request =
+    host === undefined
+      ? store.getAll(daysRange(first, last))
+      : store.index('byHostDay').getAll(IDBKeyRange.bound([host, first], [host, last]));
+  return resultOf(request) as Promise<PageDay[]>;
+}
+
+/** The completed views of one day (their parts within it), in the order they began. */
+export async function readViewSpans(db: IDBDatabase, day: DayKey): Promise<ViewSpan[]> {
+  const spans = (await resultOf(db.transaction('viewSpans').objectStore('viewSpans').getAll(daysRange(day, day)))) as ViewSpan[];
+  return spans.sort((a, b) => a.start - b.start);
+}
+
+/** The searches of the days, newest first. */
+export async function readSearches(db: IDBDatabase, first: DayKey, last: DayKey): Promise<SearchMade[]> {
+  const searches = (await resultOf(db.transaction('searches').objectStore('searches').getAll(daysRange(first, last)))) as SearchMade[];
+  return searches.sort((a, b) => b.at - a.at);
+}
+
+/** Events recorded before the upgrade that are not in the aggregates yet (0: none). */
+export async function aggregatesStillToBuild(db: IDBDatabase): Promise<number> {
+  const counters = db.transaction('counters').objectStore('counters');
+  const [next, last] = await Promise.all([resultOf(counters.get(BACKFILL_NEXT)), resultOf(counters.get(BACKFILL_LAST))]);
+  return typeof next === 'number' && typeof last === 'number' ? Math.max(0, last - next + 1) : 0;
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/**
+ * The daily aggregates kept beside the log (schema v3, design.md §4): what the popup's
+ * summary and the Insights page read, so their cost follows the days shown, not the size of
+ * the log. Days are local (`src/store/local-day.ts`); seconds are whole foreground seconds.
+ */
+
+const DaySchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+/** Store `siteDays`, key `[day, host]`: one site's day. */
+export const SiteDaySchema = z.object({
+  day: DaySchema,
+  host: z.string(),
+  seconds: z.int().nonnegative(),
+  /** Completed views that started this day. */
+  views: z.int().nonnegative(),
+  searches: z.int().nonnegative(),
+});
+export type SiteDay = z.infer<typeof SiteDaySchema>;
+
+/** Store `pageDays`, key `[day, url]`: one page's day, with the latest title seen. */
+export const PageDaySchema = z.object({
+  day: DaySchema,
+  url: z.string(),
+  host: z.string(),
+  title: z.string(),
+  seconds: z.int().nonnegative(),
+  views: z.int().nonnegative(),
+});
+export type PageDay = z.infer<typeof PageDaySchema>;
+
+/**
+ * Store `viewSpans`, key `[day, id]`: a completed view's part within one day (a view across
+ * midnight has two). The timeline of a day reads these, and deleting the view's event takes
+ * back exactly what they added to the totals.
+ */
+export const ViewSpanSchema = z.object({
+  day: DaySchema,
+  /** The completing VIEW's event id. */
+  id: z.string(),
+  host: z.string(),
+  url: z.string(),
+  title: z.string(),
+  /** When this part began (the view's start, or the midnight it crossed). */
+  start: z.number(),
+  seconds: z.int().nonnegative(),
+  /** 1 on the day the view began, 0 on a day it ran into. */
+  views: z.union([z.literal(0), z.literal(1)]),
+});
+export type ViewSpan = z.infer<typeof ViewSpanSchema>;
+
+/** Store `searches`, key `[day, id]`: a SEARCH with its terms. */
+export const SearchMadeSchema = z.object({
+  day: DaySchema,
+  id: z.string(),
+  host: z.string(),
+  url: z.string(),
+  query: z.string(),
+  at: z.number(),
+});
+export type SearchMade = z.infer<typeof SearchMadeSchema>;
