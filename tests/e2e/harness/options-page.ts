@@ -10,7 +10,8 @@ export type OptionsTextField =
   | 'Idle threshold (seconds)'
   | 'Allow list'
   | 'Deny list'
-  | 'Keep sent events (days)';
+  | 'Keep sent events (days)'
+  | 'Keep the daily summary (days)';
 export type OptionsCheckbox = 'Sync enabled' | 'Strip all query strings' | 'Log private windows';
 export type OptionsValues = Partial<Record<OptionsTextField, string> & Record<OptionsCheckbox, boolean>>;
 
@@ -22,6 +23,7 @@ export const OPTIONS_TEXT_FIELDS: readonly OptionsTextField[] = [
   'Allow list',
   'Deny list',
   'Keep sent events (days)',
+  'Keep the daily summary (days)',
 ];
 export const OPTIONS_CHECKBOXES: readonly OptionsCheckbox[] = ['Sync enabled', 'Strip all query strings', 'Log private windows'];
 
