@@ -7,5 +7,7 @@ export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.ts'],
     setupFiles: ['tests/unit/setup.ts'],
+    // A real PostgreSQL for the collector's tests, which run on SQLite and on PostgreSQL.
+    globalSetup: ['tests/unit/collector/postgres-global-setup.ts'],
   },
 });

@@ -106,7 +106,7 @@ async function main(): Promise<void> {
       }
     };
     const cpuBefore = process.cpuUsage();
-    const { seconds, failures } = await runLoad(bodiesFile, collector.activityUrl, collector.token);
+    const { seconds, failures } = await runLoad(bodiesFile, collector.activityUrl, collector.token!);
     // CPU the collector spent: its capacity, much less sensitive than wall time to other load on the machine.
     const cpu = process.cpuUsage(cpuBefore);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
       loadConfig: async () => ({
         enabled: true,
         endpointUrl: collector.activityUrl,
-        token: collector.token,
+        token: collector.token!,
         limits: { maxEvents: 100, maxBytes: 512 * 1024 },
       }),
       loadStatus: async () => status,

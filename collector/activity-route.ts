@@ -1,9 +1,10 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { ActivityEvent } from '../src/model/activity-event';
-import { bearerToken } from './auth';
+import { bearerToken, type Authenticate, type Principal } from './auth';
 import { checkBatch } from './batch-validation';
 import { discardBody, readBody } from './body';
 import type { EventStore, InsertResult } from './event-store';
+import { isUnavailable } from './postgres-store';
 import { sendError, sendJson, type ExtraHeaders } from './respond';
 
 export const ACTIVITY_PATH = '/rest/api/v1/activity';
@@ -25,6 +26,8 @@ export interface ActivityAccepted {
 export type ActivityInterceptor = (batch: {
   events: readonly ActivityEvent[];
   headers: IncomingHttpHeaders;
+  /** The user whose token sent the batch. */
+  user: string;
   /** 1 for the first authorized, valid batch this interceptor sees, then 2, 3, ... */
   sequence: number;
 }) => InterceptResult | Promise<InterceptResult>;
@@ -36,7 +39,7 @@ export type InterceptResult =
 
 export interface ActivityRouteOptions {
   store: EventStore;
-  checkToken: (headers: IncomingHttpHeaders) => boolean;
+  authenticate: Authenticate;
   bodyLimit: number;
   interceptor: () => ActivityInterceptor | undefined;
 }
@@ -49,7 +52,15 @@ export function createActivityHandler(options: ActivityRouteOptions) {
   return async function handleActivity(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Checked before a byte of the body is looked at: nothing unauthorized gets near storage,
     // and a client without the token makes the server read no more than the body limit.
-    if (!options.checkToken(req.headers)) {
+    let principal: Principal | undefined;
+    try {
+      principal = await options.authenticate(req.headers);
+    } catch (error) {
+      const drained = await discardBody(req, options.bodyLimit);
+      answerStoreFailure(res, error, drained);
+      return;
+    }
+    if (!principal) {
       const drained = await discardBody(req, options.bodyLimit);
       const missing = bearerToken(req.headers) === undefined;
       sendError(
@@ -93,9 +104,9 @@ export function createActivityHandler(options: ActivityRouteOptions) {
         sequence = 0;
       }
       sequence += 1;
-      const result = await intercept({ events, headers: req.headers, sequence });
+      const result = await intercept({ events, headers: req.headers, user: principal.user, sequence });
       if (result) {
-        if (result.store && !storeOrAnswer(options.store, events, res)) return;
+        if (result.store && !(await storeOrAnswer(options.store, events, principal.user, res))) return;
         if ('destroy' in result) {
           res.destroy();
         } else {
@@ -105,7 +116,7 @@ export function createActivityHandler(options: ActivityRouteOptions) {
       }
     }
 
-    const inserted = storeOrAnswer(options.store, events, res);
+    const inserted = await storeOrAnswer(options.store, events, principal.user, res);
     if (!inserted) return;
     const answer: ActivityAccepted = { received: events.length, ...inserted };
     // 200, never 202/204: Glean's SDK treats anything else as an error.
@@ -114,16 +125,36 @@ export function createActivityHandler(options: ActivityRouteOptions) {
 }
 
 /** Stores the batch; on failure answers 503 (retryable) or 500 and returns undefined. */
-function storeOrAnswer(store: EventStore, events: readonly ActivityEvent[], res: ServerResponse): InsertResult | undefined {
+async function storeOrAnswer(
+  store: EventStore,
+  events: readonly ActivityEvent[],
+  user: string,
+  res: ServerResponse,
+): Promise<InsertResult | undefined> {
   try {
-    return store.insertBatch(events);
+    return await store.appendBatch(events, user);
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
-      sendError(res, 503, 'the database is busy: retry later', {}, { 'Retry-After': 1 });
-    } else {
-      sendError(res, 500, `could not store the batch: ${(error as Error).message}`);
-    }
+    answerStoreFailure(res, error, true);
     return undefined;
+  }
+}
+
+/** Seconds a client is asked to wait while the database is busy or unreachable. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * A busy SQLite file or an unreachable PostgreSQL is a 503 with Retry-After (the client keeps
+ * its events and tries again: a batch is one statement, so nothing of it was stored); any other
+ * failure is a 500.
+ */
+export function answerStoreFailure(res: ServerResponse, error: unknown, drained: boolean): void {
+  const code = (error as { code?: unknown }).code;
+  const close: ExtraHeaders = drained ? {} : { Connection: 'close' };
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+    sendError(res, 503, 'the database is busy: retry later', {}, { 'Retry-After': 1, ...close });
+  } else if (isUnavailable(error)) {
+    sendError(res, 503, 'the database is unavailable: retry later', {}, { 'Retry-After': UNAVAILABLE_RETRY_AFTER_SECONDS, ...close });
+  } else {
+    sendError(res, 500, `could not store the batch: ${(error as Error).message}`, {}, close);
   }
 }

@@ -7,11 +7,16 @@ export interface CollectorConfig {
   host: string;
   port: number;
   dbFile: string;
-  /** Undefined when none was configured: the CLI then generates one for this run. */
+  /** `postgres://…` for PostgreSQL (or a SQLite file); wins over dbFile when set. */
+  database: string | undefined;
+  /** Undefined when none was configured: the store's tokens, or one generated for this run. */
   token: string | undefined;
   /** `''` or `/segment[/segment...]`, never with a trailing slash. */
   prefix: string;
   bodyLimit: number;
+  maxConnections: number;
+  /** Delete events received more than this many days ago (at start, then hourly); undefined keeps all. */
+  keepDays: number | undefined;
 }
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -25,19 +30,27 @@ export const ENV_NAMES = {
   host: 'COLLECTOR_HOST',
   port: 'COLLECTOR_PORT',
   db: 'COLLECTOR_DB',
+  database: 'DATABASE_URL',
   token: 'COLLECTOR_TOKEN',
   prefix: 'COLLECTOR_PREFIX',
   'body-limit': 'COLLECTOR_BODY_LIMIT',
+  'max-connections': 'COLLECTOR_MAX_CONNECTIONS',
+  'keep-days': 'COLLECTOR_KEEP_DAYS',
 } as const;
 
 export const USAGE = `Usage: npm run collector -- [options]
+       npm run collector -- token add USER [--admin] | token list | token revoke USER|TOKEN  [--database URL | --db FILE]
 
   --host HOST          interface to listen on       (${ENV_NAMES.host}, default ${DEFAULT_HOST})
   --port PORT          TCP port, 0 = any free one    (${ENV_NAMES.port}, default ${DEFAULT_PORT})
   --db FILE            SQLite database file          (${ENV_NAMES.db}, default collector/data/activity.sqlite)
-  --token TOKEN        bearer token clients must send (${ENV_NAMES.token}, default: random for this run)
+  --database URL       postgres://user:pass@host/db (PostgreSQL) or a SQLite file; wins over --db (${ENV_NAMES.database})
+  --token TOKEN        a one-user (admin) token      (${ENV_NAMES.token}; default: the tokens of "token add",
+                       or a random one for this run when there are none)
   --prefix /PATH       path prefix before /rest/...  (${ENV_NAMES.prefix}, default none)
   --body-limit SIZE    largest request body, e.g. 1048576, 512KiB, 2MiB (${ENV_NAMES['body-limit']}, default 1MiB)
+  --max-connections N  open connections at most      (${ENV_NAMES['max-connections']}, default 1000)
+  --keep-days DAYS     delete events received longer ago, hourly (${ENV_NAMES['keep-days']}, default: keep all)
   --help               show this text`;
 
 export class ConfigError extends Error {
@@ -95,6 +108,19 @@ const ConfigInputSchema = z.object({
     .optional(),
   prefix: PrefixSchema.default(''),
   'body-limit': BodyLimitSchema.default(DEFAULT_BODY_LIMIT),
+  database: z.string().trim().min(1, 'must not be empty').optional(),
+  'max-connections': z
+    .string()
+    .regex(/^\d{1,6}$/, 'must be a whole number from 1 to 100000')
+    .transform(Number)
+    .pipe(z.int().min(1, 'must be a whole number from 1 to 100000').max(100_000, 'must be a whole number from 1 to 100000'))
+    .default(1000),
+  'keep-days': z
+    .string()
+    .regex(/^\d{1,5}$/, 'must be a whole number of days, at least 1')
+    .transform(Number)
+    .pipe(z.int().min(1, 'must be a whole number of days, at least 1'))
+    .optional(),
 });
 
 export type ConfigResult = { kind: 'help' } | { kind: 'run'; config: CollectorConfig };
@@ -112,6 +138,9 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
         token: { type: 'string' },
         prefix: { type: 'string' },
         'body-limit': { type: 'string' },
+        database: { type: 'string' },
+        'max-connections': { type: 'string' },
+        'keep-days': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -152,6 +181,10 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
       token: value.token,
       prefix: value.prefix,
       bodyLimit: value['body-limit'],
+      // A --db flag is a choice made now: it beats a DATABASE_URL left in the environment.
+      database: typeof flags.db === 'string' && typeof flags.database !== 'string' ? undefined : value.database,
+      maxConnections: value['max-connections'],
+      keepDays: value['keep-days'],
     },
   };
 }

@@ -1,7 +1,9 @@
 // The collector's public surface for tests, benchmarks and anything else that embeds it.
-export { startCollector, type RunningCollector, type StartCollectorOptions } from './start';
+export { startCollector, openStore, type RunningCollector, type StartCollectorOptions } from './start';
 export { createCollectorServer, HEALTH_PATH, type CollectorServerOptions } from './server';
-export { EventStore, type EventPage, type InsertResult, type StoredEvent } from './event-store';
+export type { EventPage, EventQuery, EventStore, InsertResult, StoredEvent, TokenRecord } from './event-store';
+export { SqliteEventStore } from './sqlite-store';
+export { PostgresEventStore } from './postgres-store';
 export {
   ACTIVITY_PATH,
   type ActivityAccepted,
@@ -9,5 +11,5 @@ export {
   type InterceptResult,
 } from './activity-route';
 export { EVENTS_PATH, type EventsPage } from './events-route';
-export { generateToken } from './auth';
+export { createAuthenticator, generateToken, hashToken, type Principal } from './auth';
 export { loadConfig, type CollectorConfig } from './config';

@@ -1,11 +1,15 @@
-import { resolve } from 'node:path';
 import { ConfigError, ENV_NAMES, loadConfig, USAGE } from './config';
-import { startCollector } from './start';
+import { openStore, startCollector } from './start';
+import { parseTokenCommand, runTokenCommand, TOKEN_USAGE } from './token-command';
 
 /** `npm run collector [-- --port 9000 --token ...]` */
 async function main(): Promise<void> {
   // Whoever read our output may be gone (`| head`, a test harness): that must not crash the server.
   process.stdout.on('error', () => {});
+  if (process.argv[2] === 'token') {
+    await tokenMain(process.argv.slice(3));
+    return;
+  }
   let result;
   try {
     result = loadConfig(process.argv.slice(2), process.env);
@@ -25,10 +29,12 @@ async function main(): Promise<void> {
     collector = await startCollector({
       host: config.host,
       port: config.port,
-      dbFile: config.dbFile,
+      database: config.database ?? config.dbFile,
       token: config.token,
       prefix: config.prefix,
       bodyLimit: config.bodyLimit,
+      maxConnections: config.maxConnections,
+      keepDays: config.keepDays,
     });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
@@ -54,22 +60,46 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 
-  const tokenNote =
-    config.token === undefined
-      ? `(generated for this run; fix one with --token or ${ENV_NAMES.token}=...)`
-      : '(configured)';
+  const tokenLine =
+    collector.token === undefined
+      ? 'per person (npm run collector -- token list)'
+      : `${collector.token} ${
+          collector.tokenGenerated
+            ? `(generated for this run; fix one with --token or ${ENV_NAMES.token}=..., or add people with: token add USER)`
+            : '(configured)'
+        }`;
   console.log(
     [
       `Activity collector listening on ${collector.url}`,
       `  endpoint    POST ${collector.activityUrl}`,
-      `  token       ${collector.token} ${tokenNote}`,
-      `  database    ${resolve(config.dbFile)}`,
+      `  token       ${tokenLine}`,
+      `  database    ${collector.store.engine} ${collector.store.location}`,
       `  body limit  ${config.bodyLimit} bytes`,
-      `  look        curl -H "Authorization: Bearer ${collector.token}" ${collector.eventsUrl}`,
+      `  look        curl -H "Authorization: Bearer ${collector.token ?? '<token>'}" ${collector.eventsUrl}`,
       `  health      ${collector.healthUrl}`,
       'Ctrl+C stops it.',
     ].join('\n'),
   );
+}
+
+/** `npm run collector -- token add|list|revoke …` */
+async function tokenMain(argv: string[]): Promise<void> {
+  let command;
+  try {
+    command = parseTokenCommand(argv, process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`collector: ${error.message}\n\n${TOKEN_USAGE}`);
+    process.exit(2);
+  }
+  const store = await openStore(command.database);
+  try {
+    const { lines, code } = await runTokenCommand(command, store);
+    (code === 0 ? console.log : console.error)(lines.join('\n'));
+    process.exitCode = code;
+  } finally {
+    await store.close();
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { ACTIVITY_PATH, createActivityHandler, type ActivityInterceptor } from './activity-route';
-import { createTokenCheck } from './auth';
+import { ACTIVITY_PATH, answerStoreFailure, createActivityHandler, type ActivityInterceptor } from './activity-route';
+import type { Authenticate } from './auth';
 import { discardBody } from './body';
 import { normalizePrefix } from './config';
 import { answerPreflight, applyCorsHeaders, isPreflight } from './cors';
@@ -12,7 +12,8 @@ export const HEALTH_PATH = '/healthz';
 
 export interface CollectorServerOptions {
   store: EventStore;
-  token: string;
+  /** Who a request's token belongs to (createAuthenticator). */
+  authenticate: Authenticate;
   /** Path before `/rest/...`, `/events` and `/healthz`, e.g. `/glean`; default none. */
   prefix?: string;
   /** Largest accepted request body in bytes; default 1 MiB. */
@@ -38,10 +39,9 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 export function createCollectorServer(options: CollectorServerOptions): Server {
   const prefix = normalizePrefix(options.prefix ?? '');
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const checkToken = createTokenCheck(options.token);
   const handleActivity = createActivityHandler({
     store: options.store,
-    checkToken,
+    authenticate: options.authenticate,
     bodyLimit,
     interceptor: () => options.intercept,
   });
@@ -83,17 +83,31 @@ export function createCollectorServer(options: CollectorServerOptions): Server {
         return methodNotAllowed(req, res, refuse, 'POST, OPTIONS');
       case EVENTS_PATH:
         if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(req, res, refuse, 'GET, HEAD, OPTIONS');
-        // The events are someone's browsing history: same token as for writing them.
-        if (!checkToken(req.headers)) {
-          sendError(res, 401, 'missing or wrong token: send "Authorization: Bearer <token>"', {}, {
-            'WWW-Authenticate': 'Bearer realm="activity-collector"',
-          });
-          return;
+        // The events are someone's browsing history: same tokens as for writing them.
+        {
+          let principal;
+          try {
+            principal = await options.authenticate(req.headers);
+          } catch (error) {
+            answerStoreFailure(res, error, true);
+            return;
+          }
+          if (!principal) {
+            sendError(res, 401, 'missing or wrong token: send "Authorization: Bearer <token>"', {}, {
+              'WWW-Authenticate': 'Bearer realm="activity-collector"',
+            });
+            return;
+          }
+          return handleEvents(url, principal, res);
         }
-        return handleEvents(url, res);
       case HEALTH_PATH:
         if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(req, res, refuse, 'GET, HEAD, OPTIONS');
-        options.store.ping();
+        try {
+          await options.store.ping();
+        } catch (error) {
+          answerStoreFailure(res, error, true);
+          return;
+        }
         sendJson(res, 200, { status: 'ok' });
         return;
       default:

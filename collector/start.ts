@@ -1,20 +1,27 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { ACTIVITY_PATH, type ActivityInterceptor } from './activity-route';
-import { generateToken } from './auth';
+import { createAuthenticator, generateToken } from './auth';
 import { DEFAULT_BODY_LIMIT, normalizePrefix } from './config';
-import { EventStore } from './event-store';
+import type { EventStore } from './event-store';
 import { EVENTS_PATH } from './events-route';
+import { PostgresEventStore } from './postgres-store';
 import { createCollectorServer, HEALTH_PATH, type CollectorServerOptions } from './server';
+import { SqliteEventStore } from './sqlite-store';
 
 export interface StartCollectorOptions {
   /** SQLite file (created with its directory if missing), or `:memory:`. */
-  dbFile: string;
+  dbFile?: string;
+  /** `postgres://…` (or `postgresql://…`) for PostgreSQL, else a SQLite file; wins over dbFile. */
+  database?: string;
   /** Default 0: any free port, read the chosen one from the result. */
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** Default: a random token, returned in the result. */
+  /**
+   * The one-user shortcut token (an admin). Default: the store's tokens only, or — when the
+   * store has none — a random token for this run, returned in the result.
+   */
   token?: string;
   /** Path prefix before `/rest/...`, `/events`, `/healthz`; default none. */
   prefix?: string;
@@ -23,10 +30,13 @@ export interface StartCollectorOptions {
   maxConnections?: number;
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** Events received more than this many days ago are deleted, at start and then hourly. */
+  keepDays?: number;
   intercept?: ActivityInterceptor;
 }
 
-export interface RunningCollector {
+/** Typed for SQLite by default (synchronous reads for tests); `RunningCollector<EventStore>` for any engine. */
+export interface RunningCollector<S extends EventStore = SqliteEventStore> {
   /** Base URL including the prefix, without a trailing slash: Glean's SDK `serverURL`. */
   url: string;
   /** `POST` here: the endpoint URL the extension is configured with. */
@@ -35,9 +45,12 @@ export interface RunningCollector {
   healthUrl: string;
   host: string;
   port: number;
-  token: string;
+  /** The shortcut token, or undefined when only the store's tokens are accepted. */
+  token: string | undefined;
+  /** True when `token` was generated for this run. */
+  tokenGenerated: boolean;
   prefix: string;
-  store: EventStore;
+  store: S;
   server: Server;
   /** Replaces (or with undefined removes) the fault-injection hook for the next requests. */
   setInterceptor(intercept: ActivityInterceptor | undefined): void;
@@ -45,15 +58,44 @@ export interface RunningCollector {
   close(): Promise<void>;
 }
 
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+
+export function isPostgresUrl(database: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(database);
+}
+
+/** Opens (and migrates) the store a `--database` value names. */
+export async function openStore(database: string): Promise<EventStore> {
+  return isPostgresUrl(database) ? PostgresEventStore.open(database) : new SqliteEventStore(database);
+}
+
 /** Opens the store and starts listening; what tests, benchmarks and the CLI use. */
-export async function startCollector(options: StartCollectorOptions): Promise<RunningCollector> {
+export async function startCollector(
+  options: StartCollectorOptions & { dbFile: string; database?: undefined },
+): Promise<RunningCollector<SqliteEventStore>>;
+export async function startCollector(options: StartCollectorOptions): Promise<RunningCollector<EventStore>>;
+export async function startCollector(options: StartCollectorOptions): Promise<RunningCollector<EventStore>> {
+  const database = options.database ?? options.dbFile;
+  if (database === undefined) throw new Error('startCollector needs database (a postgres:// URL or a SQLite file) or dbFile');
+  const store = await openStore(database);
+  try {
+    return await listen(store, options);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+async function listen(store: EventStore, options: StartCollectorOptions): Promise<RunningCollector<EventStore>> {
   const host = options.host ?? '127.0.0.1';
-  const token = options.token ?? generateToken();
+  let token = options.token;
+  const tokenGenerated = token === undefined && (await store.listTokens()).length === 0;
+  if (tokenGenerated) token = generateToken();
   const prefix = normalizePrefix(options.prefix ?? '');
-  const store = new EventStore(options.dbFile);
   const serverOptions: CollectorServerOptions = {
     store,
-    token,
+    authenticate: createAuthenticator(store, token),
     prefix,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     maxConnections: options.maxConnections,
@@ -63,18 +105,27 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
   };
   const server = createCollectorServer(serverOptions);
 
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      // A deep backlog, so a burst of hundreds of new connections is queued rather than refused.
-      server.listen({ port: options.port ?? 0, host, backlog: 2048 }, () => {
-        server.off('error', reject);
-        resolve();
-      });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    // A deep backlog, so a burst of hundreds of new connections is queued rather than refused.
+    server.listen({ port: options.port ?? 0, host, backlog: 2048 }, () => {
+      server.off('error', reject);
+      resolve();
     });
-  } catch (error) {
-    store.close();
-    throw error;
+  });
+
+  // Retention: every process may run it; deleting what another already deleted is harmless.
+  let retention: NodeJS.Timeout | undefined;
+  if (options.keepDays !== undefined) {
+    const keepMs = options.keepDays * DAY_MS;
+    const prune = (): void => {
+      store.pruneReceivedBefore(new Date(Date.now() - keepMs)).catch(() => {
+        // The database may be down for a while; the next round tries again.
+      });
+    };
+    prune();
+    retention = setInterval(prune, HOUR_MS);
+    retention.unref();
   }
 
   const port = (server.address() as AddressInfo).port;
@@ -90,6 +141,7 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
     host,
     port,
     token,
+    tokenGenerated,
     prefix,
     store,
     server,
@@ -98,9 +150,9 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
     },
     close() {
       closing ??= new Promise<void>((resolve) => {
+        clearInterval(retention);
         server.close(() => {
-          store.close();
-          resolve();
+          store.close().then(resolve, resolve);
         });
         // Idle keep-alive sockets would otherwise hold close() open for seconds.
         server.closeAllConnections();

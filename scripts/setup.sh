@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 
 # firefox-esr: Debian's Firefox ESR (140 or newer, MV3 event pages); the end-to-end tests drive it
 # over its built-in WebDriver BiDi agent, so there is no driver to download.
-APT_PACKAGES=(chromium firefox-esr)
+# postgresql: a real PostgreSQL server for the collector's tests (they start a throw-away cluster).
+APT_PACKAGES=(chromium firefox-esr postgresql)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

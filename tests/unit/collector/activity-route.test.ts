@@ -3,9 +3,9 @@ import { Glean } from '@gleanwork/api-client';
 import { describe, expect, it } from 'vitest';
 import type { ActivityEvent } from '../../../src/model/activity-event';
 import { MAX_EVENTS_PER_REQUEST } from '../../../collector/batch-validation';
-import { authHeaders, makeEvent, postActivity, rawRequest, TOKEN, useCollector } from './helpers';
+import { authHeaders, makeEvent, postActivity, rawRequest, TOKEN, useCollector, describeEngines } from './helpers';
 
-describe('POST /rest/api/v1/activity', () => {
+describeEngines('POST /rest/api/v1/activity', () => {
   it('answers 200 and stores a valid batch', async () => {
     const collector = await useCollector();
     const events = [makeEvent(), makeEvent({ action: 'SEARCH', params: { query: 'q' } }), makeEvent()];
@@ -14,7 +14,7 @@ describe('POST /rest/api/v1/activity', () => {
 
     expect(answer.status).toBe(200);
     expect(answer.json).toEqual({ received: 3, stored: 3, duplicates: 0 });
-    expect(collector.store.all().map((stored) => stored.event)).toEqual(events);
+    expect((await collector.store.listEvents()).map((stored) => stored.event)).toEqual(events);
   });
 
   it('answers 200 to an empty batch, as "Test connection" sends it', async () => {
@@ -34,7 +34,7 @@ describe('POST /rest/api/v1/activity', () => {
       id: 'custom-id-1',
     };
     expect((await postActivity(collector, { events: [sent] })).status).toBe(200);
-    expect(JSON.stringify(collector.store.get('custom-id-1')?.event)).toBe(JSON.stringify(sent));
+    expect(JSON.stringify((await collector.store.findEvent('custom-id-1'))?.event)).toBe(JSON.stringify(sent));
   });
 
   it('answers 400 to bad JSON and stores nothing', async () => {
@@ -42,7 +42,7 @@ describe('POST /rest/api/v1/activity', () => {
     const answer = await postActivity(collector, '{"events": [');
     expect(answer.status).toBe(400);
     expect(answer.json.error).toMatch(/^invalid JSON: /);
-    expect(collector.store.count()).toBe(0);
+    expect((await collector.store.countEvents())).toBe(0);
   });
 
   it.each([
@@ -60,7 +60,7 @@ describe('POST /rest/api/v1/activity', () => {
     expect(answer.status).toBe(400);
     expect(answer.json.error).toContain(`${field}:`);
     expect(answer.json.fields).toEqual([field]);
-    expect(collector.store.count()).toBe(0);
+    expect((await collector.store.countEvents())).toBe(0);
   });
 
   it.each([
@@ -91,7 +91,7 @@ describe('POST /rest/api/v1/activity', () => {
     expect(over.json.error).toMatch(new RegExp(`at most ${MAX_EVENTS_PER_REQUEST} are accepted`));
     const atMax = await postActivity(collector, { events: Array.from({ length: MAX_EVENTS_PER_REQUEST }, () => makeEvent()) });
     expect(atMax.status).toBe(200);
-    expect(collector.store.count()).toBe(MAX_EVENTS_PER_REQUEST);
+    expect((await collector.store.countEvents())).toBe(MAX_EVENTS_PER_REQUEST);
   });
 
   it('answers 400 to a body that is not valid UTF-8, storing nothing (no U+FFFD)', async () => {
@@ -109,7 +109,7 @@ describe('POST /rest/api/v1/activity', () => {
     });
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.text).error).toMatch(/not valid UTF-8/);
-    expect(collector.store.count()).toBe(0);
+    expect((await collector.store.countEvents())).toBe(0);
   });
 
   it.each([
@@ -123,7 +123,7 @@ describe('POST /rest/api/v1/activity', () => {
     expect(answer.status).toBe(400);
     expect(answer.json.fields).toEqual([field]);
     expect(answer.json.error).toContain('http:// or https://');
-    expect(collector.store.count()).toBe(0);
+    expect((await collector.store.countEvents())).toBe(0);
   });
 
   describe('the body limit', () => {
@@ -143,14 +143,14 @@ describe('POST /rest/api/v1/activity', () => {
 
       expect(answer.status).toBe(413);
       expect(answer.json.error).toMatch(/larger than the limit of 1048576 bytes/);
-      expect(collector.store.count()).toBe(0);
+      expect((await collector.store.countEvents())).toBe(0);
     });
 
     it('accepts a body of exactly the limit and refuses one byte more', async () => {
       const collector = await useCollector({ bodyLimit: 2000 });
       expect((await postActivity(collector, batchOfSize(2000))).status).toBe(200);
       expect((await postActivity(collector, batchOfSize(2001))).status).toBe(413);
-      expect(collector.store.count()).toBe(1);
+      expect((await collector.store.countEvents())).toBe(1);
     });
 
     it('answers 413 to a chunked body without Content-Length that grows past the limit', async () => {
@@ -164,7 +164,7 @@ describe('POST /rest/api/v1/activity', () => {
       });
       expect(answer.status).toBe(413);
       expect(JSON.parse(answer.text).error).toMatch(/limit of 2000 bytes/);
-      expect(collector.store.count()).toBe(0);
+      expect((await collector.store.countEvents())).toBe(0);
     });
 
     it('reads no more than the limit of a chunked body that grows past it, and closes', async () => {
@@ -191,7 +191,7 @@ describe('POST /rest/api/v1/activity', () => {
       });
       expect(answer.status).toBe(413);
       expect(answer.headers.connection).toBe('close');
-      expect(collector.store.count()).toBe(0);
+      expect((await collector.store.countEvents())).toBe(0);
     });
   });
 
@@ -207,7 +207,7 @@ describe('POST /rest/api/v1/activity', () => {
       expect(answer.status).toBe(401);
       expect(answer.json.error).toMatch(message);
       expect(answer.headers.get('www-authenticate')).toMatch(/^Bearer/);
-      expect(collector.store.count()).toBe(0);
+      expect((await collector.store.countEvents())).toBe(0);
     });
 
     it('is checked before the body: bad JSON without the token is a 401, not a 400', async () => {
@@ -265,7 +265,7 @@ describe('POST /rest/api/v1/activity', () => {
       const answer = await postActivity(collector, { events: [first, makeEvent(), second] });
 
       expect(answer.json).toEqual({ received: 3, stored: 2, duplicates: 1 });
-      expect(collector.store.get(first.id!)?.event.params?.title).toBe('first');
+      expect((await collector.store.findEvent(first.id!))?.event.params?.title).toBe('first');
     });
 
     it('stores a repeated id across batches once, keeping the earlier version', async () => {
@@ -277,8 +277,8 @@ describe('POST /rest/api/v1/activity', () => {
 
       expect(answer.status).toBe(200);
       expect(answer.json).toEqual({ received: 2, stored: 1, duplicates: 1 });
-      expect(collector.store.count()).toBe(2);
-      expect(collector.store.get(first.id!)?.event.params?.title).toBe('first');
+      expect((await collector.store.countEvents())).toBe(2);
+      expect((await collector.store.findEvent(first.id!))?.event.params?.title).toBe('first');
     });
 
     it('stores every event without an id, even identical ones', async () => {
@@ -288,7 +288,7 @@ describe('POST /rest/api/v1/activity', () => {
       await postActivity(collector, { events: [withoutId, withoutId] });
       await postActivity(collector, { events: [withoutId] });
 
-      const stored = collector.store.all();
+      const stored = (await collector.store.listEvents());
       expect(stored).toHaveLength(3);
       expect(stored.every((row) => row.event.id === undefined && row.event.url === withoutId.url)).toBe(true);
     });
@@ -303,7 +303,7 @@ describe('POST /rest/api/v1/activity', () => {
       chunks: [JSON.stringify({ events: [makeEvent()] })],
     });
     expect(answer.status).toBe(200);
-    expect(collector.store.count()).toBe(1);
+    expect((await collector.store.countEvents())).toBe(1);
   });
 
   describe("Glean's official TypeScript SDK", () => {
@@ -329,7 +329,7 @@ describe('POST /rest/api/v1/activity', () => {
 
       await expect(glean.client.activity.report({ events: [sdkEvent(1), sdkEvent(2)] })).resolves.toBeUndefined();
 
-      const stored = collector.store.all().map((row) => row.event);
+      const stored = (await collector.store.listEvents()).map((row) => row.event);
       expect(stored).toHaveLength(2);
       expect(stored[0]).toMatchObject({ action: 'VIEW', url: 'https://docs.example.com/sdk-1', timestamp: '2026-11-27T17:24:19.124Z' });
       // What the SDK really sent: bearer token and the empty Cookie header the collector must tolerate.
@@ -341,14 +341,14 @@ describe('POST /rest/api/v1/activity', () => {
       const collector = await useCollector({ prefix: '/glean' });
       const glean = new Glean({ apiToken: TOKEN, serverURL: `${collector.url}/` });
       await glean.client.activity.report({ events: [sdkEvent(3)] });
-      expect(collector.store.count()).toBe(1);
+      expect((await collector.store.countEvents())).toBe(1);
     });
 
     it('reports an error for a wrong token, and nothing is stored', async () => {
       const collector = await useCollector();
       const glean = new Glean({ apiToken: 'wrong', serverURL: collector.url });
       await expect(glean.client.activity.report({ events: [sdkEvent(4)] })).rejects.toMatchObject({ statusCode: 401 });
-      expect(collector.store.count()).toBe(0);
+      expect((await collector.store.countEvents())).toBe(0);
     });
 
     it('treats 202 as an error, which is why the collector answers 200', async () => {
@@ -370,10 +370,10 @@ describe('POST /rest/api/v1/activity', () => {
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('7');
       expect(refused.headers.get('access-control-expose-headers')).toBe('Retry-After');
-      expect(collector.store.count()).toBe(0);
+      expect((await collector.store.countEvents())).toBe(0);
 
       expect((await postActivity(collector, { events: [event] })).status).toBe(200);
-      expect(collector.store.count()).toBe(1);
+      expect((await collector.store.countEvents())).toBe(1);
     });
 
     it('can store and then drop the connection, and the retransmission counts once', async () => {
@@ -381,11 +381,11 @@ describe('POST /rest/api/v1/activity', () => {
       const events: ActivityEvent[] = [makeEvent(), makeEvent()];
 
       await expect(postActivity(collector, { events })).rejects.toThrow();
-      expect(collector.store.count()).toBe(2);
+      expect((await collector.store.countEvents())).toBe(2);
 
       const retry = await postActivity(collector, { events });
       expect(retry.json).toEqual({ received: 2, stored: 0, duplicates: 2 });
-      expect(collector.store.count()).toBe(2);
+      expect((await collector.store.countEvents())).toBe(2);
     });
 
     it('counts batches per interceptor, so a new one starts at 1', async () => {

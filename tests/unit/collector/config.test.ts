@@ -16,6 +16,9 @@ describe('collector config', () => {
       token: undefined,
       prefix: '',
       bodyLimit: 1048576,
+      database: undefined,
+      maxConnections: 1000,
+      keepDays: undefined,
     });
     expect(DEFAULT_DB_FILE).toMatch(/collector[/\\]data[/\\]activity\.sqlite$/);
   });
@@ -30,7 +33,29 @@ describe('collector config', () => {
         COLLECTOR_PREFIX: 'glean',
         COLLECTOR_BODY_LIMIT: '2MiB',
       }),
-    ).toEqual({ host: '0.0.0.0', port: 9000, dbFile: '/tmp/x.sqlite', token: 'tok', prefix: '/glean', bodyLimit: 2097152 });
+    ).toEqual({
+      host: '0.0.0.0',
+      port: 9000,
+      dbFile: '/tmp/x.sqlite',
+      token: 'tok',
+      prefix: '/glean',
+      bodyLimit: 2097152,
+      database: undefined,
+      maxConnections: 1000,
+      keepDays: undefined,
+    });
+  });
+
+  it('reads the PostgreSQL URL, retention and connection cap from flags or the environment', () => {
+    expect(run([], { DATABASE_URL: 'postgres://u@db/activity', COLLECTOR_KEEP_DAYS: '30', COLLECTOR_MAX_CONNECTIONS: '50' })).toMatchObject({
+      database: 'postgres://u@db/activity',
+      keepDays: 30,
+      maxConnections: 50,
+    });
+    expect(run(['--database', 'postgres://u@db/a', '--keep-days', '7'])).toMatchObject({ database: 'postgres://u@db/a', keepDays: 7 });
+    // A --db flag beats a DATABASE_URL left in the environment; --database beats --db.
+    expect(run(['--db', '/tmp/a.sqlite'], { DATABASE_URL: 'postgres://u@db/a' })).toMatchObject({ database: undefined, dbFile: '/tmp/a.sqlite' });
+    expect(run(['--db', '/tmp/a.sqlite', '--database', 'postgres://x@y/z'])).toMatchObject({ database: 'postgres://x@y/z' });
   });
 
   it('lets flags win over the environment, in both flag spellings', () => {
@@ -57,6 +82,9 @@ describe('collector config', () => {
     [['--body-limit', '0'], /--body-limit/],
     [['--prefix', '/a?b'], /--prefix .*path like/],
     [['--host', ' '], /--host .*must not be empty/],
+    [['--keep-days', '0'], /--keep-days .*at least 1/],
+    [['--keep-days', '1.5'], /--keep-days .*whole number/],
+    [['--max-connections', '0'], /--max-connections .*from 1/],
     [['--what'], /Unknown option/],
     [['positional'], /positional/],
   ])('refuses %j naming the setting', (argv, message) => {

@@ -59,7 +59,7 @@ describe('startCollector', () => {
     const collector = await startCollector({ dbFile: ':memory:', token: 't' });
     try {
       await postActivity(collector, { events: [makeEvent()] }, { Authorization: 'Bearer t' });
-      expect(collector.store.count()).toBe(1);
+      expect((await collector.store.countEvents())).toBe(1);
     } finally {
       await collector.close();
     }

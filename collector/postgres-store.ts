@@ -1,0 +1,279 @@
+import pg from 'pg';
+import type { ActivityEvent } from '../src/model/activity-event';
+import {
+  hostOf,
+  type EventPage,
+  type EventQuery,
+  type EventStore,
+  type InsertResult,
+  type StoredEvent,
+  type TokenRecord,
+} from './event-store';
+
+/**
+ * Versioned migrations, each applied once in its own transaction and recorded in
+ * `schema_migrations`. Never edit one that shipped: add the next. The same steps as SQLite's.
+ */
+const MIGRATIONS: readonly string[] = [
+  // 1: the events. `id` is UNIQUE but nullable: events without an id are all kept.
+  // `event` is text, not jsonb, so it is kept exactly as the client sent it (key order included).
+  `CREATE TABLE events (
+     seq         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     id          text UNIQUE,
+     action      text NOT NULL,
+     url         text NOT NULL,
+     timestamp   text NOT NULL,
+     received_at text NOT NULL,
+     event       text NOT NULL
+   )`,
+  // 2: people: sender per event, hashed tokens, and an index ending in seq per filter.
+  `ALTER TABLE events ADD COLUMN sender text;
+   ALTER TABLE events ADD COLUMN host text NOT NULL DEFAULT '';
+   UPDATE events SET host = lower(substring(url from '^[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^@/?#]*@)?([^:/?#]*)'));
+   CREATE INDEX events_sender_seq ON events (sender, seq);
+   CREATE INDEX events_action_seq ON events (action, seq);
+   CREATE INDEX events_host_seq ON events (host, seq);
+   CREATE INDEX events_received_at ON events (received_at);
+   CREATE TABLE tokens (
+     hash       text PRIMARY KEY,
+     user_name  text NOT NULL,
+     admin      boolean NOT NULL,
+     created_at text NOT NULL
+   );
+   CREATE INDEX tokens_user ON tokens (user_name);`,
+];
+
+export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Any constant: every collector process takes this lock while it migrates, one after another. */
+const MIGRATION_LOCK = 727_100_016;
+
+/** Codes of failures that a retry of the same batch may get past (deadlock, serialization). */
+const RETRYABLE_TX_CODES = new Set(['40001', '40P01']);
+
+interface Row {
+  seq: string;
+  received_at: string;
+  sender: string | null;
+  event: string;
+}
+
+interface TokenRow {
+  hash: string;
+  user_name: string;
+  admin: boolean;
+  created_at: string;
+}
+
+/** The URL without its password, for the start banner and errors. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
+/**
+ * The team engine: one PostgreSQL database that any number of collector processes share.
+ * Every batch is one INSERT … SELECT FROM unnest(…) ON CONFLICT (id) DO NOTHING: atomic on its
+ * own, and first-wins across processes because the unique index decides, not the process.
+ */
+export class PostgresEventStore implements EventStore {
+  readonly engine = 'postgres';
+  readonly location: string;
+  private readonly pool: pg.Pool;
+
+  private constructor(url: string, pool: pg.Pool) {
+    this.location = redactUrl(url);
+    this.pool = pool;
+  }
+
+  /** Connects, migrates, and answers once the schema is current. */
+  static async open(url: string, options: { maxConnections?: number } = {}): Promise<PostgresEventStore> {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.maxConnections ?? 10,
+      // Fail a request rather than queue it for ever while the database is unreachable.
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 30_000,
+    });
+    // An idle connection that the server drops (restart, failover) must not crash the process:
+    // the pool replaces it, and requests meanwhile get 503.
+    pool.on('error', () => {});
+    const store = new PostgresEventStore(url, pool);
+    try {
+      await store.migrate();
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return store;
+  }
+
+  private async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+      );
+      const { rows } = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations');
+      const version = rows[0]?.version ?? 0;
+      if (version > MIGRATIONS.length) {
+        throw new Error(`${this.location} has schema version ${version}, newer than this collector understands (${MIGRATIONS.length})`);
+      }
+      for (let next = version + 1; next <= MIGRATIONS.length; next++) {
+        await client.query(MIGRATIONS[next - 1]!);
+        await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [next]);
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async appendBatch(events: readonly ActivityEvent[], user: string | null, receivedAt: Date = new Date()): Promise<InsertResult> {
+    if (events.length === 0) return { stored: 0, duplicates: 0 };
+    const ids: (string | null)[] = [];
+    const actions: string[] = [];
+    const urls: string[] = [];
+    const hosts: string[] = [];
+    const timestamps: string[] = [];
+    const bodies: string[] = [];
+    for (const event of events) {
+      ids.push(event.id ?? null);
+      actions.push(event.action);
+      urls.push(event.url);
+      hosts.push(hostOf(event.url));
+      timestamps.push(event.timestamp);
+      bodies.push(JSON.stringify(event));
+    }
+    // unnest keeps the batch's order, so of two equal ids in one batch the first is inserted
+    // and the second conflicts with it.
+    const text = `INSERT INTO events (id, sender, action, url, host, timestamp, received_at, event)
+      SELECT id, $2, action, url, host, timestamp, $3, event
+      FROM unnest($1::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+        AS batch (id, action, url, host, timestamp, event)
+      ON CONFLICT (id) DO NOTHING`;
+    const values = [ids, user, receivedAt.toISOString(), actions, urls, hosts, timestamps, bodies];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.pool.query(text, values);
+        const stored = result.rowCount ?? 0;
+        return { stored, duplicates: events.length - stored };
+      } catch (error) {
+        if (attempt >= 3 || !RETRYABLE_TX_CODES.has((error as { code?: string }).code ?? '')) throw error;
+      }
+    }
+  }
+
+  async readPage(query: EventQuery): Promise<EventPage> {
+    const conditions: string[] = [];
+    const values: unknown[] = [];
+    const add = (column: string, operator: string, value: unknown): void => {
+      values.push(value);
+      conditions.push(`${column} ${operator} $${values.length}`);
+    };
+    if (query.before !== undefined) add('seq', '<', query.before);
+    if (query.user !== undefined) add('sender', '=', query.user);
+    if (query.action !== undefined) add('action', '=', query.action);
+    if (query.host !== undefined) add('host', '=', query.host);
+    if (query.since !== undefined) add('timestamp', '>=', query.since);
+    if (query.until !== undefined) add('timestamp', '<', query.until);
+    values.push(query.limit + 1);
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    const { rows } = await this.pool.query<Row>(
+      `SELECT seq, received_at, sender, event FROM events ${where} ORDER BY seq DESC LIMIT $${values.length}`,
+      values,
+    );
+    const hasMore = rows.length > query.limit;
+    const events = rows.slice(0, query.limit).map(toStored);
+    return { events, nextBefore: hasMore ? (events.at(-1)?.seq ?? null) : null };
+  }
+
+  async countEvents(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM events');
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async findEvent(id: string): Promise<StoredEvent | undefined> {
+    const { rows } = await this.pool.query<Row>('SELECT seq, received_at, sender, event FROM events WHERE id = $1', [id]);
+    return rows[0] ? toStored(rows[0]) : undefined;
+  }
+
+  async listEvents(): Promise<StoredEvent[]> {
+    const { rows } = await this.pool.query<Row>('SELECT seq, received_at, sender, event FROM events ORDER BY seq ASC');
+    return rows.map(toStored);
+  }
+
+  async pruneReceivedBefore(cutoff: Date): Promise<number> {
+    const result = await this.pool.query('DELETE FROM events WHERE received_at < $1', [cutoff.toISOString()]);
+    return result.rowCount ?? 0;
+  }
+
+  async addToken(record: TokenRecord): Promise<void> {
+    await this.pool.query('INSERT INTO tokens (hash, user_name, admin, created_at) VALUES ($1, $2, $3, $4)', [
+      record.hash,
+      record.user,
+      record.admin,
+      record.createdAt,
+    ]);
+  }
+
+  async findToken(hash: string): Promise<TokenRecord | undefined> {
+    const { rows } = await this.pool.query<TokenRow>('SELECT * FROM tokens WHERE hash = $1', [hash]);
+    return rows[0] ? toToken(rows[0]) : undefined;
+  }
+
+  async listTokens(): Promise<TokenRecord[]> {
+    const { rows } = await this.pool.query<TokenRow>('SELECT * FROM tokens ORDER BY user_name, created_at');
+    return rows.map(toToken);
+  }
+
+  async revokeTokens(match: { user: string } | { hash: string }): Promise<number> {
+    const result =
+      'user' in match
+        ? await this.pool.query('DELETE FROM tokens WHERE user_name = $1', [match.user])
+        : await this.pool.query('DELETE FROM tokens WHERE hash = $1', [match.hash]);
+    return result.rowCount ?? 0;
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  private closing: Promise<void> | undefined;
+
+  close(): Promise<void> {
+    this.closing ??= this.pool.end();
+    return this.closing;
+  }
+}
+
+function toStored(row: Row): StoredEvent {
+  return { seq: Number(row.seq), receivedAt: row.received_at, user: row.sender, event: JSON.parse(row.event) as ActivityEvent };
+}
+
+function toToken(row: TokenRow): TokenRecord {
+  return { hash: row.hash, user: row.user_name, admin: row.admin, createdAt: row.created_at };
+}
+
+/** True for a failure of reaching the database (down, restarting, refusing connections): worth a retry later. */
+export function isUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    // 08: connection exceptions; 57P01-57P03: shutting down / cannot connect now; 53300: too many connections.
+    if (code.startsWith('08') || ['57P01', '57P02', '57P03', '53300', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(code)) {
+      return true;
+    }
+  }
+  const message = String((error as Error)?.message ?? '');
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(message);
+}

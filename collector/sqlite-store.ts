@@ -1,0 +1,276 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import type { ActivityEvent } from '../src/model/activity-event';
+import {
+  hostOf,
+  type EventPage,
+  type EventQuery,
+  type EventStore,
+  type InsertResult,
+  type StoredEvent,
+  type TokenRecord,
+} from './event-store';
+
+/**
+ * Versioned migrations, applied in order inside one transaction each; `user_version` holds the
+ * number applied. Never edit one that shipped: add the next.
+ */
+const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
+  // 1: the single-user collector. `id` is UNIQUE but nullable: SQLite lets any number of NULLs
+  // coexist, so events sent without an id are all kept, while a repeated id hits ON CONFLICT.
+  (db) =>
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS events (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        id          TEXT UNIQUE,
+        action      TEXT NOT NULL,
+        url         TEXT NOT NULL,
+        timestamp   TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        event       TEXT NOT NULL
+      );`),
+  // 2: people. Each event records its sender; tokens are stored as SHA-256; the filters of
+  // GET /events each have an index ending in seq, so a filtered page is an index range scan.
+  (db) => {
+    db.exec(`
+      ALTER TABLE events ADD COLUMN sender TEXT;
+      ALTER TABLE events ADD COLUMN host TEXT NOT NULL DEFAULT '';
+      CREATE INDEX events_sender_seq ON events (sender, seq);
+      CREATE INDEX events_action_seq ON events (action, seq);
+      CREATE INDEX events_host_seq ON events (host, seq);
+      CREATE INDEX events_received_at ON events (received_at);
+      CREATE TABLE tokens (
+        hash       TEXT PRIMARY KEY,
+        user_name  TEXT NOT NULL,
+        admin      INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX tokens_user ON tokens (user_name);`);
+    const update = db.prepare<[string, number]>('UPDATE events SET host = ? WHERE seq = ?');
+    for (const row of db.prepare<[], { seq: number; url: string }>('SELECT seq, url FROM events').all()) {
+      update.run(hostOf(row.url), row.seq);
+    }
+  },
+];
+
+export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Rows per multi-row INSERT: 100 × 8 parameters stays far below SQLite's limit of 32,766. */
+const ROWS_PER_STATEMENT = 100;
+const COLUMNS = 8;
+
+interface Row {
+  seq: number;
+  received_at: string;
+  sender: string | null;
+  event: string;
+}
+
+interface TokenRow {
+  hash: string;
+  user_name: string;
+  admin: number;
+  created_at: string;
+}
+
+/**
+ * The embedded engine: one SQLite file. Its work is synchronous (better-sqlite3), so besides
+ * the EventStore interface it offers synchronous reads for tests and tools on the same file.
+ */
+export class SqliteEventStore implements EventStore {
+  readonly engine = 'sqlite';
+  readonly file: string;
+  readonly location: string;
+  private readonly db: Database.Database;
+  private readonly insertStatements = new Map<number, Database.Statement<unknown[]>>();
+  private readonly insertBatchTx: (events: readonly ActivityEvent[], user: string | null, receivedAt: string) => number;
+  private readonly pageStatements = new Map<string, Database.Statement<unknown[], Row>>();
+  private readonly countStmt: Database.Statement<[], { n: number }>;
+  private readonly byIdStmt: Database.Statement<[string], Row>;
+  private readonly allStmt: Database.Statement<[], Row>;
+  private readonly pingStmt: Database.Statement<[], unknown>;
+
+  constructor(file: string) {
+    this.file = file;
+    const onDisk = file !== ':memory:' && !file.startsWith('file:');
+    this.location = onDisk ? resolve(file) : file;
+    if (onDisk) mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    // WAL lets `GET /events` (and another process inspecting the file) read while batches commit;
+    // synchronous=NORMAL in WAL mode survives a crash of the process, and a 200 is only sent
+    // after the commit returned.
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+
+    // One transaction per batch: a batch is stored completely or not at all, and the commit
+    // cost is paid once per request. Rows go in multi-row statements, first-wins by id.
+    this.insertBatchTx = this.db.transaction((events: readonly ActivityEvent[], user: string | null, receivedAt: string) => {
+      let stored = 0;
+      for (let offset = 0; offset < events.length; offset += ROWS_PER_STATEMENT) {
+        const chunk = events.slice(offset, offset + ROWS_PER_STATEMENT);
+        const values: unknown[] = new Array(chunk.length * COLUMNS);
+        let i = 0;
+        for (const event of chunk) {
+          values[i++] = event.id ?? null;
+          values[i++] = user;
+          values[i++] = event.action;
+          values[i++] = event.url;
+          values[i++] = hostOf(event.url);
+          values[i++] = event.timestamp;
+          values[i++] = receivedAt;
+          values[i++] = JSON.stringify(event);
+        }
+        stored += this.insertStatement(chunk.length).run(values).changes;
+      }
+      return stored;
+    });
+    this.countStmt = this.db.prepare('SELECT count(*) AS n FROM events');
+    this.byIdStmt = this.db.prepare('SELECT seq, received_at, sender, event FROM events WHERE id = ?');
+    this.allStmt = this.db.prepare('SELECT seq, received_at, sender, event FROM events ORDER BY seq ASC');
+    this.pingStmt = this.db.prepare('SELECT 1');
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new Error(
+        `${this.file} has schema version ${version}, newer than this collector understands (${MIGRATIONS.length})`,
+      );
+    }
+    for (let next = version + 1; next <= MIGRATIONS.length; next++) {
+      this.db.transaction(() => {
+        MIGRATIONS[next - 1]!(this.db);
+        this.db.pragma(`user_version = ${next}`);
+      })();
+    }
+  }
+
+  private insertStatement(rows: number): Database.Statement<unknown[]> {
+    let statement = this.insertStatements.get(rows);
+    if (!statement) {
+      const tuple = `(${new Array(COLUMNS).fill('?').join(', ')})`;
+      statement = this.db.prepare(
+        `INSERT INTO events (id, sender, action, url, host, timestamp, received_at, event)
+         VALUES ${new Array(rows).fill(tuple).join(', ')}
+         ON CONFLICT (id) DO NOTHING`,
+      );
+      this.insertStatements.set(rows, statement);
+    }
+    return statement;
+  }
+
+  /**
+   * Stores a validated batch atomically. An event whose id is already stored (earlier in this
+   * batch or in an earlier one) is skipped, so the first version received is the one kept.
+   * Each event is serialized as given, so callers should pass what the client sent.
+   */
+  insertBatch(events: readonly ActivityEvent[], receivedAt: Date = new Date(), user: string | null = null): InsertResult {
+    if (events.length === 0) return { stored: 0, duplicates: 0 };
+    const stored = this.insertBatchTx(events, user, receivedAt.toISOString());
+    return { stored, duplicates: events.length - stored };
+  }
+
+  /** Newest first by arrival; `before` is a `seq` from an earlier page. */
+  page(query: EventQuery): EventPage {
+    const conditions: string[] = ['seq < ?'];
+    const values: unknown[] = [query.before ?? Number.MAX_SAFE_INTEGER];
+    const add = (condition: string, value: unknown): void => {
+      conditions.push(condition);
+      values.push(value);
+    };
+    if (query.user !== undefined) add('sender = ?', query.user);
+    if (query.action !== undefined) add('action = ?', query.action);
+    if (query.host !== undefined) add('host = ?', query.host);
+    if (query.since !== undefined) add('timestamp >= ?', query.since);
+    if (query.until !== undefined) add('timestamp < ?', query.until);
+    const where = conditions.join(' AND ');
+    let statement = this.pageStatements.get(where);
+    if (!statement) {
+      statement = this.db.prepare(`SELECT seq, received_at, sender, event FROM events WHERE ${where} ORDER BY seq DESC LIMIT ?`);
+      this.pageStatements.set(where, statement);
+    }
+    // One extra row tells whether an older page exists without a second query.
+    const rows = statement.all(...values, query.limit + 1);
+    const hasMore = rows.length > query.limit;
+    const events = rows.slice(0, query.limit).map(toStored);
+    return { events, nextBefore: hasMore ? (events.at(-1)?.seq ?? null) : null };
+  }
+
+  count(): number {
+    return this.countStmt.get()?.n ?? 0;
+  }
+
+  get(id: string): StoredEvent | undefined {
+    const row = this.byIdStmt.get(id);
+    return row ? toStored(row) : undefined;
+  }
+
+  /** Every event in arrival order (oldest first); meant for tests and small files. */
+  all(): StoredEvent[] {
+    return this.allStmt.all().map(toStored);
+  }
+
+  async appendBatch(events: readonly ActivityEvent[], user: string | null, receivedAt: Date = new Date()): Promise<InsertResult> {
+    return this.insertBatch(events, receivedAt, user);
+  }
+
+  async readPage(query: EventQuery): Promise<EventPage> {
+    return this.page(query);
+  }
+
+  async countEvents(): Promise<number> {
+    return this.count();
+  }
+
+  async findEvent(id: string): Promise<StoredEvent | undefined> {
+    return this.get(id);
+  }
+
+  async listEvents(): Promise<StoredEvent[]> {
+    return this.all();
+  }
+
+  async pruneReceivedBefore(cutoff: Date): Promise<number> {
+    return this.db.prepare('DELETE FROM events WHERE received_at < ?').run(cutoff.toISOString()).changes;
+  }
+
+  async addToken(record: TokenRecord): Promise<void> {
+    this.db
+      .prepare('INSERT INTO tokens (hash, user_name, admin, created_at) VALUES (?, ?, ?, ?)')
+      .run(record.hash, record.user, record.admin ? 1 : 0, record.createdAt);
+  }
+
+  async findToken(hash: string): Promise<TokenRecord | undefined> {
+    const row = this.db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE hash = ?').get(hash);
+    return row ? toToken(row) : undefined;
+  }
+
+  async listTokens(): Promise<TokenRecord[]> {
+    return this.db.prepare<[], TokenRow>('SELECT * FROM tokens ORDER BY user_name, created_at').all().map(toToken);
+  }
+
+  async revokeTokens(match: { user: string } | { hash: string }): Promise<number> {
+    return 'user' in match
+      ? this.db.prepare('DELETE FROM tokens WHERE user_name = ?').run(match.user).changes
+      : this.db.prepare('DELETE FROM tokens WHERE hash = ?').run(match.hash).changes;
+  }
+
+  async ping(): Promise<void> {
+    this.pingStmt.get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toStored(row: Row): StoredEvent {
+  return { seq: row.seq, receivedAt: row.received_at, user: row.sender, event: JSON.parse(row.event) as ActivityEvent };
+}
+
+function toToken(row: TokenRow): TokenRecord {
+  return { hash: row.hash, user: row.user_name, admin: row.admin === 1, createdAt: row.created_at };
+}
