@@ -40,17 +40,19 @@ export function checkBatch(body: Buffer): BatchCheck {
   } catch (error) {
     return { ok: false, status: 400, message: `invalid JSON: ${(error as Error).message}`, fields: ['body'] };
   }
-  const envelope = EnvelopeSchema.safeParse(json);
-  if (!envelope.success) return refused(envelope.error.issues.map(labelBody), false);
-  const candidates = envelope.data.events;
-  if (candidates.length > MAX_EVENTS_PER_REQUEST) {
+  // Counted before anything walks the array (zod included): 349,521 `{}` cost nothing this way.
+  const events = (json as { events?: unknown } | null)?.events;
+  if (Array.isArray(events) && events.length > MAX_EVENTS_PER_REQUEST) {
     return {
       ok: false,
       status: 413,
-      message: `${candidates.length} events in one request; at most ${MAX_EVENTS_PER_REQUEST} are accepted: send fewer events per request`,
+      message: `${events.length} events in one request; at most ${MAX_EVENTS_PER_REQUEST} are accepted: send fewer events per request`,
       fields: ['events'],
     };
   }
+  const envelope = EnvelopeSchema.safeParse(json);
+  if (!envelope.success) return refused(envelope.error.issues.map(labelBody), false);
+  const candidates = envelope.data.events;
 
   const issues: z.core.$ZodIssue[] = [];
   for (let i = 0; i < candidates.length && issues.length < MAX_REPORTED_ISSUES; i++) {

@@ -59,7 +59,7 @@ describe('npm run collector (collector/main.ts)', () => {
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
-  });
+  }, 30_000);
 
   it('uses a configured token from the environment', async () => {
     const child = runCli(['--port', '0', '--db', join(tempDir(), 'cli.sqlite')], { COLLECTOR_TOKEN: 'from-env' });
@@ -68,7 +68,7 @@ describe('npm run collector (collector/main.ts)', () => {
     child.kill('SIGINT');
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
-  });
+  }, 30_000);
 
   it('exits 2 with the problem and the usage on a bad setting', async () => {
     const child = runCli(['--port', 'eighty']);
@@ -78,7 +78,7 @@ describe('npm run collector (collector/main.ts)', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/--port \/ COLLECTOR_PORT \("eighty"\)/);
     expect(stderr).toMatch(/Usage: npm run collector/);
-  });
+  }, 30_000);
 });
 
 /** Runs `npm run collector -- token …` to its end. */
@@ -149,4 +149,4 @@ it('refuses a bad token command with the usage', async () => {
   expect(bad.code).toBe(2);
   expect(bad.stderr).toMatch(/the user must be/);
   expect(bad.stderr).toMatch(/token add USER/);
-});
+}, 30_000);

@@ -173,8 +173,9 @@ describeEngines('the collector server', () => {
         healthTimes.push(performance.now() - started);
       }
       expect((await answers).map((answer) => answer.status)).toEqual([413, 400, 400, 413]);
-      // Generous for a loaded 2-core machine; one such request used to hold it for ~10 s.
-      expect(Math.max(...healthTimes)).toBeLessThan(2000);
+      // Generous for a loaded 2-core machine; one such request used to hold it for ~10 s
+      // (and far longer under load).
+      expect(Math.max(...healthTimes)).toBeLessThan(5000);
       expect((await collector.store.countEvents())).toBe(0);
     }, 30_000);
 
