@@ -103,7 +103,7 @@ export interface EventLog {
    */
   takePending(limit: number): Promise<StoredLogEntry[]>;
   /** Marks these records sent; resolves to how many changed (pending → sent). */
-  markSent(ids: readonly string[], sentAt?: number): Promise<number>;
+  markSent(ids: readonly string[]): Promise<number>;
   /** Marks these records rejected; resolves to how many changed. */
   markRejected(rejections: readonly Rejection[]): Promise<number>;
   /**
@@ -342,10 +342,10 @@ function createEventLog(database: () => Promise<IDBPDatabase<LogDB>>, clock: () 
       return taken;
     },
 
-    async markSent(ids, sentAt = clock()) {
+    async markSent(ids) {
       const db = await database();
       try {
-        return await updateById(db, ids, (entry) => (entry.state === 'pending' ? { ...entry, state: 'sent', sentAt } : null));
+        return await updateById(db, ids, (entry) => (entry.state === 'pending' ? { ...entry, state: 'sent' } : null));
       } finally {
         for (const id of ids) inFlight.delete(id);
       }

@@ -17,7 +17,6 @@ export const LogEntrySchema = z.object({
   recordedAt: z.number(),
   attempts: z.int().nonnegative(),
   lastError: z.string().optional(),
-  sentAt: z.number().optional(),
 });
 export type LogEntry = z.infer<typeof LogEntrySchema>;
 export type StoredLogEntry = LogEntry & { seq: number };

@@ -34,7 +34,7 @@ function entry(event: Partial<RecordedEvent>, local: Partial<StoredLogEntry> = {
 const hostileTitle = 'Budget, "final" version\nsecond line';
 const log = [
   entry({ params: { truncated: true, title: 'Start', referrer: 'https://example.com/' } }),
-  entry({ params: { duration: 42, title: hostileTitle } }, { state: 'sent', sentAt: 5 }),
+  entry({ params: { duration: 42, title: hostileTitle } }, { state: 'sent' }),
   entry({ action: 'SEARCH', url: 'https://www.google.com/search?q=a%2Cb', params: { query: 'a,b' } }, { state: 'rejected', lastError: 'HTTP 400: bad, "really"' }),
 ];
 
