@@ -49,7 +49,7 @@ export interface TokenRecord {
 }
 
 /**
- * The collector's storage, whatever the engine (design.md §9): a batch is appended first-wins
+ * The collector's storage, whatever the engine (docs/design.md §9): a batch is appended first-wins
  * by id in one atomic step, pages are read newest first by an index, and tokens are looked up
  * by hash on every request (so a revoked token is refused at once, by every process).
  */

@@ -63,7 +63,7 @@ export const SettingsSchema = z.object({
   maxRecords: z.int().min(1000).max(1_000_000).default(100_000),
   /**
    * Days of the daily summary kept (time per site and page, searches): it outlives the
-   * events, which retention removes far sooner (design.md §4).
+   * events, which retention removes far sooner (docs/design.md §4).
    */
   keepSummaryDays: z.int().min(1).max(3650).default(400),
 });

@@ -9,7 +9,7 @@ export interface BuildOptions {
 
 /**
  * Adds the events recorded before schema v3 to the daily aggregates, a chunk per
- * transaction, until none are left (design.md §4). Run by the background at every start:
+ * transaction, until none are left (docs/design.md §4). Run by the background at every start:
  * after a stopped worker it goes on where the last step left off, and once done it costs one
  * read.
  */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The daily aggregates kept beside the log (schema v3, design.md §4): what the popup's
+ * The daily aggregates kept beside the log (schema v3, docs/design.md §4): what the popup's
  * summary and the Insights page read, so their cost follows the days shown, not the size of
  * the log. Days are local (`src/store/local-day.ts`); seconds are whole foreground seconds.
  */

@@ -18,7 +18,7 @@ export interface Contribution {
 }
 
 /**
- * What an event adds: a completing VIEW (the one with `duration`, design.md §2) its
+ * What an event adds: a completing VIEW (the one with `duration`, docs/design.md §2) its
  * foreground seconds, split at local midnight; a SEARCH one search with its terms. A view's
  * start, imported history (no foreground time is known for it) and other actions add nothing.
  */

@@ -549,7 +549,7 @@ async function writeEntries(
     };
   });
   // A completing view or a search updates the daily totals in this same transaction
-  // (design.md §4): their reads go out with the adds, the writes follow in one more round
+  // (docs/design.md §4): their reads go out with the adds, the writes follow in one more round
   // trip, counting only the events that were really added; then the commit.
   let totals: Promise<void> | null = null;
   if (counts) {

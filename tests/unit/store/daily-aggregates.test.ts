@@ -30,7 +30,7 @@ beforeEach(async () => {
   log = await openEventLog(factory, { clock: () => now });
 });
 
-/** A view's two records (design.md §2): its start, and its completion with the duration. */
+/** A view's two records (docs/design.md §2): its start, and its completion with the duration. */
 function viewPair(url: string, start: number, seconds: number, title = `Title of ${url}`): [RecordedEvent, RecordedEvent] {
   const timestamp = new Date(start).toISOString();
   return [
