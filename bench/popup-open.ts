@@ -1,4 +1,5 @@
-// Popup time-to-list-rendered in real Chromium with 1,000 and with 100,000 events stored.
+// Popup first paint — today's summary and the list rendered — in real Chromium with 1,000 and
+// with 100,000 events stored (and their daily totals).
 // The popup opens as a page (browser-testing.md: the real popup window is not drivable); the
 // figure is the popup's own `performance.now()` when its list is in the DOM, i.e. from the
 // start of the navigation — HTML, script, opening IndexedDB, reading and rendering the rows.
@@ -28,9 +29,12 @@ async function measure(size: number): Promise<{ median: number; min: number; max
       const page = await browser.context.newPage();
       await page.goto(url);
       const ms = Number(await waitForBody(page, 'listRenderedMs'));
+      const summaryMs = Number(await waitForBody(page, 'summaryRenderedMs'));
+      if ((await page.locator('#summary-sites > li').count()) === 0) throw new Error('the popup rendered no summary');
       const rows = await page.locator('#log > li').count();
       if (rows === 0) throw new Error('the popup rendered no rows');
-      if (i > 0) times.push(ms);
+      // First paint: the summary and the list are both on screen.
+      if (i > 0) times.push(Math.max(ms, summaryMs));
       // Let the status line's count finish: IndexedDB would otherwise still be busy with it
       // when the next opening starts, which a real popup (opened once) never meets.
       await waitForBody(page, 'loaded', 'true');
@@ -47,7 +51,7 @@ for (const size of SIZES) {
   const result = await measure(size);
   results.set(size, result);
   console.log(
-    `popup open, ${size.toLocaleString('en-US')} events stored: list rendered after ${result.median.toFixed(1)} ms ` +
+    `popup open, ${size.toLocaleString('en-US')} events stored: summary and list rendered after ${result.median.toFixed(1)} ms ` +
       `(median of ${OPENINGS}; min ${result.min.toFixed(1)}, max ${result.max.toFixed(1)})`,
   );
 }

@@ -1,13 +1,17 @@
 import { extensionBrowser as browser } from '../../src/platform/extension-browser';
 import { createTranslator } from '../../src/ui/i18n';
 import { PAGE_SIZE, paintFirstPage } from '../../src/ui/popup-first-paint';
+import { mountSummary } from '../../src/ui/popup-summary';
+import { hasAggregates, readSiteDays } from '../../src/insights/aggregate-reads';
+import { openExistingLog } from '../../src/store/open-existing-log';
 
 // The popup reads the log straight from IndexedDB (same extension origin): opening it never
 // has to wake the background worker. The newest rows are painted by a small zod-free module
 // first; the rest (search, export, delete, status) loads meanwhile and takes over.
 const t = createTranslator((name, substitutions) => browser.i18n.getMessage(name, substitutions));
 const locale = browser.i18n.getUILanguage();
-const firstPaint = paintFirstPage(document, indexedDB, PAGE_SIZE, t, locale);
+const summary = mountSummary({ document, factory: indexedDB, t, locale });
+const firstPaint = paintFirstPage(document, indexedDB, PAGE_SIZE, t, locale, Date.now, summary);
 
 void Promise.all([
   firstPaint,
@@ -30,5 +34,15 @@ void Promise.all([
       t,
       locale,
       firstPage: painted.entries,
+      onLogChanged: () => summary.refresh(),
+      readSummaryDays: async () => {
+        const db = await openExistingLog(indexedDB);
+        if (!db || !hasAggregates(db)) return [];
+        try {
+          return await readSiteDays(db, '0000-01-01', '9999-12-31');
+        } finally {
+          db.close();
+        }
+      },
     }),
 );

@@ -1,4 +1,5 @@
 import { RecordedEventSchema, type RecordedEvent } from '../model/activity-event';
+import type { SiteDay } from '../store/aggregate-records';
 import type { StoredLogEntry } from '../store/log-entry';
 
 export const EXPORT_FORMATS = ['json', 'ndjson', 'csv'] as const;
@@ -102,4 +103,23 @@ export function exportLog(format: ExportFormat, entries: readonly StoredLogEntry
 export function exportFileName(format: ExportFormat, nowMs: number): string {
   const stamp = new Date(nowMs).toISOString().slice(0, 19).replace(/:/g, '-');
   return `activity-log-${stamp}.${format}`;
+}
+
+export const SUMMARY_CSV_COLUMNS = ['day', 'site', 'seconds', 'views'] as const;
+
+/**
+ * The daily summary (issue 15): one row per local day and site with its foreground seconds
+ * and completed views, oldest day first, then by site; CRLF like `exportCsv`.
+ */
+export function exportSummaryCsv(days: readonly SiteDay[]): string {
+  const rows = [...days]
+    .filter((day) => day.seconds > 0 || day.views > 0)
+    .sort((a, b) => a.day.localeCompare(b.day) || a.host.localeCompare(b.host))
+    .map((day) => [day.day, day.host, day.seconds, day.views].map(csvField).join(','));
+  return `${[SUMMARY_CSV_COLUMNS.join(','), ...rows].join('\r\n')}\r\n`;
+}
+
+/** `activity-summary-2026-11-27T12-00-00.csv`. */
+export function summaryFileName(nowMs: number): string {
+  return exportFileName('csv', nowMs).replace('activity-log-', 'activity-summary-');
 }

@@ -1,49 +1,33 @@
-import { LOG_DB_NAME } from '../store/log-schema';
 import type { StoredLogEntry } from '../store/log-entry';
+import { openExistingLog } from '../store/open-existing-log';
 import { groupViews } from './group-views';
 import { localizePage, type Translate } from './i18n';
 import { toLogRow } from './log-row';
+import { readSummaryData, type PopupSummary, type SummaryData } from './popup-summary';
 import { renderLog } from './render-log';
 
 /** Records read per page of the popup's list (a view's start and completion make one row). */
 export const PAGE_SIZE = 60;
 
 /**
- * The newest `limit` records, read with the plain IndexedDB API. This module and what it
- * imports carry no zod: the popup shows its list before the rest of its code (the schemas,
- * ~110 kB) has even been parsed (issue 5: open in ≤ 100 ms with 100,000 events). Resolves to
- * null when there is no log yet: the database is never created here (only the store's
- * migrations may create it), the full popup code takes over then.
+ * The newest `limit` records of an open log, read with the plain IndexedDB API. This module and
+ * what it imports carry no zod: the popup shows its summary and list before the rest of its
+ * code (the schemas, ~110 kB) has even been parsed (issue 5: open in ≤ 100 ms with 100,000
+ * events).
  */
-export function readNewestRecords(factory: IDBFactory, limit: number): Promise<StoredLogEntry[] | null> {
+export function readNewestRecords(db: IDBDatabase, limit: number): Promise<StoredLogEntry[] | null> {
   return new Promise((resolve) => {
-    const open = factory.open(LOG_DB_NAME);
-    open.onupgradeneeded = () => open.transaction?.abort();
-    open.onerror = () => resolve(null);
-    open.onblocked = () => resolve(null);
-    open.onsuccess = () => {
-      const db = open.result;
-      if (!db.objectStoreNames.contains('events')) {
-        db.close();
-        resolve(null);
+    const entries: StoredLogEntry[] = [];
+    const cursor = db.transaction('events').objectStore('events').openCursor(null, 'prev');
+    cursor.onerror = () => resolve(null);
+    cursor.onsuccess = () => {
+      const at = cursor.result;
+      if (at && entries.length < limit) {
+        entries.push(at.value as StoredLogEntry);
+        at.continue();
         return;
       }
-      const entries: StoredLogEntry[] = [];
-      const cursor = db.transaction('events').objectStore('events').openCursor(null, 'prev');
-      cursor.onerror = () => {
-        db.close();
-        resolve(null);
-      };
-      cursor.onsuccess = () => {
-        const at = cursor.result;
-        if (at && entries.length < limit) {
-          entries.push(at.value as StoredLogEntry);
-          at.continue();
-          return;
-        }
-        db.close();
-        resolve(entries);
-      };
+      resolve(entries);
     };
   });
 }
@@ -53,7 +37,11 @@ export interface FirstPaint {
   entries: StoredLogEntry[] | null;
 }
 
-/** Translates the page and renders the newest records into `#log`. */
+/**
+ * Translates the page, renders the summary (`summary`) and the newest records into `#log`,
+ * both read from one opening of the log. When there is no log yet (the database is never
+ * created here: only the store's migrations may), the full popup code takes over.
+ */
 export async function paintFirstPage(
   doc: Document,
   factory: IDBFactory,
@@ -61,12 +49,23 @@ export async function paintFirstPage(
   t: Translate,
   locale?: string,
   clock: () => number = Date.now,
+  summary?: PopupSummary,
 ): Promise<FirstPaint> {
   localizePage(doc, t);
   doc.documentElement.lang = locale ?? doc.documentElement.lang;
-  const entries = await readNewestRecords(factory, limit);
+  const db = await openExistingLog(factory);
+  const now = clock();
+  let entries: StoredLogEntry[] | null = null;
+  let summaryData: SummaryData | null = null;
+  if (db) {
+    [entries, summaryData] = await Promise.all([
+      readNewestRecords(db, limit),
+      readSummaryData(db, now).catch(() => null),
+    ]);
+    db.close();
+  }
+  summary?.show(summaryData);
   if (entries) {
-    const now = clock();
     renderLog(doc.getElementById('log')!, groupViews(entries).map((item) => toLogRow(item, now, locale)), t);
     doc.body.dataset.listRenderedMs = performance.now().toFixed(1);
   }

@@ -8,7 +8,16 @@ import type { EventLog } from '../store/event-log';
 import type { StoredLogEntry } from '../store/log-entry';
 import type { SyncReport } from '../sync/sync-engine';
 import { parseSyncStatus, SYNC_STATUS_KEY } from '../sync/sync-status';
-import { EXPORT_FORMATS, EXPORT_MEDIA_TYPES, exportFileName, exportLog, type ExportFormat } from './export-log';
+import type { SiteDay } from '../store/aggregate-records';
+import {
+  EXPORT_FORMATS,
+  EXPORT_MEDIA_TYPES,
+  exportFileName,
+  exportLog,
+  exportSummaryCsv,
+  summaryFileName,
+  type ExportFormat,
+} from './export-log';
 import { groupViews } from './group-views';
 import { localizePage, type Translate } from './i18n';
 import { matchesSearch, searchTerms } from './log-search';
@@ -36,6 +45,10 @@ export interface PopupDeps {
   t: Translate;
   locale?: string;
   clock?: () => number;
+  /** Every day × site total of the daily summary, for its CSV export. */
+  readSummaryDays?: () => Promise<SiteDay[]>;
+  /** After the popup deleted something: the summary reads its totals again. */
+  onLogChanged?: () => Promise<void>;
   /** The newest records already on screen (`paintFirstPage`), so they are not read twice. */
   firstPage?: StoredLogEntry[] | null;
 }
@@ -186,7 +199,8 @@ export function mountPopup(deps: PopupDeps): Promise<void> {
     doc.body.dataset.paused = String(paused);
   }
 
-  const tellBackground = () => deps.sendMessage({ type: 'logChanged' }).catch(() => undefined);
+  const tellBackground = () =>
+    Promise.all([deps.sendMessage({ type: 'logChanged' }).catch(() => undefined), deps.onLogChanged?.().catch(showFailure)]);
 
   // Menus: a button that opens a group of buttons below it; Escape closes and returns focus.
   function openMenu(button: HTMLButtonElement, menu: HTMLElement): void {
@@ -339,17 +353,30 @@ export function mountPopup(deps: PopupDeps): Promise<void> {
       before = page.at(-1)!.seq;
     }
     const text = exportLog(format, newestFirst.reverse());
-    const url = URL.createObjectURL(new Blob([text], { type: EXPORT_MEDIA_TYPES[format] }));
+    download(text, EXPORT_MEDIA_TYPES[format], exportFileName(format, clock()));
+    notice.textContent = t('exported', newestFirst.length.toLocaleString(locale), format.toUpperCase());
+  }
+
+  function download(text: string, type: string, name: string): void {
+    const url = URL.createObjectURL(new Blob([text], { type }));
     const link = doc.createElement('a');
     link.href = url;
-    link.download = exportFileName(format, clock());
+    link.download = name;
     link.hidden = true;
     doc.body.append(link);
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    notice.textContent = t('exported', newestFirst.length.toLocaleString(locale), format.toUpperCase());
   }
+
+  byId('export-summary').addEventListener('click', () => {
+    void (async () => {
+      closeMenu(exportButton, exportMenu);
+      const days = (await deps.readSummaryDays?.()) ?? [];
+      download(exportSummaryCsv(days), EXPORT_MEDIA_TYPES.csv, summaryFileName(clock()));
+      notice.textContent = t('exportedSummary', days.length.toLocaleString(locale));
+    })().catch(showFailure);
+  });
 
   byId('options').addEventListener('click', () => deps.openOptions());
 

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchExtensionBrowser, type ExtensionBrowser, type PopupPage } from './harness';
 import { OptionsPage } from './harness/options-page';
-import { sampleActivity, seedLog } from './harness/seed-log';
+import { sampleActivity, seedLog, seedSummary } from './harness/seed-log';
 
 // axe-core in Chromium on the popup and the options page, light and dark, with content and
 // with the states a user reaches (menus open, a confirmation, validation messages): 0 violations.
@@ -37,7 +37,9 @@ let options: OptionsPage;
 beforeAll(async () => {
   browser = await launchExtensionBrowser();
   popup = await browser.openPopup();
-  await seedLog(popup.page, sampleActivity(Date.now()));
+  const sample = sampleActivity(Date.now());
+  await seedLog(popup.page, sample);
+  await seedSummary(popup.page, sample);
   await popup.reload();
   options = await OptionsPage.open(browser.context, browser.extensionId);
 });
@@ -57,7 +59,14 @@ describe.each(['light', 'dark'] as const)('axe-core, %s theme', (colorScheme) =>
   it('finds nothing on the popup with a log, a rejected row, and its menus open', async () => {
     await popup.page.emulateMedia({ colorScheme });
     expect((await popup.rows()).length).toBeGreaterThanOrEqual(10);
+    expect(await popup.page.locator('#summary-sites > li').count()).toBeGreaterThanOrEqual(3);
     expect(await axeViolations(popup.page)).toEqual([]);
+    // The summary with a site open on its pages, and on the 7 days.
+    await popup.page.locator('.site-toggle').first().click();
+    await popup.page.locator('.site-pages li').first().waitFor();
+    await popup.page.getByRole('button', { name: 'Last 7 days' }).click();
+    expect(await axeViolations(popup.page)).toEqual([]);
+    await popup.page.getByRole('button', { name: 'Today' }).click();
 
     await popup.page.getByRole('button', { name: 'Pause', exact: true }).click();
     await popup.page.getByRole('button', { name: 'Export' }).click();
@@ -89,7 +98,7 @@ describe('keyboard', () => {
     await popup.reload();
     const names: string[] = [];
     await popup.page.focus('body');
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 20; i++) {
       await popup.page.keyboard.press('Tab');
       names.push(
         await popup.page.evaluate(() => {
@@ -99,9 +108,13 @@ describe('keyboard', () => {
       );
     }
     // The sample log holds a rejected row, so "Retry rejected" stands beside "Sync now".
-    expect(names.slice(0, 7)).toEqual(['Sync now', 'Retry rejected', 'Pause', 'Export', 'Options', 'Search', names[6]]);
-    expect(names[6]).toMatch(/^Delete “.+”$/);
-    expect(names[7]).toMatch(/^Delete site .+ \(every event from it\)$/);
+    expect(names.slice(0, 7)).toEqual(['Sync now', 'Retry rejected', 'Pause', 'Export', 'Options', 'Today', 'Last 7 days']);
+    // The summary's sites ("host, time, share"), then the log.
+    const search = names.indexOf('Search');
+    expect(search).toBeGreaterThan(7);
+    for (const site of names.slice(7, search)) expect(site).toMatch(/^[a-z0-9.-]+, .+, \d+%$/);
+    expect(names[search + 1]).toMatch(/^Delete “.+”$/);
+    expect(names[search + 2]).toMatch(/^Delete site .+ \(every event from it\)$/);
   });
 
   it('opens the pause menu with Enter and closes it with Escape, focus back on Pause', async () => {

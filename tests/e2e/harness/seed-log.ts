@@ -1,4 +1,6 @@
 import type { Page } from 'playwright-core';
+import type { PageDay, SiteDay } from '../../../src/store/aggregate-records';
+import { contributionOf } from '../../../src/store/daily-aggregates';
 import type { StoredLogEntry } from '../../../src/store/log-entry';
 
 /** A record to put in the log as it is stored (`seq` is assigned by IndexedDB). */
@@ -32,7 +34,8 @@ export function seedLog(page: Page, entries: readonly SeedEntry[]): Promise<void
 /**
  * Fills the log with `count` generated VIEW records (titles `Filler page N`, host
  * `filler.example`, one minute apart, ending at `endAt`), generated inside the page so a
- * large log costs no transfer. Used for the popup benchmark and paging tests.
+ * large log costs no transfer, and the `siteDays` totals the append path makes of them (by the
+ * local day each view began). Used for the popup benchmark and paging tests.
  */
 export function seedFillerLog(page: Page, count: number, endAt: number): Promise<void> {
   return page.evaluate(
@@ -44,6 +47,7 @@ export function seedFillerLog(page: Page, count: number, endAt: number): Promise
       });
       // No named helpers in here: tsx (the benchmarks) would wrap them in a `__name` call the
       // page does not have.
+      const siteDays = new Map<string, { day: string; host: string; seconds: number; views: number; searches: number }>();
       for (let start = 0; start < count; start += 10_000) {
         const tx = db.transaction('events', 'readwrite');
         const store = tx.objectStore('events');
@@ -63,12 +67,24 @@ export function seedFillerLog(page: Page, count: number, endAt: number): Promise
             recordedAt: at,
             attempts: 0,
           });
+          const date = new Date(at);
+          const day = `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+          const site = siteDays.get(day) ?? { day, host: 'filler.example', seconds: 0, views: 0, searches: 0 };
+          site.seconds += i % 600;
+          site.views++;
+          siteDays.set(day, site);
         }
         await new Promise((resolve, reject) => {
           tx.oncomplete = resolve;
           tx.onerror = () => reject(tx.error);
         });
       }
+      const tx = db.transaction('siteDays', 'readwrite');
+      for (const site of siteDays.values()) tx.objectStore('siteDays').put(site);
+      await new Promise((resolve, reject) => {
+        tx.oncomplete = resolve;
+        tx.onerror = () => reject(tx.error);
+      });
       db.close();
     },
     { count, endAt },
@@ -121,4 +137,45 @@ export function sampleActivity(endAt: number): SeedEntry[] {
     at += 9 * minute;
   }
   return entries;
+}
+
+/**
+ * The daily aggregates the append path would have made of `entries` (seeding writes the
+ * `events` store only), written to `siteDays` and `pageDays`: for the summary's screenshots
+ * and accessibility checks.
+ */
+export function seedSummary(page: Page, entries: readonly SeedEntry[]): Promise<void> {
+  const sites = new Map<string, SiteDay>();
+  const pages = new Map<string, PageDay>();
+  for (const entry of entries) {
+    const contribution = contributionOf(entry.event as never, entry.host);
+    for (const span of contribution?.spans ?? []) {
+      const site = sites.get(`${span.day} ${span.host}`) ?? { day: span.day, host: span.host, seconds: 0, views: 0, searches: 0 };
+      site.seconds += span.seconds;
+      site.views += span.views;
+      sites.set(`${span.day} ${span.host}`, site);
+      const pageDay = pages.get(`${span.day} ${span.url}`) ?? { day: span.day, url: span.url, host: span.host, title: span.title, seconds: 0, views: 0 };
+      pageDay.seconds += span.seconds;
+      pageDay.views += span.views;
+      pages.set(`${span.day} ${span.url}`, pageDay);
+    }
+  }
+  return page.evaluate(
+    async ({ sites, pages }) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('activity-log');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const tx = db.transaction(['siteDays', 'pageDays'], 'readwrite');
+      for (const site of sites) tx.objectStore('siteDays').put(site);
+      for (const day of pages) tx.objectStore('pageDays').put(day);
+      await new Promise((resolve, reject) => {
+        tx.oncomplete = resolve;
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    },
+    { sites: [...sites.values()], pages: [...pages.values()] },
+  );
 }

@@ -6,6 +6,8 @@ import {
   csvField,
   exportCsv,
   exportFileName,
+  exportSummaryCsv,
+  summaryFileName,
   exportJson,
   exportLog,
   exportNdjson,
@@ -126,5 +128,20 @@ describe('exportLog and file names', () => {
     expect(exportLog('csv', log)).toBe(exportCsv(log));
     expect(exportLog('ndjson', log)).toBe(exportNdjson(log));
     expect(exportFileName('ndjson', Date.UTC(2026, 10, 27, 12, 30, 5))).toBe('activity-log-2026-11-27T12-30-05.ndjson');
+  });
+});
+
+describe('exportSummaryCsv', () => {
+  it('writes day, site, seconds and views, oldest day first, one row per day and site', () => {
+    const csv = exportSummaryCsv([
+      { day: '2026-11-27', host: 'b.example', seconds: 5, views: 1, searches: 0 },
+      { day: '2026-11-26', host: 'a.example', seconds: 300, views: 2, searches: 1 },
+      { day: '2026-11-27', host: 'a.example', seconds: 60, views: 1, searches: 0 },
+      // Searches only: no time, no view — not a row of time spent.
+      { day: '2026-11-27', host: 'search.example', seconds: 0, views: 0, searches: 3 },
+    ]);
+    expect(csv).toBe('day,site,seconds,views\r\n2026-11-26,a.example,300,2\r\n2026-11-27,a.example,60,1\r\n2026-11-27,b.example,5,1\r\n');
+    expect(exportSummaryCsv([])).toBe('day,site,seconds,views\r\n');
+    expect(summaryFileName(Date.UTC(2026, 10, 27, 12, 30, 5))).toBe('activity-summary-2026-11-27T12-30-05.csv');
   });
 });
