@@ -179,6 +179,14 @@ describe('the popup in Chromium', () => {
     if (log.some((entry) => entry.event.params?.title === 'first, "quoted"')) {
       expect(csv.text).toContain(',"first, ""quoted""",');
     }
+
+    // The daily summary: the completed views of the site, on today's row.
+    const summary = await popup.export('Daily summary (CSV)');
+    expect(summary.fileName).toMatch(/^activity-summary-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.csv$/);
+    const completed = log.filter((entry) => entry.event.params?.duration !== undefined);
+    const today = await popup.page.evaluate(() => new Date().toLocaleDateString('sv'));
+    const seconds = completed.reduce((sum, entry) => sum + entry.event.params!.duration!, 0);
+    expect(summary.text.trimEnd().split('\r\n')).toEqual(['day,site,seconds,views', `${today},127.0.0.1,${seconds},${completed.length}`]);
   });
 
   it('deletes one row, a site after confirming, everything after confirming; the badge follows', async () => {

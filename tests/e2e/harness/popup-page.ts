@@ -139,10 +139,10 @@ export class PopupPage {
   }
 
   /** "Export" → a format; resolves to the downloaded file's name and text. */
-  async export(format: 'JSON (wire format)' | 'NDJSON' | 'CSV'): Promise<{ fileName: string; text: string }> {
+  async export(format: 'JSON (wire format)' | 'NDJSON' | 'CSV' | 'Daily summary (CSV)'): Promise<{ fileName: string; text: string }> {
     await this.page.getByRole('button', { name: 'Export' }).click();
     const download = this.page.waitForEvent('download');
-    await this.page.getByRole('button', { name: format }).click();
+    await this.page.getByRole('button', { name: format, exact: true }).click();
     const file = await download;
     const stream = await file.createReadStream();
     const chunks: Buffer[] = [];
