@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 # firefox-esr: Debian's Firefox ESR (140 or newer, MV3 event pages); the end-to-end tests drive it
 # over its built-in WebDriver BiDi agent, so there is no driver to download.
 # postgresql: a real PostgreSQL server for the collector's tests (they start a throw-away cluster).
-APT_PACKAGES=(chromium firefox-esr postgresql)
+# xvfb, xdotool, x11-utils, openbox, x11-xserver-utils: a private X display with a window manager,
+# input and a screen saver for the real-window journeys (focus, idle, locked, sound).
+APT_PACKAGES=(chromium firefox-esr postgresql xvfb xdotool x11-utils openbox x11-xserver-utils)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

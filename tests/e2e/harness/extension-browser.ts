@@ -10,6 +10,8 @@ import { makeTempDir, removeDir } from './temp-dir';
 export interface LaunchOptions {
   /** The unpacked build to load; default `.output/chrome-mv3`. */
   extensionDir?: string;
+  /** An X display (`:N`, see x-display.ts): headful there instead of headless. */
+  display?: string;
 }
 
 /**
@@ -22,7 +24,7 @@ export async function launchExtensionBrowser(
 ): Promise<ExtensionBrowser> {
   const build = requireChromeBuild(options.extensionDir);
   const profileDir = await makeTempDir('activity-logger-e2e-profile');
-  const browser = new ExtensionBrowser(build, profileDir);
+  const browser = new ExtensionBrowser(build, profileDir, options.display);
   try {
     await browser.start();
     return browser;
@@ -40,6 +42,7 @@ export class ExtensionBrowser {
   constructor(
     private readonly build: ExtensionBuild,
     readonly profileDir: string,
+    private readonly display?: string,
   ) {}
 
   get context(): BrowserContext {
@@ -126,7 +129,7 @@ export class ExtensionBrowser {
   /** @internal */
   async start(): Promise<void> {
     if (this.current) throw new Error('The browser is already running');
-    const context = await launchChromiumWithExtension(this.profileDir, this.build.dir);
+    const context = await launchChromiumWithExtension(this.profileDir, this.build.dir, { display: this.display });
     try {
       const worker = await findExtensionWorker(context, this.build.serviceWorkerFile);
       await waitForBackgroundReady(worker);

@@ -33,3 +33,4 @@ export { FirefoxExtensionBrowser, launchFirefoxExtensionBrowser } from './firefo
 export { FIREFOX_BINARY, launchFirefox } from './firefox/launch-firefox';
 export { allowExtensionInIncognito } from './incognito';
 export { grantOptionalPermissions } from './grant-permissions';
+export { startXDisplay, type XDisplay } from './x-display';

@@ -31,7 +31,18 @@ export function chromiumArgs(extensionDir: string): string[] {
 export function launchChromiumWithExtension(
   profileDir: string,
   extensionDir: string,
+  { display }: { display?: string } = {},
 ): Promise<BrowserContext> {
+  if (display) {
+    // Headful on a private X display (x-display.ts): a real window that can lose focus.
+    return chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM_BINARY,
+      headless: false,
+      viewport: null,
+      env: { ...process.env, DISPLAY: display },
+      args: [...chromiumArgs(extensionDir), '--ozone-platform=x11', '--password-store=basic', '--no-default-browser-check', '--window-position=0,0', '--window-size=1000,700'],
+    });
+  }
   return chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM_BINARY,
     headless: true,

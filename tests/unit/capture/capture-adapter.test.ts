@@ -690,6 +690,8 @@ describe('capture on real sites (docs/design.md §3)', () => {
     await capture.settled();
     expect(await lines()).toEqual([`view ${app} @0`, `done ${app} @0 0s`]);
     now += 1_000;
+    // The adapter's real timer, SETTLE_MS from the change: waited for on the real clock.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     await eventually(
       async () => expect(await lines()).toEqual([`view ${app} @0`, `done ${app} @0 0s`, `view ${app}?q=h @0`]),
       () => capture.settled(),
