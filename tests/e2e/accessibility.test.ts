@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchExtensionBrowser, type ExtensionBrowser, type PopupPage } from './harness';
 import { OptionsPage } from './harness/options-page';
-import { sampleActivity, seedLog, seedSummary } from './harness/seed-log';
+import { sampleActivity, sampleSpacingWithinToday, seedLog, seedSummary } from './harness/seed-log';
 
 // axe-core in Chromium on the popup and the options page, light and dark, with content and
 // with the states a user reaches (menus open, a confirmation, validation messages): 0 violations.
@@ -37,12 +37,18 @@ let options: OptionsPage;
 beforeAll(async () => {
   browser = await launchExtensionBrowser();
   popup = await browser.openPopup();
-  const sample = sampleActivity(Date.now());
+  // Near midnight the sample is squeezed so all of it is today's, for the "Today" summary.
+  let spacing = sampleSpacingWithinToday(Date.now());
+  while (spacing === undefined) {
+    await new Promise((resolve) => setTimeout(resolve, 15_000));
+    spacing = sampleSpacingWithinToday(Date.now());
+  }
+  const sample = sampleActivity(Date.now(), spacing);
   await seedLog(popup.page, sample);
   await seedSummary(popup.page, sample);
   await popup.reload();
   options = await OptionsPage.open(browser.context, browser.extensionId);
-});
+}, 300_000);
 afterAll(async () => {
   await browser?.close();
 });

@@ -101,10 +101,10 @@ function uuidAt(at: number): string {
 /**
  * About twenty records of a morning's reading, newest last, ending at `endAt`: views with
  * their start and completion, searches, every sync state, a rejection with the server's
- * message. What the screenshots and the accessibility checks show.
+ * message. What the screenshots and the accessibility checks show. The records start
+ * `spacing` apart (9 minutes unless given).
  */
-export function sampleActivity(endAt: number): SeedEntry[] {
-  const minute = 60_000;
+export function sampleActivity(endAt: number, spacing = 9 * 60_000): SeedEntry[] {
   const pages: [string, string, number | null, StoredLogEntry['state'], string?][] = [
     ['https://wiki.example.com/eng/onboarding', 'Engineering onboarding · Wiki', 412, 'sent'],
     ['https://www.google.com/search?q=indexeddb+cursor+performance', 'indexeddb cursor performance', null, 'sent'],
@@ -120,7 +120,7 @@ export function sampleActivity(endAt: number): SeedEntry[] {
     ['https://github.com/example/activity-logger/issues/5', 'Popup and options page that people enjoy using · Issue #5', null, 'pending'],
   ];
   const entries: SeedEntry[] = [];
-  let at = endAt - pages.length * 9 * minute;
+  let at = endAt - pages.length * spacing;
   for (const [url, title, duration, state, lastError] of pages) {
     const host = new URL(url).hostname;
     const timestamp = new Date(at).toISOString();
@@ -134,9 +134,23 @@ export function sampleActivity(endAt: number): SeedEntry[] {
         entries.push({ event: { id: uuidAt(at + 1), action: 'VIEW', timestamp, url, params: { title, duration } }, recordedAt: at + duration * 1000, ...local });
       }
     }
-    at += 9 * minute;
+    at += spacing;
   }
   return entries;
+}
+
+/**
+ * The spacing that keeps all of `sampleActivity(now, spacing)` on today's local date, so the
+ * popup's "Today" summary shows every site whatever the hour (CI runs near midnight too):
+ * 9 minutes, or less soon after midnight; `undefined` in the first minute of the day and in the
+ * last three (where a test would see the day change under it): the caller waits and asks again.
+ */
+export function sampleSpacingWithinToday(now: number): number | undefined {
+  const midnight = new Date(now).setHours(0, 0, 0, 0);
+  const nextMidnight = new Date(midnight).setDate(new Date(midnight).getDate() + 1);
+  if (nextMidnight - now < 3 * 60_000) return undefined;
+  const spacing = Math.min(9 * 60_000, Math.floor((now - midnight - 30_000) / 13));
+  return spacing >= 1_000 ? spacing : undefined;
 }
 
 /**
