@@ -8,6 +8,8 @@ import { PAUSE_KEY } from '../src/settings/pause';
 import { createSettingsReader } from '../src/settings/settings-reader';
 import { buildAggregates } from '../src/store/aggregate-backfill';
 import { connectEventLog } from '../src/store/event-log';
+import { logHealthRecorder } from '../src/store/log-health';
+import { askForPersistentStorage } from '../src/store/persistent-storage';
 import { runRetention } from '../src/store/retention';
 import { createSync } from '../src/sync/sync-engine';
 import { startSyncScheduler, type SyncScheduler } from '../src/sync/sync-scheduler';
@@ -43,6 +45,10 @@ export default defineBackground(() => {
     onStorageChanged: (listener) => browser.storage.onChanged.addListener(listener),
     onError: reportFailure('settings'),
   });
+  const logHealth = logHealthRecorder(browser.storage.session);
+  // Asks the browser not to evict the log under storage pressure (README "Choices":
+  // persistent storage rather than the unlimitedStorage permission).
+  void askForPersistentStorage(typeof navigator !== 'undefined' ? navigator.storage : undefined).catch(reportFailure('storage'));
   const sync = startSyncScheduler({
     browser,
     log,
@@ -66,6 +72,12 @@ export default defineBackground(() => {
     readOpenView: () => log.openView(),
     newId: uuidv7,
     onError: reportFailure('capture'),
+    // Visible in the popup and as the badge's `!` (docs/design.md §4), not only in the console.
+    onWriteFailing: (error, waiting) => {
+      reportFailure('log write')(error);
+      void logHealth.failing(error, waiting).then(() => sync.refreshBadge()).catch(reportFailure('badge'));
+    },
+    onWriteRecovered: () => void logHealth.recovered().then(() => sync.refreshBadge()).catch(reportFailure('badge')),
     onRecorded: (latencyMs) => {
       status.captureLatencyMs.push(latencyMs);
       if (status.captureLatencyMs.length > 1000) status.captureLatencyMs.shift();

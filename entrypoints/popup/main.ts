@@ -28,6 +28,7 @@ void Promise.all([
         managed: browser.storage.managed,
         onStorageChanged: (listener) => browser.storage.onChanged.addListener(listener),
       }),
+      session: browser.storage.session,
       onStorageChanged: (listener) => browser.storage.onChanged.addListener(listener),
       sendMessage: (request) => browser.runtime.sendMessage(request),
       openOptions: () => void browser.runtime.openOptionsPage(),

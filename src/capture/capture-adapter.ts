@@ -8,6 +8,7 @@ import { readSettings, SETTINGS_KEY } from '../settings/settings-store';
 import { applySignal, HEARTBEAT_INTERVAL_MS, needsTabSnapshot, resumeState } from './capture-machine';
 import type { CaptureSignal, IdleState, TabSnapshot } from './capture-signal';
 import { CaptureStateSchema, OpenViewSchema, initialCaptureState, type CaptureState, type OpenView } from './capture-state';
+import { BACKLOG_KEY, BacklogSchema, logWriter } from './log-writer';
 import { sessionSaver } from './session-saver';
 import { isHeard, snapshotTab, toTabSnapshot } from './tab-snapshot';
 
@@ -30,6 +31,10 @@ export interface CaptureAdapterDeps {
   newId: (at: number) => string;
   clock?: () => number;
   onError?: (error: unknown) => void;
+  /** A log write failed; its events (`waiting` in all) are kept and retried (docs/design.md §4). */
+  onWriteFailing?: (error: unknown, waiting: number) => void;
+  /** The events kept after failed writes are durable now. */
+  onWriteRecovered?: () => void;
   /** Told when a signal's events are durable, `latencyMs` after the signal arrived. */
   onRecorded?: (latencyMs: number, events: readonly RecordedEvent[]) => void;
   /** A fine-grained monotonic clock in ms for `latencyMs` (performance.now). */
@@ -50,6 +55,13 @@ interface BrowserEvent<L> {
 
 /** storage.session: the machine's state, so a restarted worker resumes mid-view. */
 export const STATE_KEY = 'captureState';
+/**
+ * storage.session: when the first worker of this browser session started. Written before that
+ * worker records anything, so a later worker that finds no saved state knows it follows a
+ * worker stopped early, not a new browser session (which would make a second view of the
+ * visit in front).
+ */
+export const SESSION_KEY = 'captureSession';
 export const HEARTBEAT_ALARM = 'capture-heartbeat';
 export const PAUSE_END_ALARM = 'pause-end';
 // Chrome's shortest alarm period: the most foreground time a crash can lose.
@@ -70,6 +82,8 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
   const { browser, record, readOpenView, newId, clock = Date.now, onError = console.error } = deps;
   const monotonic = deps.monotonic ?? (() => performance.now());
   const { tabs, windows, webNavigation, storage, alarms, idle } = browser;
+  // Before any listener: every signal this worker sees arrives after it.
+  const workerStartedAt = clock();
   let queue: Promise<void> = Promise.resolve();
   const removers: (() => void)[] = [];
   let stopped = false;
@@ -111,13 +125,13 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     // right behind it; a crash in between costs that title only.
     if (events.length > 0 || viewChanged || signal.type === 'heartbeat') {
       titleUnsaved = false;
-      write(events, after, () => {
+      writer.write(events, after, () => {
         if (events.length > 0) deps.onRecorded?.(monotonic() - arrivedAt, events);
       });
     } else if (before?.title !== after?.title) {
       titleUnsaved = true;
     }
-    durable = durable.then(() => saver.save(state)).catch(onError);
+    writer.afterWrites(() => saver.save(state));
     // The heartbeat beats for whichever view is open: it starts when the first view does and
     // stops when none is left, not at every navigation.
     if (!before && after) changeAlarms(() => alarms.create(HEARTBEAT_ALARM, { periodInMinutes: HEARTBEAT_MINUTES }));
@@ -181,13 +195,17 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     );
   }
 
-  /** Every write asked for so far, complete (or failed and reported) in order; never rejects. */
-  let durable: Promise<void> = Promise.resolve();
-  function write(events: RecordedEvent[], openView: OpenView | null, then: () => void = () => {}): void {
-    // Asked for now, so its transaction is created now, behind the ones before.
-    const written = record(events, openView);
-    durable = Promise.all([durable, written]).then(then).catch(onError);
-  }
+  /** The writes, in order; a failed one keeps its events for a retry (docs/design.md §3). */
+  const writer = logWriter({
+    record,
+    keep: async (backlog) => {
+      if (stopped) return;
+      await (backlog ? storage.session.set({ [BACKLOG_KEY]: backlog }) : storage.session.remove(BACKLOG_KEY));
+    },
+    onFailing: deps.onWriteFailing,
+    onRecovered: deps.onWriteRecovered,
+    onError,
+  });
 
   let titleUnsaved = false;
   const saver = sessionSaver({
@@ -205,7 +223,7 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
       .then(() => {
         if (stopped || !titleUnsaved || !loaded) return;
         titleUnsaved = false;
-        write([], loaded.state.view);
+        writer.write([], loaded.state.view);
       })
       .catch(onError);
   }
@@ -256,11 +274,14 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     const openWindows = windows.getAll({ populate: true, windowTypes: ['normal'] });
     openWindows.catch(() => undefined); // not needed when the session state is resumed
     const [session, local, loggedView] = await Promise.all([
-      storage.session.get(STATE_KEY),
+      storage.session.get([STATE_KEY, BACKLOG_KEY, SESSION_KEY]),
       storage.local.get([SETTINGS_KEY, PAUSE_KEY, POLICY_CACHE_KEY]),
       readOpenView(),
     ]);
-    const logged = OpenViewSchema.safeParse(loggedView).data ?? null;
+    // Events a stopped worker could not write go first; their open view is newer than the log's.
+    const backlog = BacklogSchema.safeParse(session[BACKLOG_KEY]).data;
+    if (backlog) writer.restore(backlog);
+    const logged = backlog && backlog.events.length > 0 ? backlog.openView : (OpenViewSchema.safeParse(loggedView).data ?? null);
     const settings = await settingsForStart(local[SETTINGS_KEY], local[POLICY_CACHE_KEY]);
     const pausedNow = isPaused(local[PAUSE_KEY], at);
     changeAlarms(() => schedulePauseEnd(local[PAUSE_KEY], at));
@@ -272,6 +293,12 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
       if (saved.data.paused !== pausedNow) step(ctx, { type: 'pauseChanged', at, paused: pausedNow });
       return ctx;
     }
+    // No state saved. A new browser session, unless an earlier worker of this one left its
+    // start time: then the log's open view is this session's, still open (the earlier worker
+    // was stopped before its state was saved), and not an orphan of a crash.
+    const sessionStartedAt = typeof session[SESSION_KEY] === 'number' ? session[SESSION_KEY] : null;
+    if (sessionStartedAt === null) await storage.session.set({ [SESSION_KEY]: workerStartedAt });
+    const ours = logged !== null && sessionStartedAt !== null && logged.lastAliveAt >= sessionStartedAt;
     const ctx: Context = { state: initialCaptureState(), settings };
     const [open, idleNow] = await Promise.all([openWindows, applyIdleThreshold(settings)]);
     const focused = open.find((window) => window.focused);
@@ -286,7 +313,8 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
         .filter((tab) => tab !== null),
       idle: idleNow,
       paused: pausedNow,
-      orphanView: logged,
+      orphanView: ours ? null : logged,
+      resumedView: ours ? logged : null,
     });
     return ctx;
   }
@@ -393,11 +421,11 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
    */
   function titleFromBrowser(tabId: number): void {
     queue = queue.then(() => {
-      void durable
-        .then(() => tabs.get(tabId))
-        .then((tab) => {
+      writer.afterWrites(() => {
+        void tabs.get(tabId).then((tab) => {
           if (tab.title !== undefined) enqueue({ type: 'tabTitleChanged', at: clock(), tabId, title: tab.title, url: tab.url });
         }, () => undefined); // closed meanwhile
+      });
     });
   }
 
@@ -484,7 +512,7 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
       do {
         seen = queue;
         await seen;
-        await durable;
+        await writer.settled();
         await Promise.all([saver.flush(), alarmChanges]);
       } while (seen !== queue);
     },
@@ -492,6 +520,7 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
       stopped = true;
       saver.stop();
       clearTimeout(settleTimer);
+      writer.stop();
       removers.splice(0).forEach((remove) => remove());
     },
   };

@@ -135,12 +135,14 @@ class Machine {
     switch (signal.type) {
       case 'startup': {
         if (signal.orphanView) this.complete(signal.orphanView, signal.orphanView.lastAliveAt);
-        this.state = { ...initialCaptureState(), nextNavId: state.nextNavId };
+        const resumed = signal.resumedView ?? null;
+        this.state = { ...initialCaptureState(), nextNavId: Math.max(state.nextNavId, (resumed?.navId ?? 0) + 1) };
         this.state.focusedWindowId = signal.focusedWindowId;
         this.state.idle = signal.idle !== 'active';
         this.state.locked = signal.idle === 'locked';
         this.state.paused = signal.paused;
         for (const tab of signal.activeTabs) this.learn(tab);
+        if (resumed) this.resume(resumed);
         return;
       }
       case 'tabActivated':
@@ -395,6 +397,23 @@ class Machine {
     params: RecordedEvent['params'],
   ): void {
     this.events.push({ id: this.deps.newId(this.at), action, timestamp, url, params });
+  }
+
+  /**
+   * The view an earlier worker of this browser session left open, before its state was saved
+   * (docs/design.md §3). Still in front — its tab shows its page — it goes on as it is: the
+   * same visit is never a second view. Otherwise it ended while no worker ran, at its last
+   * sign of life.
+   */
+  private resume(view: OpenView): void {
+    const page = this.state.tabs[view.tabId]?.page;
+    if (page && page.url === view.url && page.query === null) {
+      page.navId = view.navId;
+      page.referrer ??= view.referrer;
+      this.state.view = { ...view, title: page.title ?? view.title, lastAliveAt: Math.max(view.lastAliveAt, this.at) };
+      return;
+    }
+    this.complete(view, view.lastAliveAt);
   }
 
   /** Takes in what a snapshot says of a tab, without treating it as a navigation. */

@@ -25,7 +25,7 @@ export type IdleState = 'active' | 'idle' | 'locked';
  */
 export type CaptureSignal =
   | {
-      /** The browser (or the extension) started: no session state was kept. */
+      /** A worker started with no capture state saved: a new browser session, or a worker stopped early. */
       type: 'startup';
       at: number;
       focusedWindowId: number | null;
@@ -34,6 +34,11 @@ export type CaptureSignal =
       paused: boolean;
       /** A view left open by a crash or shutdown, from the durable heartbeat. */
       orphanView?: OpenView | null;
+      /**
+       * A view an earlier worker of this same browser session left open, stopped before its
+       * state was saved: it goes on if its page is still in front, else it is completed.
+       */
+      resumedView?: OpenView | null;
     }
   | { type: 'tabActivated'; at: number; tabId: number; windowId: number; tab?: TabSnapshot }
   /** The tab moved to another window (dragged out, or into an existing window). */

@@ -3,6 +3,7 @@ import { RequestSchema } from '../messaging/protocol';
 import type { Settings } from '../settings/settings';
 import type { SettingsReader } from '../settings/settings-reader';
 import type { EventLog } from '../store/event-log';
+import { LOG_HEALTH_KEY, parseLogHealth } from '../store/log-health';
 import { badgeText } from './badge';
 import type { Sync, SyncReport } from './sync-engine';
 import { parseSyncStatus, SYNC_STATUS_KEY } from './sync-status';
@@ -75,13 +76,16 @@ export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
   /** Shows the pending count or the sync problem; `known` saves reading what the caller read. */
   async function updateBadge(known?: { settings: Settings; pending: number }): Promise<void> {
     if (!action) return;
-    const [settings, pending, stored] = await Promise.all([
+    const [settings, pending, stored, health] = await Promise.all([
       known?.settings ?? deps.settings.settings(),
-      known?.pending ?? log.countState('pending'),
+      // A log that cannot be read has no count to show; the `!` of its failing writes still shows.
+      known?.pending ?? log.countState('pending').catch(() => 0),
       local.get(SYNC_STATUS_KEY),
+      storage.session.get(LOG_HEALTH_KEY),
     ]);
     const configured = settings.syncEnabled && settings.endpointUrl !== '';
-    const text = badgeText(pending, parseSyncStatus(stored[SYNC_STATUS_KEY]), configured);
+    const logFailing = parseLogHealth(health[LOG_HEALTH_KEY]).failing;
+    const text = badgeText(pending, parseSyncStatus(stored[SYNC_STATUS_KEY]), configured, logFailing);
     await action.setBadgeText({ text });
     if (text === '!') await action.setBadgeBackgroundColor({ color: '#b3261e' });
   }

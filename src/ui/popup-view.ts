@@ -6,6 +6,7 @@ import type { SettingsReader } from '../settings/settings-reader';
 import { readSettings } from '../settings/settings-store';
 import type { EventLog } from '../store/event-log';
 import type { StoredLogEntry } from '../store/log-entry';
+import { LOG_HEALTH_KEY, parseLogHealth } from '../store/log-health';
 import type { SyncReport } from '../sync/sync-engine';
 import { parseSyncStatus, SYNC_STATUS_KEY } from '../sync/sync-status';
 import type { SiteDay } from '../store/aggregate-records';
@@ -39,6 +40,8 @@ export interface PopupDeps {
   local: Pick<Browser.Storage.StorageArea, 'get' | 'set' | 'remove'>;
   /** The settings in force, with the administrator's policy; may answer slowly at first, see `showStatus`. */
   settings: Pick<SettingsReader, 'settings' | 'onChange'>;
+  /** storage.session: whether capture's writes reach the log (`LOG_HEALTH_KEY`). */
+  session?: Pick<Browser.Storage.StorageArea, 'get'>;
   onStorageChanged?: (listener: (changes: StorageChanges, area: string) => void) => void;
   sendMessage: (request: Request) => Promise<unknown>;
   openOptions: () => void;
@@ -166,12 +169,13 @@ export function mountPopup(deps: PopupDeps): Promise<void> {
   );
 
   async function showStatus(): Promise<void> {
-    const [pending, rejected, settings, stored] = await Promise.all([
+    const [pending, rejected, settings, stored, health] = await Promise.all([
       // Only pending and rejected: counting `sent` reads up to the whole log (100,000 records by default).
       log.countState('pending'),
       log.countState('rejected'),
       settingsInForce,
       local.get([SYNC_STATUS_KEY, PAUSE_KEY]),
+      deps.session?.get(LOG_HEALTH_KEY) ?? {},
     ]);
     const now = clock();
     const paused = isPaused(stored[PAUSE_KEY], now);
@@ -184,6 +188,7 @@ export function mountPopup(deps: PopupDeps): Promise<void> {
         syncConfigured: settings.syncEnabled && settings.endpointUrl !== '',
         now,
         locale,
+        logHealth: parseLogHealth((health as Record<string, unknown>)[LOG_HEALTH_KEY]),
       },
       t,
     );
@@ -381,6 +386,7 @@ export function mountPopup(deps: PopupDeps): Promise<void> {
   byId('options').addEventListener('click', () => deps.openOptions());
 
   deps.onStorageChanged?.((changes, area) => {
+    if (area === 'session' && LOG_HEALTH_KEY in changes) void showStatus().catch(showFailure);
     if (area !== 'local') return;
     if (SYNC_STATUS_KEY in changes || PAUSE_KEY in changes) void showStatus().catch(showFailure);
   });

@@ -1,3 +1,4 @@
+import type { LogHealth } from '../store/log-health';
 import type { SyncStatus } from '../sync/sync-status';
 import type { Translate } from './i18n';
 import { formatExactTime, formatRelativeTime } from './log-row';
@@ -12,6 +13,8 @@ export interface StatusFacts {
   syncConfigured: boolean;
   now: number;
   locale?: string;
+  /** Whether capture's writes reach the log (storage.session). */
+  logHealth?: LogHealth;
 }
 
 /**
@@ -28,6 +31,13 @@ export function statusLine(facts: StatusFacts, t: Translate): string {
         : t('statusPaused'),
     t('statusPending', facts.pending.toLocaleString(locale)),
   ];
+  // First: what is recorded is not being kept, which matters more than how sync is doing.
+  const health = facts.logHealth;
+  if (health?.failing) {
+    parts.unshift(
+      t('statusNotSaved', health.reason ?? t('statusNoReason'), health.waiting.toLocaleString(locale), health.failedWrites.toLocaleString(locale)),
+    );
+  }
   if (!facts.syncConfigured) {
     parts.push(t('statusSyncOff'));
     return parts.join(' · ');

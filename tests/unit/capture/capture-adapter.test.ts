@@ -6,11 +6,15 @@ import {
   HEARTBEAT_ALARM,
   PAUSE_END_ALARM,
   STATE_KEY,
+  SESSION_KEY,
   startCapture,
+  type CaptureAdapterDeps,
   type CaptureBrowser,
   type CaptureHandle,
 } from '../../../src/capture/capture-adapter';
 import type { IdleState } from '../../../src/capture/capture-signal';
+import { BACKLOG_KEY } from '../../../src/capture/log-writer';
+import type { RecordedEvent } from '../../../src/model/activity-event';
 import { uuidv7 } from '../../../src/model/event-id';
 import { openEventLog, type EventLog } from '../../../src/store/event-log';
 import { T0, describeEvent } from './scenario';
@@ -41,18 +45,22 @@ let errors: unknown[];
 
 const running: CaptureHandle[] = [];
 
-function start(overrides: Partial<CaptureBrowser> = {}): CaptureHandle {
+function start(overrides: Partial<CaptureBrowser> = {}, deps: Partial<CaptureAdapterDeps> = {}): CaptureHandle {
   const capture = startCapture({
     browser: {
       ...(fakeBrowser as unknown as CaptureBrowser),
       idle,
       ...overrides,
     },
-    record: (events, openView) => log.append(events, { openView }),
+    record: async (events, openView) => {
+      if (diskFull) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return log.append(events, { openView });
+    },
     readOpenView: () => log.openView(),
     newId: uuidv7,
     clock: () => now,
     onError: (error) => errors.push(error),
+    ...deps,
   });
   running.push(capture);
   return capture;
@@ -123,6 +131,7 @@ afterEach(() => {
 });
 
 beforeEach(async () => {
+  diskFull = false;
   fakeBrowser.reset();
   await focusTheWindow();
   now = T0;
@@ -216,18 +225,11 @@ describe('capture adapter', () => {
     expect((await lines()).slice(-2)).toEqual(['done https://b.example/ @2 3s', 'view https://c.example/ @5']);
   });
 
-  it('reports a write that fails and goes on: later signals are written and the state saved', async () => {
+  it('reports a write that fails and goes on: a throwing listener stops nothing', async () => {
     const tab = await openTab('https://a.example/');
-    let failNext = false;
     const capture = startCapture({
       browser: { ...(fakeBrowser as unknown as CaptureBrowser), idle },
-      record: async (events, openView) => {
-        if (failNext) {
-          failNext = false;
-          throw new Error('disk full');
-        }
-        await log.append(events, { openView });
-      },
+      record: (events, openView) => log.append(events, { openView }),
       readOpenView: () => log.openView(),
       newId: uuidv7,
       clock: () => now,
@@ -238,13 +240,12 @@ describe('capture adapter', () => {
     });
     running.push(capture);
     await capture.settled();
-    failNext = true;
     now += 1_000;
     await commit(tab.id!, 'https://b.example/', 'link');
     now += 1_000;
     await commit(tab.id!, 'https://c.example/', 'link');
     await capture.settled();
-    expect(errors.map((error) => (error as Error).message)).toContain('disk full');
+    expect(errors.map((error) => (error as Error).message)).toContain('a listener that throws');
     expect((await lines()).slice(-2)).toEqual(['done https://b.example/ @1 1s', 'view https://c.example/ @2']);
     const { [STATE_KEY]: state } = await fakeBrowser.storage.session.get(STATE_KEY);
     expect(state).toMatchObject({ view: { url: 'https://c.example/' } });
@@ -696,5 +697,144 @@ describe('capture on real sites (docs/design.md §3)', () => {
       async () => expect(await lines()).toEqual([`view ${app} @0`, `done ${app} @0 0s`, `view ${app}?q=h @0`]),
       () => capture.settled(),
     );
+  });
+});
+
+/**
+ * The disk is full: the log over fake-indexeddb refuses every append the way a browser does
+ * (QuotaExceededError, nothing of the transaction written), until `free()`.
+ */
+let diskFull = false;
+function fillTheDisk(): { free: () => void } {
+  diskFull = true;
+  return { free: () => (diskFull = false) };
+}
+
+describe('a log write that fails (docs/design.md §3)', () => {
+  it('keeps the events, writes them before later ones once it can, and never saves a state ahead of them', async () => {
+    const tab = await openTab('https://a.example/');
+    const failing: { name: string; waiting: number }[] = [];
+    let recovered = 0;
+    const capture = start({}, {
+      onWriteFailing: (error, waiting) => failing.push({ name: (error as Error).name, waiting }),
+      onWriteRecovered: () => recovered++,
+    });
+    await commit(tab.id!, 'https://a.example/');
+    await capture.settled();
+    const disk = fillTheDisk();
+    now += 2_000;
+    await commit(tab.id!, 'https://b.example/', 'link');
+    await capture.settled();
+    expect(failing).toEqual([{ name: 'QuotaExceededError', waiting: 2 }]);
+    // Kept where a restarted worker finds them, with the state that follows from them.
+    const session = await fakeBrowser.storage.session.get([STATE_KEY, BACKLOG_KEY]);
+    expect((session[BACKLOG_KEY] as { events: RecordedEvent[] }).events.map(describeEvent)).toEqual([
+      'done https://a.example/ @0 2s',
+      'view https://b.example/ @2',
+    ]);
+    expect(session[STATE_KEY]).toMatchObject({ view: { url: 'https://b.example/' } });
+    expect(await lines()).toEqual(['view https://a.example/ @0']);
+
+    now += 3_000;
+    await commit(tab.id!, 'https://c.example/', 'link');
+    await capture.settled();
+    expect(failing.map((f) => f.waiting)).toEqual([2, 4]);
+    disk.free();
+    now += 1_000;
+    await commit(tab.id!, 'https://d.example/', 'link');
+    await capture.settled();
+    expect(await lines()).toEqual([
+      'view https://a.example/ @0',
+      'done https://a.example/ @0 2s',
+      'view https://b.example/ @2',
+      'done https://b.example/ @2 3s',
+      'view https://c.example/ @5',
+      'done https://c.example/ @5 1s',
+      'view https://d.example/ @6',
+    ]);
+    expect(recovered).toBe(1);
+    expect(await log.openView()).toMatchObject({ url: 'https://d.example/' });
+    expect((await fakeBrowser.storage.session.get(BACKLOG_KEY))[BACKLOG_KEY]).toBeUndefined();
+  });
+
+  it('retries on its own, without waiting for the next signal', async () => {
+    const tab = await openTab('https://a.example/');
+    const capture = start();
+    await commit(tab.id!, 'https://a.example/');
+    await capture.settled();
+    const disk = fillTheDisk();
+    now += 2_000;
+    await commit(tab.id!, 'https://b.example/', 'link');
+    await capture.settled();
+    disk.free();
+    // The first retry comes a second after the failure.
+    await eventually(async () => expect(await lines()).toHaveLength(3), () => capture.settled());
+    expect((await lines()).slice(1)).toEqual(['done https://a.example/ @0 2s', 'view https://b.example/ @2']);
+  });
+
+  it('hands what it kept to the next worker, which writes it first and goes on from there', async () => {
+    const tab = await openTab('https://a.example/');
+    start();
+    await commit(tab.id!, 'https://a.example/');
+    const disk = fillTheDisk();
+    now += 2_000;
+    await commit(tab.id!, 'https://b.example/', 'link');
+    await stopWorker({ keepSession: true });
+    disk.free();
+    const restarted = await openTab('https://b.example/');
+    now += 4_000;
+    const capture = start();
+    await commit(restarted.id!, 'https://c.example/', 'link');
+    await capture.settled();
+    expect(await lines()).toEqual([
+      'view https://a.example/ @0',
+      'done https://a.example/ @0 2s',
+      'view https://b.example/ @2',
+      'done https://b.example/ @2 4s',
+      'view https://c.example/ @6',
+    ]);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('a worker stopped before its first state save (docs/design.md §3)', () => {
+  it('is followed by one that goes on with the same view, not a second one', async () => {
+    const tab = await openTab('https://a.example/');
+    await start().settled();
+    now += 1_000;
+    await commit(tab.id!, 'https://b.example/', 'link');
+    await Promise.all(running.map((capture) => capture.settled()));
+    // Stopped with the events durable and no state saved yet (the save comes ~100 ms later).
+    await fakeBrowser.storage.session.remove(STATE_KEY);
+    expect((await fakeBrowser.storage.session.get(SESSION_KEY))[SESSION_KEY]).toBe(T0);
+    await stopWorker({ keepSession: true });
+    await fakeBrowser.storage.session.remove(STATE_KEY);
+    await openTab('https://b.example/');
+    now += 5_000;
+    const capture = start();
+    now += 5_000;
+    fakeBrowser.windows.onFocusChanged.trigger(fakeBrowser.windows.WINDOW_ID_NONE);
+    await capture.settled();
+    expect(await lines()).toEqual([
+      'view https://a.example/ @0',
+      'done https://a.example/ @0 1s',
+      'view https://b.example/ @1',
+      'done https://b.example/ @1 10s',
+    ]);
+  });
+
+  it('still completes a view the last browser session left open, when the first worker of this one stopped early', async () => {
+    const tab = await openTab('https://a.example/');
+    start();
+    await commit(tab.id!, 'https://a.example/');
+    await stopWorker({ keepSession: false }); // a browser restart: storage.session is gone
+    now += 60_000;
+    // The first worker of the new session wrote its start and was stopped at once.
+    await fakeBrowser.storage.session.set({ [SESSION_KEY]: now });
+    await openTab('https://a.example/');
+    now += 1_000;
+    const capture = start();
+    await capture.settled();
+    expect(await lines()).toEqual(['view https://a.example/ @0', 'done https://a.example/ @0 0s', 'view https://a.example/ @61']);
   });
 });

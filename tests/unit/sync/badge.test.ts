@@ -19,4 +19,10 @@ describe('badgeText', () => {
   it('shows nothing when there is nowhere to sync to', () => {
     expect(badgeText(42, parseSyncStatus({ state: 'auth-error' }), false)).toBe('');
   });
+
+  it('shows ! while the log refuses capture\'s writes, with or without sync', () => {
+    expect(badgeText(3, parseSyncStatus({}), true, true)).toBe('!');
+    expect(badgeText(0, parseSyncStatus({}), false, true)).toBe('!');
+    expect(badgeText(3, parseSyncStatus({}), true, false)).toBe('3');
+  });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { describeWriteFailure, parseLogHealth } from '../../../src/store/log-health';
 import { parseSyncStatus } from '../../../src/sync/sync-status';
 import { statusLine } from '../../../src/ui/status-line';
 import { en, translatorFor } from './messages';
@@ -43,5 +44,13 @@ describe('statusLine', () => {
   it('says until when a timed pause lasts, in the reader\'s language', () => {
     const line = statusLine({ ...base, paused: true, pausedUntil: NOW + 3_600_000, pending: 1234, locale: 'de-DE', syncConfigured: false }, translatorFor('de'));
     expect(line).toMatch(/^Pausiert bis 27\.11\.26, \d{2}:00:00 · 1\.234 ausstehend · Synchronisierung aus$/);
+  });
+
+  it('says first, in words, that what is recorded is not being saved, and how much waits', () => {
+    const logHealth = parseLogHealth({ failing: true, reason: describeWriteFailure(new DOMException('quota', 'QuotaExceededError')), waiting: 4, failedWrites: 2 });
+    expect(statusLine({ ...base, logHealth }, en)).toBe(
+      'Not saved: The browser refused to store more data (disk full?) — 4 events wait in memory, retried (2 failed writes) · Logging on · 12 pending · never synced',
+    );
+    expect(statusLine({ ...base, logHealth: parseLogHealth({ failedWrites: 2 }) }, en)).toBe('Logging on · 12 pending · never synced');
   });
 });

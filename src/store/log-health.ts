@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/**
+ * Whether capture's writes reach the log (docs/design.md §4). Kept in storage.session: it is
+ * held in memory, so it can still be written when the disk refuses everything else, and the
+ * popup reads it from there.
+ */
+export const LogHealthSchema = z.object({
+  /** A write failed and its events wait for a retry. */
+  failing: z.boolean().default(false),
+  /** Why, in words (`describeWriteFailure`). */
+  reason: z.string().nullable().default(null),
+  /** Events waiting to be written. */
+  waiting: z.int().nonnegative().default(0),
+  /** Writes that failed in this browser session. */
+  failedWrites: z.int().nonnegative().default(0),
+  /** When the writes began to fail; null while they succeed. */
+  since: z.number().nullable().default(null),
+});
+export type LogHealth = z.infer<typeof LogHealthSchema>;
+
+export const LOG_HEALTH_KEY = 'logHealth';
+
+export function parseLogHealth(stored: unknown): LogHealth {
+  return LogHealthSchema.safeParse(stored ?? {}).data ?? LogHealthSchema.parse({});
+}
+
+/** A write failure in words a user can act on, with the browser's own after it. */
+export function describeWriteFailure(error: unknown): string {
+  const name = (error as { name?: unknown } | null)?.name;
+  const message = error instanceof Error ? error.message : String(error);
+  switch (name) {
+    case 'QuotaExceededError':
+      return 'The browser refused to store more data (disk full?)';
+    case 'VersionError':
+      return 'The log was written by a newer version of the extension';
+    case 'InvalidStateError':
+    case 'UnknownError':
+      return `The browser could not write to the log (${message})`;
+    default:
+      return `Writing to the log failed (${message})`;
+  }
+}
+
+type SessionArea = { get(key: string): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void> };
+
+/** Keeps `LogHealth` in storage.session as capture's writes fail and recover. */
+export function logHealthRecorder(session: SessionArea, clock: () => number = Date.now) {
+  let writing: Promise<void> = Promise.resolve();
+  const update = (change: (health: LogHealth) => LogHealth): Promise<void> =>
+    (writing = writing.then(async () => {
+      const health = parseLogHealth((await session.get(LOG_HEALTH_KEY))[LOG_HEALTH_KEY]);
+      await session.set({ [LOG_HEALTH_KEY]: change(health) });
+    }));
+  return {
+    failing: (error: unknown, waiting: number) =>
+      update((health) => ({
+        failing: true,
+        reason: describeWriteFailure(error),
+        waiting,
+        failedWrites: health.failedWrites + 1,
+        since: health.since ?? clock(),
+      })),
+    recovered: () => update((health) => ({ ...health, failing: false, reason: null, waiting: 0, since: null })),
+  };
+}
