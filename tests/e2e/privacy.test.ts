@@ -236,14 +236,19 @@ describe('private windows in Chromium', () => {
       await chrome.windows.create({ incognito: true, focused: true, url });
     }, `${server.origin}${path}`);
     await eventually(() => expect(server.requests.slice(before)).toContain(path));
+    const privateTabs = () =>
+      worker.evaluate(async () => {
+        const chrome = (globalThis as unknown as { chrome: ChromeForTest }).chrome;
+        const tabs = await chrome.tabs.query({});
+        return tabs.filter((tab) => tab.incognito).map((tab) => tab.url ?? '');
+      });
+    // The server answering is not the tab committing: on a loaded machine a private tab the
+    // extension sees still has no URL ('') for a while. Wait until each one it sees committed.
+    await eventually(async () => expect((await privateTabs()).filter((url) => url === '')).toEqual([]));
     // Give the extension the time it takes to record a page, then let it finish.
     await worker.evaluate(() => new Promise((resolve) => setTimeout(resolve, 500)));
     await captureSettled(worker);
-    return worker.evaluate(async () => {
-      const chrome = (globalThis as unknown as { chrome: ChromeForTest }).chrome;
-      const tabs = await chrome.tabs.query({});
-      return tabs.filter((tab) => tab.incognito).map((tab) => tab.url ?? '');
-    });
+    return privateTabs();
   }
 
   it('records nothing from a private window: not seen by default, seen but not recorded once allowed in incognito', async () => {
