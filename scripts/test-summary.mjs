@@ -2,7 +2,7 @@
 // "tests: N passed, N failed" (and skipped), so CI sees at a glance what ran.
 import { existsSync, readFileSync } from 'node:fs';
 
-const REPORTS = ['test-results/unit.json', 'test-results/e2e.json'];
+const REPORTS = ['test-results/unit.json', 'test-results/e2e.json', 'test-results/e2e-window.json'];
 let passed = 0;
 let failed = 0;
 let skipped = 0;
