@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 const TARGETS = ['chrome-mv3', 'firefox-mv3'];
-const ENTRYPOINTS = ['background', 'popup', 'options'];
+const ENTRYPOINTS = ['background', 'popup', 'options', 'insights'];
 
 /** The JS and CSS an HTML page or the worker loads, followed through its imports. */
 function filesOf(dir, entry) {

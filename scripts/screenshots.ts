@@ -1,12 +1,12 @@
-// Screenshots for the README: the popup with about twenty events, light and dark, and the
-// options page. Real Chromium with the built extension (`npm run build` first):
+// Screenshots for the README: the popup with about twenty events, light and dark, the
+// Insights page (a day and a week), light and dark, and the options page. Real Chromium with the built extension (`npm run build` first):
 //   npx tsx scripts/screenshots.ts        → docs/screenshots/*.png
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { launchExtensionBrowser } from '../tests/e2e/harness';
 import { OptionsPage } from '../tests/e2e/harness/options-page';
 import { waitForBody } from '../tests/e2e/harness/popup-page';
-import { sampleActivity, seedLog } from '../tests/e2e/harness/seed-log';
+import { sampleActivity, seedLog, seedSummary } from '../tests/e2e/harness/seed-log';
 
 const OUT = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
 
@@ -15,7 +15,12 @@ async function main(): Promise<void> {
   const browser = await launchExtensionBrowser();
   try {
     const setup = await browser.openPopup();
-    await seedLog(setup.page, sampleActivity(Date.now()));
+    // The morning's sample ends at 11:30 today, so the day has a timeline whatever the hour
+    // the screenshots are made; yesterday and the day before fill the week's bars.
+    const end = new Date().setHours(11, 30, 0, 0);
+    const sample = [...sampleActivity(end - 2 * 86_400_000, 5 * 60_000), ...sampleActivity(end - 86_400_000, 7 * 60_000), ...sampleActivity(end)];
+    await seedLog(setup.page, sample);
+    await seedSummary(setup.page, sample);
     await setup.close();
 
     const popup = await browser.context.newPage();
@@ -31,6 +36,18 @@ async function main(): Promise<void> {
     await waitForBody(popup, 'search', 'wiki');
     await popup.getByRole('button', { name: 'Export' }).click();
     await popup.screenshot({ path: `${OUT}popup-search-export.png` });
+
+    const insights = await browser.context.newPage();
+    await insights.setViewportSize({ width: 1000, height: 1200 });
+    for (const range of ['day', 'week'] as const) {
+      await insights.goto(`chrome-extension://${browser.extensionId}/insights.html?range=${range}`);
+      await waitForBody(insights, 'renders', '1');
+      for (const colorScheme of ['light', 'dark'] as const) {
+        await insights.emulateMedia({ colorScheme });
+        await insights.screenshot({ path: `${OUT}insights-${range}-${colorScheme}.png` });
+      }
+      await insights.emulateMedia({ colorScheme: 'light' });
+    }
 
     const options = await OptionsPage.open(browser.context, browser.extensionId);
     await options.page.setViewportSize({ width: 720, height: 1280 });

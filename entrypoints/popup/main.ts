@@ -12,6 +12,10 @@ const t = createTranslator((name, substitutions) => browser.i18n.getMessage(name
 const locale = browser.i18n.getUILanguage();
 const summary = mountSummary({ document, factory: indexedDB, t, locale });
 const firstPaint = paintFirstPage(document, indexedDB, PAGE_SIZE, t, locale, Date.now, summary);
+// The Insights page (docs/design.md §7a) is a tab of its own; its code never loads here.
+document.getElementById('open-insights')!.addEventListener('click', () => {
+  void browser.tabs.create({ url: browser.runtime.getURL('/insights.html') });
+});
 
 void Promise.all([
   firstPaint,

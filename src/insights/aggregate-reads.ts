@@ -45,5 +45,10 @@ export async function readSearches(db: IDBDatabase, first: DayKey, last: DayKey)
 export async function aggregatesStillToBuild(db: IDBDatabase): Promise<number> {
   const counters = db.transaction('counters').objectStore('counters');
   const [next, last] = await Promise.all([resultOf(counters.get(BACKFILL_NEXT)), resultOf(counters.get(BACKFILL_LAST))]);
+  return stillToBuildOf(next, last);
+}
+
+/** The events the backfill has still to add, from its two counters (absent: none). */
+export function stillToBuildOf(next: unknown, last: unknown): number {
   return typeof next === 'number' && typeof last === 'number' ? Math.max(0, last - next + 1) : 0;
 }

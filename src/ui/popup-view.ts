@@ -19,6 +19,7 @@ import {
   summaryFileName,
   type ExportFormat,
 } from './export-log';
+import { askToConfirm } from './confirm-dialog';
 import { groupViews } from './group-views';
 import { localizePage, type Translate } from './i18n';
 import { matchesSearch, searchTerms } from './log-search';
@@ -233,25 +234,8 @@ export function mountPopup(deps: PopupDeps): Promise<void> {
   }
 
   /** Asks before something that cannot be undone; resolves to the user's answer. */
-  function confirm(question: string, confirmLabel: string): Promise<boolean> {
-    byId('confirm-text').textContent = question;
-    byId('confirm-yes').textContent = confirmLabel;
-    const opener = doc.activeElement as HTMLElement | null;
-    dialog.returnValue = '';
-    dialog.showModal();
-    // The safe answer has the focus: Enter on a stray keypress keeps everything.
-    byId('confirm-no').focus();
-    return new Promise((resolve) => {
-      dialog.addEventListener(
-        'close',
-        () => {
-          opener?.focus();
-          resolve(dialog.returnValue === 'confirm');
-        },
-        { once: true },
-      );
-    });
-  }
+  const confirm = (question: string, confirmLabel: string): Promise<boolean> =>
+    askToConfirm(dialog, { text: byId('confirm-text'), yes: byId('confirm-yes'), no: byId('confirm-no') }, question, confirmLabel);
 
   async function deleteRow(row: LogRowView): Promise<void> {
     for (const id of row.ids) await log.deleteEvent(id);

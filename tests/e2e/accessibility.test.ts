@@ -4,10 +4,12 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchExtensionBrowser, type ExtensionBrowser, type PopupPage } from './harness';
 import { OptionsPage } from './harness/options-page';
+import { waitForBody } from './harness/popup-page';
 import { sampleActivity, sampleSpacingWithinToday, seedLog, seedSummary } from './harness/seed-log';
 
-// axe-core in Chromium on the popup and the options page, light and dark, with content and
-// with the states a user reaches (menus open, a confirmation, validation messages): 0 violations.
+// axe-core in Chromium on the popup, the Insights page and the options page, light and dark,
+// with content and with the states a user reaches (menus open, a confirmation, validation
+// messages, each range of the Insights page): 0 violations.
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -33,6 +35,7 @@ async function axeViolations(page: Page): Promise<string[]> {
 let browser: ExtensionBrowser;
 let popup: PopupPage;
 let options: OptionsPage;
+let insights: Page;
 
 beforeAll(async () => {
   browser = await launchExtensionBrowser();
@@ -48,6 +51,9 @@ beforeAll(async () => {
   await seedSummary(popup.page, sample);
   await popup.reload();
   options = await OptionsPage.open(browser.context, browser.extensionId);
+  insights = await browser.context.newPage();
+  await insights.goto(`chrome-extension://${browser.extensionId}/insights.html`);
+  await waitForBody(insights, 'renders');
 }, 300_000);
 afterAll(async () => {
   await browser?.close();
@@ -89,6 +95,29 @@ describe.each(['light', 'dark'] as const)('axe-core, %s theme', (colorScheme) =>
     await popup.page.getByRole('button', { name: 'Cancel' }).click();
   });
 
+  it('finds nothing on the Insights page: a day, a week, a month, and the confirmation', async () => {
+    await insights.emulateMedia({ colorScheme });
+    await insights.getByRole('button', { name: 'Day', exact: true }).click();
+    await insights.waitForFunction(() => document.body.dataset.range?.startsWith('day '));
+    // The sample's day: a timeline, its hours, sites, pages and searches.
+    expect(await insights.locator('#timeline-chart svg rect').count()).toBeGreaterThan(5);
+    expect(await insights.locator('#searches-table tbody tr').count()).toBeGreaterThanOrEqual(2);
+    expect(await axeViolations(insights)).toEqual([]);
+    // The week's bars are the month's, fewer: the dark theme checks the month only.
+    for (const range of colorScheme === 'light' ? (['Week', 'Month'] as const) : (['Month'] as const)) {
+      await insights.getByRole('button', { name: range, exact: true }).click();
+      await insights.waitForFunction((kind) => document.body.dataset.range?.startsWith(`${kind} `), range.toLowerCase());
+      expect(await insights.locator('#days-chart svg rect').count()).toBeGreaterThan(0);
+      expect(await axeViolations(insights)).toEqual([]);
+    }
+    await insights.locator('#sites-table button[data-site-action="delete"]').first().click();
+    await insights.getByRole('dialog').waitFor({ state: 'visible' });
+    expect(await axeViolations(insights)).toEqual([]);
+    await insights.getByRole('button', { name: 'Cancel' }).click();
+    // Cancel keeps everything.
+    expect(await insights.locator('#sites-table tbody tr').count()).toBeGreaterThanOrEqual(5);
+  });
+
   it('finds nothing on the options page, also with validation messages shown', async () => {
     await options.page.emulateMedia({ colorScheme });
     expect(await axeViolations(options.page)).toEqual([]);
@@ -114,13 +143,43 @@ describe('keyboard', () => {
       );
     }
     // The sample log holds a rejected row, so "Retry rejected" stands beside "Sync now".
-    expect(names.slice(0, 7)).toEqual(['Sync now', 'Retry rejected', 'Pause', 'Export', 'Options', 'Today', 'Last 7 days']);
+    expect(names.slice(0, 8)).toEqual(['Sync now', 'Retry rejected', 'Pause', 'Export', 'Options', 'Today', 'Last 7 days', 'Insights']);
     // The summary's sites ("host, time, share"), then the log.
     const search = names.indexOf('Search');
-    expect(search).toBeGreaterThan(7);
-    for (const site of names.slice(7, search)) expect(site).toMatch(/^[a-z0-9.-]+, .+, \d+%$/);
+    expect(search).toBeGreaterThan(8);
+    for (const site of names.slice(8, search)) expect(site).toMatch(/^[a-z0-9.-]+, .+, \d+%$/);
     expect(names[search + 1]).toMatch(/^Delete “.+”$/);
     expect(names[search + 2]).toMatch(/^Delete site .+ \(every event from it\)$/);
+  });
+
+  it('reaches every Insights control with Tab, each with a name, and Deny / Delete site for each site', async () => {
+    await insights.goto(insights.url().replace(/\?.*$/, ''));
+    await waitForBody(insights, 'renders');
+    const names: string[] = [];
+    await insights.focus('body');
+    for (let i = 0; i < 60; i++) {
+      await insights.keyboard.press('Tab');
+      const name = await insights.evaluate(() => {
+        const el = document.activeElement as HTMLInputElement;
+        if (el === document.body) return '';
+        return el.getAttribute('aria-label') ?? (el.labels?.[0]?.textContent || el.textContent || '').trim();
+      });
+      if (name === '' && names.length > 0) break;
+      names.push(name);
+    }
+    // The date field's parts are a stop each; "Next" is disabled on today's range, so Tab passes it.
+    const stops = names.filter((name, i) => name !== names[i - 1]);
+    expect(stops.slice(0, 6)).toEqual(['Day', 'Week', 'Month', 'Previous', 'Day shown', 'Today']);
+    const sites = await insights.locator('#sites-table tbody tr').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.host!));
+    expect(sites.length).toBeGreaterThanOrEqual(5);
+    for (const host of sites) {
+      expect(names).toContain(`Deny ${host} (stop recording it)`);
+      expect(names).toContain(`Delete site ${host} (every event from it)`);
+    }
+    // Enter on a range button switches the range.
+    await insights.getByRole('button', { name: 'Week', exact: true }).focus();
+    await insights.keyboard.press('Enter');
+    await insights.waitForFunction(() => document.body.dataset.range?.startsWith('week '));
   });
 
   it('opens the pause menu with Enter and closes it with Escape, focus back on Pause', async () => {

@@ -12,7 +12,8 @@ import {
 
 // Where my time went (issue 15), in every browser of E2E_BROWSERS: three sites read for known
 // times, one of them twice; the popup's summary shows each site's time within a second of it,
-// and "Delete site" takes a site out of the totals.
+// the Insights page the same figures and the order of the timeline; "Deny" there puts a site
+// on the deny list, and "Delete site" (there and in the popup) takes a site out of every total.
 
 /** Three sites on three loopback addresses: a site is a host (docs/design.md §4). */
 const HOSTS = ['127.0.0.2', '127.0.0.3', '127.0.0.4'];
@@ -58,8 +59,25 @@ function summarySites(popup: E2eTab): Promise<Record<string, number>> {
   );
 }
 
-describe.each(E2E_BROWSERS)('the summary in %s', (browserName) => {
-  it('shows today\'s time per site within a second of the dwell, and "Delete site" takes a site out', async () => {
+/** A table of the Insights page as `data-host` → `data-seconds`, in the order of its rows. */
+function tableRows(page: E2eTab, id: string): Promise<[string, number][]> {
+  return page.evaluate(
+    (id) => [...document.querySelectorAll<HTMLElement>(`#${id} tbody tr`)].map((row): [string, number] => [row.dataset.host!, Number(row.dataset.seconds)]),
+    id,
+  );
+}
+
+/** Waits until the Insights page has rendered more than `after` times. */
+async function rendered(page: E2eTab, after = 0): Promise<number> {
+  return eventually(async () => {
+    const renders = await page.evaluate(() => Number(document.body.dataset.renders ?? 0), null);
+    expect(renders).toBeGreaterThan(after);
+    return renders;
+  });
+}
+
+describe.each(E2E_BROWSERS)('the summary and the Insights page in %s', (browserName) => {
+  it('show today\'s time per site within a second of the dwell, the timeline in order; Deny and Delete site work from both', async () => {
     browser = await launchE2eBrowser(browserName);
     // Dwell 3 s, 5 s, 2 s, and the first site again for 3 s. A view records whole seconds
     // from its page's commit to the next one's (design.md §3): each page stays 0.4 s over its
@@ -105,7 +123,56 @@ describe.each(E2E_BROWSERS)('the summary in %s', (browserName) => {
       expect(pages).toEqual([`Site ${HOSTS[0]}`]);
     });
 
-    // "Delete site" on a row of the second site, confirmed: gone from every total.
+    // The popup's "Insights" button opens the page in a tab.
+    await popup.evaluate(() => document.getElementById('open-insights')!.click(), null);
+    await eventually(async () => {
+      const urls = await popup.evaluate(async () => {
+        type Tabs = { tabs: { query(query: object): Promise<{ url?: string }[]> } };
+        const global = globalThis as unknown as { browser?: Tabs; chrome: Tabs };
+        return (await (global.browser ?? global.chrome).tabs.query({})).map((tab) => tab.url ?? '');
+      }, null);
+      expect(urls.some((url) => url.endsWith('/insights.html'))).toBe(true);
+    });
+
+    // The Insights page of today: the same figures, and the timeline in the order of reading.
+    const insights = await browser.openExtensionPage('insights.html');
+    let renders = await rendered(insights);
+    const insightSites = Object.fromEntries(await tableRows(insights, 'sites-table'));
+    for (const host of HOSTS) expect(insightSites[host], host).toBe(shown[host]);
+    // Its total is its sites' (the end page's view ended when the Insights tab came to the front).
+    const insightsTotal = await insights.evaluate(() => Number(document.getElementById('total')!.dataset.seconds), null);
+    expect(insightsTotal).toBe(Object.values(insightSites).reduce((a, b) => a + b, 0));
+    const timeline = (await tableRows(insights, 'timeline-table')).filter(([host]) => HOSTS.includes(host));
+    expect(timeline.map(([host]) => host)).toEqual(plan.map(([site]) => HOSTS[site]));
+    expect(timeline.map(([, seconds]) => seconds).reduce((a, b) => a + b, 0)).toBe(HOSTS.reduce((sum, host) => sum + shown[host]!, 0));
+    const pageTitles = await insights.evaluate(() => [...document.querySelectorAll('#pages-table .page-title')].map((p) => p.textContent), null);
+    for (const host of HOSTS) expect(pageTitles).toContain(`Site ${host}`);
+
+    // "Deny" on the third site: on the deny list in storage, marked in its row.
+    const clickSiteAction = (action: string, host: string) =>
+      insights.evaluate(
+        ([action, host]) => document.querySelector<HTMLButtonElement>(`#sites-table button[data-site-action="${action}"][data-host="${host}"]`)!.click(),
+        [action, host] as const,
+      );
+    await clickSiteAction('deny', HOSTS[2]!);
+    renders = await rendered(insights, renders);
+    expect(((await browser.getStorage('settings')).settings as { denyList: string[] }).denyList).toEqual([HOSTS[2]]);
+    expect(await insights.evaluate((host) => document.querySelector<HTMLElement>(`#sites-table tr[data-host="${host}"]`)!.dataset.denied, HOSTS[2]!)).toBe('true');
+
+    // "Delete site" on it, confirmed: gone from the page's every table and total, and from the log.
+    await clickSiteAction('delete', HOSTS[2]!);
+    await eventually(() => insights.evaluate(() => (document.getElementById('confirm') as HTMLDialogElement).open || Promise.reject(new Error('no dialog')), null));
+    await insights.evaluate(() => document.getElementById('confirm-yes')!.click(), null);
+    await rendered(insights, renders);
+    await eventually(async () => {
+      const hosts = [...(await tableRows(insights, 'sites-table')), ...(await tableRows(insights, 'timeline-table'))].map(([host]) => host);
+      expect(hosts).not.toContain(HOSTS[2]);
+      expect(hosts).toContain(HOSTS[0]);
+      expect(await insights.evaluate(() => Number(document.getElementById('total')!.dataset.seconds), null)).toBe(insightsTotal - shown[HOSTS[2]!]!);
+    });
+    expect((await browser.readLog()).filter((entry) => entry.host === HOSTS[2])).toEqual([]);
+
+    // "Delete site" in the popup on a row of the second site, confirmed: gone from every total.
     await popup.evaluate((host) => {
       const row = [...document.querySelectorAll<HTMLElement>('.log-row')].find((item) => item.textContent!.includes(host))!;
       row.querySelector<HTMLButtonElement>('[data-row-action="delete-site"]')!.click();
@@ -115,12 +182,19 @@ describe.each(E2E_BROWSERS)('the summary in %s', (browserName) => {
     await eventually(async () => {
       const sites = await summarySites(popup);
       expect(Object.keys(sites)).not.toContain(HOSTS[1]);
+      expect(Object.keys(sites)).not.toContain(HOSTS[2]);
       expect(sites[HOSTS[0]!]).toBe(shown[HOSTS[0]!]);
+      // The total is the sites' (the end page's view, ended when a tab came to the front, is one).
       const total = await popup.evaluate(() => Number(document.getElementById('summary-total')!.dataset.seconds), null);
-      expect(total).toBe(shown[HOSTS[0]!]! + shown[HOSTS[2]!]!);
+      expect(total).toBe(Object.values(sites).reduce((a, b) => a + b, 0));
     });
-    // The 7 days say the same.
+    // The 7 days say the same, and so does the Insights page's week.
     await popup.click('button', 'Last 7 days');
-    expect(Object.keys(await summarySites(popup)).sort()).toEqual([HOSTS[0], HOSTS[2]]);
+    expect(Object.keys(await summarySites(popup)).filter((host) => HOSTS.includes(host))).toEqual([HOSTS[0]]);
+    await insights.click('button', 'Week');
+    await eventually(async () => {
+      expect((await tableRows(insights, 'sites-table')).filter(([host]) => HOSTS.includes(host))).toEqual([[HOSTS[0], shown[HOSTS[0]!]]]);
+      expect(await insights.evaluate(() => document.body.dataset.range?.split(' ')[0], null)).toBe('week');
+    });
   });
 });

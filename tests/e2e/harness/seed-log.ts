@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import type { PageDay, SiteDay } from '../../../src/store/aggregate-records';
+import type { PageDay, SearchMade, SiteDay, ViewSpan } from '../../../src/store/aggregate-records';
 import { contributionOf } from '../../../src/store/daily-aggregates';
 import type { StoredLogEntry } from '../../../src/store/log-entry';
 
@@ -155,14 +155,24 @@ export function sampleSpacingWithinToday(now: number): number | undefined {
 
 /**
  * The daily aggregates the append path would have made of `entries` (seeding writes the
- * `events` store only), written to `siteDays` and `pageDays`: for the summary's screenshots
- * and accessibility checks.
+ * `events` store only), written to `siteDays`, `pageDays`, `viewSpans` and `searches`: for
+ * the summary's and the Insights page's screenshots and accessibility checks.
  */
 export function seedSummary(page: Page, entries: readonly SeedEntry[]): Promise<void> {
   const sites = new Map<string, SiteDay>();
   const pages = new Map<string, PageDay>();
+  const spans: ViewSpan[] = [];
+  const searches: SearchMade[] = [];
   for (const entry of entries) {
     const contribution = contributionOf(entry.event as never, entry.host);
+    spans.push(...(contribution?.spans ?? []));
+    if (contribution?.search) {
+      searches.push(contribution.search);
+      const { day, host } = contribution.search;
+      const site = sites.get(`${day} ${host}`) ?? { day, host, seconds: 0, views: 0, searches: 0 };
+      site.searches++;
+      sites.set(`${day} ${host}`, site);
+    }
     for (const span of contribution?.spans ?? []) {
       const site = sites.get(`${span.day} ${span.host}`) ?? { day: span.day, host: span.host, seconds: 0, views: 0, searches: 0 };
       site.seconds += span.seconds;
@@ -175,21 +185,23 @@ export function seedSummary(page: Page, entries: readonly SeedEntry[]): Promise<
     }
   }
   return page.evaluate(
-    async ({ sites, pages }) => {
+    async ({ sites, pages, spans, searches }) => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
         const open = indexedDB.open('activity-log');
         open.onsuccess = () => resolve(open.result);
         open.onerror = () => reject(open.error);
       });
-      const tx = db.transaction(['siteDays', 'pageDays'], 'readwrite');
+      const tx = db.transaction(['siteDays', 'pageDays', 'viewSpans', 'searches'], 'readwrite');
       for (const site of sites) tx.objectStore('siteDays').put(site);
       for (const day of pages) tx.objectStore('pageDays').put(day);
+      for (const span of spans) tx.objectStore('viewSpans').put(span);
+      for (const search of searches) tx.objectStore('searches').put(search);
       await new Promise((resolve, reject) => {
         tx.oncomplete = resolve;
         tx.onerror = () => reject(tx.error);
       });
       db.close();
     },
-    { sites: [...sites.values()], pages: [...pages.values()] },
+    { sites: [...sites.values()], pages: [...pages.values()], spans, searches },
   );
 }
