@@ -95,7 +95,7 @@ describe.each(['light', 'dark'] as const)('axe-core, %s theme', (colorScheme) =>
     await popup.page.getByRole('button', { name: 'Cancel' }).click();
   });
 
-  it('finds nothing on the Insights page: a day, a week, a month, and the confirmation', async () => {
+  it('finds nothing on the Insights page: a day, a month, and (light) the confirmation', async () => {
     await insights.emulateMedia({ colorScheme });
     await insights.getByRole('button', { name: 'Day', exact: true }).click();
     await insights.waitForFunction(() => document.body.dataset.range?.startsWith('day '));
@@ -103,13 +103,14 @@ describe.each(['light', 'dark'] as const)('axe-core, %s theme', (colorScheme) =>
     expect(await insights.locator('#timeline-chart svg rect').count()).toBeGreaterThan(5);
     expect(await insights.locator('#searches-table tbody tr').count()).toBeGreaterThanOrEqual(2);
     expect(await axeViolations(insights)).toEqual([]);
-    // The week's bars are the month's, fewer: the dark theme checks the month only.
-    for (const range of colorScheme === 'light' ? (['Week', 'Month'] as const) : (['Month'] as const)) {
+    // A week's bars are a month's, fewer: the month stands for both (axe takes seconds a run).
+    for (const range of ['Month'] as const) {
       await insights.getByRole('button', { name: range, exact: true }).click();
       await insights.waitForFunction((kind) => document.body.dataset.range?.startsWith(`${kind} `), range.toLowerCase());
       expect(await insights.locator('#days-chart svg rect').count()).toBeGreaterThan(0);
       expect(await axeViolations(insights)).toEqual([]);
     }
+    if (colorScheme === 'dark') return;
     await insights.locator('#sites-table button[data-site-action="delete"]').first().click();
     await insights.getByRole('dialog').waitFor({ state: 'visible' });
     expect(await axeViolations(insights)).toEqual([]);
