@@ -273,19 +273,31 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     // signals queued behind the load.
     const openWindows = windows.getAll({ populate: true, windowTypes: ['normal'] });
     openWindows.catch(() => undefined); // not needed when the session state is resumed
+    const unreadable = Symbol('log unreadable');
     const [session, local, loggedView] = await Promise.all([
       storage.session.get([STATE_KEY, BACKLOG_KEY, SESSION_KEY]),
       storage.local.get([SETTINGS_KEY, PAUSE_KEY, POLICY_CACHE_KEY]),
-      readOpenView(),
+      // A log that cannot be read (a full disk refuses opening it too) must not stop capture:
+      // every signal of this worker would be lost with it (docs/design.md §4).
+      readOpenView().catch((error: unknown) => {
+        onError(error);
+        return unreadable;
+      }),
     ]);
+    const saved = CaptureStateSchema.safeParse(session[STATE_KEY]);
     // Events a stopped worker could not write go first; their open view is newer than the log's.
     const backlog = BacklogSchema.safeParse(session[BACKLOG_KEY]).data;
     if (backlog) writer.restore(backlog);
-    const logged = backlog && backlog.events.length > 0 ? backlog.openView : (OpenViewSchema.safeParse(loggedView).data ?? null);
+    const logged =
+      backlog && backlog.events.length > 0
+        ? backlog.openView
+        : loggedView === unreadable
+          ? // Nothing better to go on than the session's own word.
+            (saved.data?.view ?? null)
+          : (OpenViewSchema.safeParse(loggedView).data ?? null);
     const settings = await settingsForStart(local[SETTINGS_KEY], local[POLICY_CACHE_KEY]);
     const pausedNow = isPaused(local[PAUSE_KEY], at);
     changeAlarms(() => schedulePauseEnd(local[PAUSE_KEY], at));
-    const saved = CaptureStateSchema.safeParse(session[STATE_KEY]);
     if (saved.success) {
       if (idle) idle.setDetectionInterval(settings.idleThresholdSeconds);
       const ctx: Context = { state: resumeState(saved.data, logged), settings };

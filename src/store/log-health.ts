@@ -25,18 +25,27 @@ export function parseLogHealth(stored: unknown): LogHealth {
   return LogHealthSchema.safeParse(stored ?? {}).data ?? LogHealthSchema.parse({});
 }
 
+const DISK_FULL = 'The browser refused to store more data (disk full?)';
+const NEWER_LOG = 'The log was written by a newer version of the extension';
+const KNOWN_CAUSES = new Set([DISK_FULL, NEWER_LOG]);
+
 /** A write failure in words a user can act on, with the browser's own after it. */
 export function describeWriteFailure(error: unknown): string {
   const name = (error as { name?: unknown } | null)?.name;
   const message = error instanceof Error ? error.message : String(error);
+  // Chromium reports a full disk under the log as an UnknownError naming the file error.
+  if (/NO_SPACE|ENOSPC|no space left|disk (is )?full/i.test(message)) return DISK_FULL;
   switch (name) {
     case 'QuotaExceededError':
-      return 'The browser refused to store more data (disk full?)';
+      return DISK_FULL;
     case 'VersionError':
-      return 'The log was written by a newer version of the extension';
+      return NEWER_LOG;
+    // What Chromium reports once a full disk has made it close the log (an aborted write, then
+    // every reopening failing): not only a full disk can cause it, but it is the likely one.
+    case 'AbortError':
     case 'InvalidStateError':
     case 'UnknownError':
-      return `The browser could not write to the log (${message})`;
+      return `The browser could not write to the log: is the disk full? (${message})`;
     default:
       return `Writing to the log failed (${message})`;
   }
@@ -56,7 +65,9 @@ export function logHealthRecorder(session: SessionArea, clock: () => number = Da
     failing: (error: unknown, waiting: number) =>
       update((health) => ({
         failing: true,
-        reason: describeWriteFailure(error),
+        // A cause once known stays the reason while the failure lasts: a full disk first fails
+        // a write, then every reopening of the log with a vaguer error of its own.
+        reason: health.failing && health.reason !== null && KNOWN_CAUSES.has(health.reason) ? health.reason : describeWriteFailure(error),
         waiting,
         failedWrites: health.failedWrites + 1,
         since: health.since ?? clock(),

@@ -6,7 +6,7 @@ import type { SettingsReader } from '../settings/settings-reader';
 import { readSettings } from '../settings/settings-store';
 import type { EventLog } from '../store/event-log';
 import type { StoredLogEntry } from '../store/log-entry';
-import { LOG_HEALTH_KEY, parseLogHealth } from '../store/log-health';
+import { LOG_HEALTH_KEY, parseLogHealth, type LogHealth } from '../store/log-health';
 import type { SyncReport } from '../sync/sync-engine';
 import { parseSyncStatus, SYNC_STATUS_KEY } from '../sync/sync-status';
 import type { SiteDay } from '../store/aggregate-records';
@@ -26,7 +26,7 @@ import { matchesSearch, searchTerms } from './log-search';
 import { toLogRow, type LogRowView } from './log-row';
 import { PAGE_SIZE } from './popup-first-paint';
 import { renderLog, type RowAction } from './render-log';
-import { statusLine } from './status-line';
+import { notSavedLine, statusLine } from './status-line';
 
 const EXPORT_CHUNK = 5_000;
 const SEARCH_DELAY_MS = 150;
@@ -170,14 +170,23 @@ export function mountPopup(deps: PopupDeps): Promise<void> {
   );
 
   async function showStatus(): Promise<void> {
-    const [pending, rejected, settings, stored, health] = await Promise.all([
+    const [counts, settings, stored, health] = await Promise.all([
       // Only pending and rejected: counting `sent` reads up to the whole log (100,000 records by default).
-      log.countState('pending'),
-      log.countState('rejected'),
+      Promise.all([log.countState('pending'), log.countState('rejected')]).then(
+        (found) => ({ found }),
+        (error: unknown) => ({ error }),
+      ),
       settingsInForce,
       local.get([SYNC_STATUS_KEY, PAUSE_KEY]),
-      deps.session?.get(LOG_HEALTH_KEY) ?? {},
+      readLogHealth(),
     ]);
+    if ('error' in counts) {
+      // A disk that refuses writes can refuse opening the log too: the user still learns why.
+      if (!health.failing) throw counts.error;
+      showUnreadableLog(counts.error, health);
+      return;
+    }
+    const [pending, rejected] = counts.found;
     const now = clock();
     const paused = isPaused(stored[PAUSE_KEY], now);
     doc.getElementById('status')!.textContent = statusLine(
@@ -189,7 +198,7 @@ export function mountPopup(deps: PopupDeps): Promise<void> {
         syncConfigured: settings.syncEnabled && settings.endpointUrl !== '',
         now,
         locale,
-        logHealth: parseLogHealth((health as Record<string, unknown>)[LOG_HEALTH_KEY]),
+        logHealth: health,
       },
       t,
     );
@@ -370,7 +379,11 @@ export function mountPopup(deps: PopupDeps): Promise<void> {
   byId('options').addEventListener('click', () => deps.openOptions());
 
   deps.onStorageChanged?.((changes, area) => {
-    if (area === 'session' && LOG_HEALTH_KEY in changes) void showStatus().catch(showFailure);
+    if (area === 'session' && LOG_HEALTH_KEY in changes) {
+      // A popup opened while the disk refused even reads loads once the log is back.
+      if (doc.body.dataset.loaded === 'failed') void load().catch(loadFailed);
+      else void showStatus().catch(showFailure);
+    }
     if (area !== 'local') return;
     if (SYNC_STATUS_KEY in changes || PAUSE_KEY in changes) void showStatus().catch(showFailure);
   });
@@ -380,13 +393,27 @@ export function mountPopup(deps: PopupDeps): Promise<void> {
     void showStatus().catch(showFailure);
   });
 
+  async function readLogHealth(): Promise<LogHealth> {
+    const stored = (await deps.session?.get(LOG_HEALTH_KEY).catch(() => undefined)) ?? {};
+    return parseLogHealth(stored[LOG_HEALTH_KEY]);
+  }
+
+  /** The status line when the log cannot be read: the writes' trouble first, when there is one. */
+  function showUnreadableLog(error: unknown, health: LogHealth): void {
+    const unreadable = t('couldNotReadLog', String(error));
+    doc.getElementById('status')!.textContent = health.failing ? `${notSavedLine(health, t, locale)} · ${unreadable}` : unreadable;
+  }
+
   function showFailure(error: unknown): void {
     notice.textContent = t('somethingFailed', error instanceof Error ? error.message : String(error));
   }
 
-  return (async () => {
-    if (deps.firstPage) {
-      shown = deps.firstPage;
+  /** The first render; after a failed one, done again when the log's health changes. */
+  let firstPage = deps.firstPage;
+  const load = async (): Promise<void> => {
+    if (firstPage) {
+      shown = firstPage;
+      firstPage = null;
       next = shown.length < PAGE_SIZE ? null : shown.at(-1)!.seq;
       render();
       doc.body.dataset.search = '';
@@ -394,7 +421,11 @@ export function mountPopup(deps: PopupDeps): Promise<void> {
     doc.body.dataset.listRenderedMs ??= performance.now().toFixed(1);
     await showStatus();
     doc.body.dataset.loaded = 'true';
-  })().catch((error: unknown) => {
-    doc.getElementById('status')!.textContent = t('couldNotReadLog', String(error));
-  });
+  };
+  return load().catch(loadFailed);
+  async function loadFailed(error: unknown): Promise<void> {
+    showUnreadableLog(error, await readLogHealth());
+    // Told apart from a popup still loading.
+    doc.body.dataset.loaded = 'failed';
+  }
 }

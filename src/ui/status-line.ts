@@ -18,6 +18,14 @@ export interface StatusFacts {
 }
 
 /**
+ * Capture's writes fail (docs/design.md §4 "When a write fails"): why, in words, and how much
+ * waits. Shown even when the log cannot be read at all — a full disk can refuse that too.
+ */
+export function notSavedLine(health: LogHealth, t: Translate, locale?: string): string {
+  return t('statusNotSaved', health.reason ?? t('statusNoReason'), health.waiting.toLocaleString(locale), health.failedWrites.toLocaleString(locale));
+}
+
+/**
  * The popup's status line (docs/design.md §7): logging on or paused, pending, last sync, last error.
  * The error is the server's or the network's own words, after ours saying what it means.
  */
@@ -32,12 +40,7 @@ export function statusLine(facts: StatusFacts, t: Translate): string {
     t('statusPending', facts.pending.toLocaleString(locale)),
   ];
   // First: what is recorded is not being kept, which matters more than how sync is doing.
-  const health = facts.logHealth;
-  if (health?.failing) {
-    parts.unshift(
-      t('statusNotSaved', health.reason ?? t('statusNoReason'), health.waiting.toLocaleString(locale), health.failedWrites.toLocaleString(locale)),
-    );
-  }
+  if (facts.logHealth?.failing) parts.unshift(notSavedLine(facts.logHealth, t, locale));
   if (!facts.syncConfigured) {
     parts.push(t('statusSyncOff'));
     return parts.join(' · ');

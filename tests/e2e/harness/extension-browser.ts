@@ -12,6 +12,11 @@ export interface LaunchOptions {
   extensionDir?: string;
   /** An X display (`:N`, see x-display.ts): headful there instead of headless. */
   display?: string;
+  /**
+   * Prepares the empty profile before the first start (e.g. `mountSmallDisk`); what it returns
+   * runs after the browser is closed for good, before the profile is deleted.
+   */
+  prepareProfile?: (profileDir: string) => Promise<(() => Promise<void>) | void>;
 }
 
 /**
@@ -26,6 +31,8 @@ export async function launchExtensionBrowser(
   const profileDir = await makeTempDir('activity-logger-e2e-profile');
   const browser = new ExtensionBrowser(build, profileDir, options.display);
   try {
+    const cleanUp = await options.prepareProfile?.(profileDir);
+    if (cleanUp) browser.beforeRemovingProfile = cleanUp;
     await browser.start();
     return browser;
   } catch (error) {
@@ -37,6 +44,8 @@ export async function launchExtensionBrowser(
 /** One Chromium with the extension, on a profile that survives `restart()`. */
 export class ExtensionBrowser {
   private current?: { context: BrowserContext; worker: Worker; extensionId: string };
+  /** @internal set by `launchExtensionBrowser` from `prepareProfile` */
+  beforeRemovingProfile?: () => Promise<void>;
 
   /** @internal use `launchExtensionBrowser()` */
   constructor(
@@ -84,8 +93,8 @@ export class ExtensionBrowser {
   }
 
   /** Opens the popup in a background tab (see `PopupPage.open`). */
-  openPopup(): Promise<PopupPage> {
-    return PopupPage.open(this.context, this.extensionId);
+  openPopup(options?: Parameters<typeof PopupPage.open>[2]): Promise<PopupPage> {
+    return PopupPage.open(this.context, this.extensionId, options);
   }
 
   /** Stops the service worker as Chrome does when idle; the next event restarts it. */
@@ -122,7 +131,12 @@ export class ExtensionBrowser {
     try {
       await this.shutDown();
     } finally {
-      await removeDir(this.profileDir);
+      try {
+        await this.beforeRemovingProfile?.();
+      } finally {
+        this.beforeRemovingProfile = undefined;
+        await removeDir(this.profileDir);
+      }
     }
   }
 

@@ -34,3 +34,4 @@ export { FIREFOX_BINARY, launchFirefox } from './firefox/launch-firefox';
 export { allowExtensionInIncognito } from './incognito';
 export { grantOptionalPermissions } from './grant-permissions';
 export { startXDisplay, type XDisplay } from './x-display';
+export { mountSmallDisk, type SmallDisk } from './small-disk';

@@ -23,7 +23,12 @@ export class PopupPage {
    * (docs/design.md §3); the real popup does not switch tabs. Playwright's `newPage()` always
    * activates the new tab, so this goes through CDP `Target.createTarget({ background: true })`.
    */
-  static async open(context: BrowserContext, extensionId: string): Promise<PopupPage> {
+  static async open(
+    context: BrowserContext,
+    extensionId: string,
+    // 'failed': the popup could not read the log (a full disk) and says so in its status line.
+    { loaded = 'true' }: { loaded?: 'true' | 'failed' } = {},
+  ): Promise<PopupPage> {
     const browser = context.browser();
     if (!browser) throw new Error('PopupPage.open needs a Chromium context with a browser');
     const url = `chrome-extension://${extensionId}/popup.html`;
@@ -32,7 +37,7 @@ export class PopupPage {
       const opened = context.waitForEvent('page', { predicate: (page) => page.url() === url });
       await session.send('Target.createTarget', { url, background: true });
       const popup = new PopupPage(await opened);
-      await popup.waitUntilLoaded();
+      await popup.waitUntilLoaded(loaded);
       return popup;
     } finally {
       await session.detach().catch(() => {});
@@ -66,7 +71,7 @@ export class PopupPage {
   /** Reopens the popup's page, as a user reopening the popup would, and waits for its log. */
   async reload(): Promise<void> {
     await this.page.reload();
-    await this.waitUntilLoaded();
+    await this.waitUntilLoaded('true');
   }
 
   /**
@@ -196,10 +201,10 @@ export class PopupPage {
     return this.page.close();
   }
 
-  /** The popup sets `body[data-loaded]` once its first render is done. */
-  private async waitUntilLoaded(timeout = 10_000): Promise<void> {
+  /** The popup sets `body[data-loaded]` once its first render is done (`failed`: it could not read the log). */
+  private async waitUntilLoaded(loaded: 'true' | 'failed', timeout = 10_000): Promise<void> {
     try {
-      await waitForBody(this.page, 'loaded', 'true', timeout);
+      await waitForBody(this.page, 'loaded', loaded, timeout);
     } catch (error) {
       const status = await this.statusText().catch(() => '(unreadable)');
       throw new Error(`The popup did not finish loading; its status line says: ${status}`, {

@@ -795,6 +795,33 @@ describe('a log write that fails (docs/design.md §3)', () => {
     ]);
     expect(errors).toEqual([]);
   });
+  it('hands it to a next worker that cannot even read the log (a full disk refuses opening it): nothing of that worker is lost', async () => {
+    const tab = await openTab('https://a.example/');
+    start();
+    await commit(tab.id!, 'https://a.example/');
+    const disk = fillTheDisk();
+    now += 2_000;
+    await commit(tab.id!, 'https://b.example/', 'link');
+    await stopWorker({ keepSession: true });
+    const restarted = await openTab('https://b.example/');
+    now += 4_000;
+    const capture = start({}, { readOpenView: () => Promise.reject(new DOMException('Internal error opening backing store', 'UnknownError')) });
+    await commit(restarted.id!, 'https://c.example/', 'link');
+    await capture.settled();
+    disk.free();
+    now += 1_000;
+    await commit(restarted.id!, 'https://d.example/', 'link');
+    await capture.settled();
+    expect(await lines()).toEqual([
+      'view https://a.example/ @0',
+      'done https://a.example/ @0 2s',
+      'view https://b.example/ @2',
+      'done https://b.example/ @2 4s',
+      'view https://c.example/ @6',
+      'done https://c.example/ @6 1s',
+      'view https://d.example/ @7',
+    ]);
+  });
 });
 
 describe('a worker stopped before its first state save (docs/design.md §3)', () => {

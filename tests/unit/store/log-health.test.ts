@@ -8,8 +8,17 @@ describe('describeWriteFailure', () => {
       'The browser refused to store more data (disk full?)',
     );
     expect(describeWriteFailure(new DOMException('version 3 < 4', 'VersionError'))).toMatch(/newer version/);
-    expect(describeWriteFailure(new DOMException('I/O error', 'UnknownError'))).toBe('The browser could not write to the log (I/O error)');
+    expect(describeWriteFailure(new DOMException('I/O error', 'UnknownError'))).toBe('The browser could not write to the log: is the disk full? (I/O error)');
+    expect(describeWriteFailure(new DOMException('The transaction was aborted, so the request cannot be fulfilled.', 'AbortError'))).toMatch(
+      /^The browser could not write to the log: is the disk full\? \(The transaction was aborted/,
+    );
     expect(describeWriteFailure('odd')).toBe('Writing to the log failed (odd)');
+    // What Chromium says when the disk under the profile is full (seen end to end).
+    const chromiumDiskFull = new DOMException(
+      'Connection is closing because of: IO error: .../000003.log: FILE_ERROR_NO_SPACE (ChromeMethodBFE: 3::WritableFileAppend::8)',
+      'UnknownError',
+    );
+    expect(describeWriteFailure(chromiumDiskFull)).toBe('The browser refused to store more data (disk full?)');
   });
 });
 
@@ -30,7 +39,13 @@ describe('logHealthRecorder', () => {
       failedWrites: 2,
       since: 1_000,
     });
+    // The log's reopening then fails with a vaguer error: the full disk stays the reason.
+    await recorder.failing(new DOMException('Internal error opening backing store for indexedDB.open.', 'UnknownError'), 5);
+    expect(await read()).toMatchObject({ reason: 'The browser refused to store more data (disk full?)', waiting: 5, failedWrites: 3 });
     await recorder.recovered();
-    expect(await read()).toEqual({ failing: false, reason: null, waiting: 0, failedWrites: 2, since: null });
+    expect(await read()).toEqual({ failing: false, reason: null, waiting: 0, failedWrites: 3, since: null });
+    // A new failure is described afresh.
+    await recorder.failing(new DOMException('I/O error', 'UnknownError'), 1);
+    expect(await read()).toMatchObject({ reason: 'The browser could not write to the log: is the disk full? (I/O error)' });
   });
 });
