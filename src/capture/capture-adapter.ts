@@ -39,6 +39,8 @@ export interface CaptureAdapterDeps {
   onRecorded?: (latencyMs: number, events: readonly RecordedEvent[]) => void;
   /** A fine-grained monotonic clock in ms for `latencyMs` (performance.now). */
   monotonic?: () => number;
+  /** How often the focused window is asked for while it matters; default FOCUS_POLL_MS. */
+  focusPollMs?: number;
 }
 
 export interface CaptureHandle {
@@ -64,6 +66,12 @@ export const STATE_KEY = 'captureState';
 export const SESSION_KEY = 'captureSession';
 export const HEARTBEAT_ALARM = 'capture-heartbeat';
 export const PAUSE_END_ALARM = 'pause-end';
+/**
+ * How often capture asks which window has focus while a view is open or the browser is
+ * unfocused (docs/design.md §3): the most time in another application a view can count when
+ * the browser does not report the change. One IPC call a second costs nothing measurable.
+ */
+export const FOCUS_POLL_MS = 1_000;
 // Chrome's shortest alarm period: the most foreground time a crash can lose.
 const HEARTBEAT_MINUTES = HEARTBEAT_INTERVAL_MS / 60_000;
 
@@ -81,6 +89,7 @@ interface Context {
 export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
   const { browser, record, readOpenView, newId, clock = Date.now, onError = console.error } = deps;
   const monotonic = deps.monotonic ?? (() => performance.now());
+  const focusPollMs = deps.focusPollMs ?? FOCUS_POLL_MS;
   const { tabs, windows, webNavigation, storage, alarms, idle } = browser;
   // Before any listener: every signal this worker sees arrives after it.
   const workerStartedAt = clock();
@@ -137,6 +146,7 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     if (!before && after) changeAlarms(() => alarms.create(HEARTBEAT_ALARM, { periodInMinutes: HEARTBEAT_MINUTES }));
     if (before && !after) changeAlarms(() => alarms.clear(HEARTBEAT_ALARM));
     scheduleSettle(state);
+    scheduleFocusPoll(state);
   }
 
   /**
@@ -157,13 +167,14 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
   }
 
   /**
-   * Chromium does not report the first focus loss after it starts (windows.onFocusChanged
-   * stays silent, though windows.getLastFocused already says `focused: false`). So where
-   * capture wakes anyway — the heartbeat, a tab or navigation signal — it asks which window
-   * has focus, and takes the answer when it differs from what the events said: the focus
-   * loss then ends the view within one heartbeat at the latest. An answer that a focus event
-   * overtook is stale and dropped; a window other than the one the events named is left to
-   * the events.
+   * Focus is confirmed by asking, not only told (docs/design.md §3). Chromium does not report
+   * the first focus loss after it starts, and on some desktops (X11 under a plain window
+   * manager) no later focus change either: `windows.onFocusChanged` stays silent while
+   * `windows.getLastFocused` already has the answer. So capture asks which window has focus
+   * every `focusPollMs` while the answer matters — a view is open, or the browser is believed
+   * unfocused while the user is active (to see the return) — and where it wakes anyway (the
+   * heartbeat, a tab, navigation or idle signal), and takes the answer when it differs from
+   * what the machine knows. An answer that a focus event overtook is stale and dropped.
    */
   let focusEvents = 0;
   let confirmingFocus = false;
@@ -181,18 +192,37 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
           .then(async () => {
             if (stopped || focusEvents !== asked) return;
             const ctx = await context();
-            const known = ctx.state.focusedWindowId;
-            if (focused === known || (focused !== null && known !== null)) return;
-            if (focused !== null && needsTabSnapshot(ctx.state, ctx.state.activeTabs[focused] ?? -1)) return;
-            step(ctx, { type: 'windowFocusChanged', at, windowId: focused });
+            if (focused === ctx.state.focusedWindowId) return;
+            // A window capture has not seen the active tab of yet: asked for now, as the
+            // focus event would have.
+            const knownActive = focused === null ? undefined : ctx.state.activeTabs[focused];
+            const activeTab =
+              focused !== null && (knownActive === undefined || needsTabSnapshot(ctx.state, knownActive))
+                ? await activeTabOf(focused)
+                : undefined;
+            if (stopped || focusEvents !== asked) return;
+            step(ctx, { type: 'windowFocusChanged', at, windowId: focused, ...(activeTab && { activeTab }) });
           })
           .catch(onError);
       },
-      (error: unknown) => {
+      // Chromium refuses when no window is left: nothing is seen then, and the events say so.
+      () => {
         confirmingFocus = false;
-        onError(error);
       },
     );
+  }
+  const activeTabOf = (windowId: number) =>
+    tabs.query({ active: true, windowId }).then(([active]) => (active && toTabSnapshot(active)) || undefined);
+
+  /** Asks for the focus every `focusPollMs` while the answer can change what is seen. */
+  let focusPoll: ReturnType<typeof setInterval> | undefined;
+  function scheduleFocusPoll(state: CaptureState): void {
+    const wanted = !stopped && !state.paused && (state.view !== null || (state.focusedWindowId === null && !state.idle));
+    if (wanted && focusPoll === undefined) focusPoll = setInterval(confirmFocus, focusPollMs);
+    if (!wanted && focusPoll !== undefined) {
+      clearInterval(focusPoll);
+      focusPoll = undefined;
+    }
   }
 
   /** The writes, in order; a failed one keeps its events for a retry (docs/design.md §3). */
@@ -416,14 +446,7 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
       enqueue({ type: 'windowFocusChanged', at, windowId });
       return;
     }
-    enqueue(
-      tabs.query({ active: true, windowId }).then(([active]) => ({
-        type: 'windowFocusChanged',
-        at,
-        windowId,
-        activeTab: (active && toTabSnapshot(active)) || undefined,
-      })),
-    );
+    enqueue(activeTabOf(windowId).then((activeTab) => ({ type: 'windowFocusChanged', at, windowId, activeTab })));
   });
   /**
    * Asks for the tab's title once the signals before have been applied, and applies it as a
@@ -483,7 +506,13 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
   listen(webNavigation.onCreatedNavigationTarget, ({ sourceTabId, tabId }) =>
     enqueue({ type: 'navigationTargetCreated', at: clock(), sourceTabId, tabId }),
   );
-  if (idle) listen(idle.onStateChanged, (state) => enqueue({ type: 'idleStateChanged', at: clock(), state }));
+  if (idle) {
+    listen(idle.onStateChanged, (state) => {
+      enqueue({ type: 'idleStateChanged', at: clock(), state });
+      // Back from idle: the focus may have moved meanwhile, unreported (no poll while idle).
+      if (state === 'active') confirmFocus();
+    });
+  }
   listen(alarms.onAlarm, ({ name }) => {
     if (name === HEARTBEAT_ALARM) {
       enqueue({ type: 'heartbeat', at: clock() });
@@ -533,6 +562,7 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
       saver.stop();
       clearTimeout(settleTimer);
       writer.stop();
+      clearInterval(focusPoll);
       removers.splice(0).forEach((remove) => remove());
     },
   };

@@ -16,7 +16,8 @@ import {
 // display (Xvfb + openbox), focus moved with xdotool to another application's window, real
 // X input and real idle (docs/design.md §3). Headless browsers can show none of it.
 // One browser for the file, and the journeys in this order: the first focus loss after launch
-// must come first (Chromium reports every later one).
+// must come first (it is the one Chromium never reports; here, under openbox, it reports no
+// later change either but the first return — capture asks, docs/design.md §3).
 
 let x: XDisplay;
 let server: TestPageServer;
@@ -70,29 +71,23 @@ async function show(name: string): Promise<string> {
 }
 
 describe('capture in a real window (Chromium under Xvfb)', () => {
-  it('the first focus loss after launch, which Chromium does not report: away 60 s counts at most one heartbeat', async () => {
+  it('the first focus loss after launch, which Chromium does not report: away 10 s counts at most a focus poll', async () => {
     const url = await show('first-loss');
     await sleep(3_000);
     await x.focusOtherWindow();
-    await sleep(60_000);
+    await sleep(10_000);
     await x.focusBrowser();
     await x.input();
     await eventually(async () => expect(starts(await eventsOf(url))).toHaveLength(2), { timeout: 10_000 });
     const [first] = durations(await eventsOf(url));
-    // 3 s shown, then found unfocused at the next heartbeat (30 s after the view began).
+    // 3 s shown, then found unfocused by the next focus poll (1 s); counting the time away
+    // would make 13 s or more.
     expect(first).toBeGreaterThanOrEqual(3);
-    expect(first).toBeLessThanOrEqual(3 + 30 + 2);
-  }, 120_000);
+    expect(first).toBeLessThanOrEqual(3 + 3);
+  }, 60_000);
 
-  // Not yet green here: after the first-loss journey, focus away 5 s and back still leaves
-  // one view (the second start never comes), also with a round trip first. Not diagnosed;
-  // the rule itself is proven by the unit scenarios (capture-machine.test.ts, "a view ends").
-  it.skip('focus away 5 s and back: two views, the time away in neither', async () => {
-    // One round trip first, so the loss measured is one Chromium reports.
-    await x.focusOtherWindow();
-    await sleep(1_000);
-    await x.focusBrowser();
-    await sleep(1_000);
+  it('focus away 5 s and back: two views, the time away in neither', async () => {
+    // Neither the loss nor the return is reported here: capture sees both by asking.
     const url = await show('round-trip');
     await sleep(3_000);
     await x.focusOtherWindow();
@@ -106,25 +101,28 @@ describe('capture in a real window (Chromium under Xvfb)', () => {
       expect(done).toHaveLength(2);
       return done;
     });
+    // 3 s each, found within a focus poll (1 s) and a page load; 5 s away would make ≥ 8.
     for (const seconds of shown) {
       expect(seconds).toBeGreaterThanOrEqual(2);
-      expect(seconds).toBeLessThanOrEqual(4);
+      expect(seconds).toBeLessThanOrEqual(5);
     }
   }, 60_000);
 
-  it('idle 40 s with a 15 s threshold: the view ends at the idle report, input starts a new one', async () => {
+  it('idle with a 15 s threshold: the view ends at the idle report, stays ended, input starts a new one', async () => {
     await setIdleThreshold(15);
     await x.input();
     const url = await show('idle');
-    await sleep(40_000);
+    // Waited for, not slept: the end is recorded at the idle report.
     const [idleEnd] = await eventually(async () => {
       const done = durations(await eventsOf(url));
       expect(done).toHaveLength(1);
       return done;
-    });
+    }, { timeout: 35_000, interval: 250 });
     // Chromium reports idle 15–16 s after the last input (polled every second or so).
     expect(idleEnd).toBeGreaterThanOrEqual(13);
     expect(idleEnd).toBeLessThanOrEqual(20);
+    // Still idle a while later: no new view without input.
+    await sleep(5_000);
     expect(starts(await eventsOf(url))).toHaveLength(1);
     await x.input();
     await eventually(async () => expect(starts(await eventsOf(url))).toHaveLength(2));

@@ -104,10 +104,18 @@ async function openTab(url: string, active = true): Promise<Browser.Tabs.Tab> {
 }
 
 let windowId: number;
+/** Whether the window has focus, as `windows.getLastFocused` tells (the events may not). */
+let windowFocused: boolean;
 
 /** fakeBrowser's window 0 has no focus and cannot be given it: open a focused window. */
 async function focusTheWindow(): Promise<void> {
   windowId = (await fakeBrowser.windows.create({ focused: true }))!.id!;
+  windowFocused = true;
+  // fakeBrowser answers with the window focused before the current one; a browser answers
+  // with the current one.
+  vi.spyOn(fakeBrowser.windows, 'getLastFocused').mockImplementation(
+    async () => ({ id: windowId, focused: windowFocused }) as Browser.Windows.Window,
+  );
 }
 
 const heartbeatAlarm = () => ({ name: HEARTBEAT_ALARM, scheduledTime: now }) as never;
@@ -312,6 +320,7 @@ describe('capture adapter', () => {
     await fakeBrowser.alarms.onAlarm.trigger(heartbeatAlarm());
     await capture.settled();
     expect(await log.openView()).toMatchObject({ title: 'Page A', lastAliveAt: T0 + 30_000 });
+    windowFocused = false;
     fakeBrowser.windows.onFocusChanged.trigger(fakeBrowser.windows.WINDOW_ID_NONE);
     await capture.settled();
     expect(await log.openView()).toBeNull();
@@ -572,7 +581,7 @@ describe('capture on real sites (docs/design.md §3)', () => {
     await commit(tab.id!, 'https://a.example/');
     await capture.settled();
     // Chromium's first focus loss after launch: no onFocusChanged, but the window says so.
-    vi.spyOn(fakeBrowser.windows, 'getLastFocused').mockResolvedValue({ id: windowId, focused: false } as never);
+    windowFocused = false;
     now += 30_000;
     await fakeBrowser.alarms.onAlarm.trigger(heartbeatAlarm());
     await eventually(
@@ -581,9 +590,48 @@ describe('capture on real sites (docs/design.md §3)', () => {
     );
     // The return is reported: a new view.
     now += 5_000;
+    windowFocused = true;
     await fakeBrowser.windows.onFocusChanged.trigger(windowId);
     await capture.settled();
     expect((await lines()).at(-1)).toBe('view https://a.example/ @35');
+  });
+
+  it('asks for the focus every focusPollMs while a view is open or the browser is unfocused: unreported changes end and start views', async () => {
+    const tab = await openTab('https://a.example/');
+    const capture = start({}, { focusPollMs: 10 });
+    await commit(tab.id!, 'https://a.example/');
+    await capture.settled();
+    // Chromium on X11: neither the loss nor the return is reported, only the window says so.
+    now += 3_000;
+    windowFocused = false;
+    await eventually(
+      async () => expect(await lines()).toEqual(['view https://a.example/ @0', 'done https://a.example/ @0 3s']),
+      () => capture.settled(),
+    );
+    now += 5_000;
+    windowFocused = true;
+    await eventually(
+      async () => expect((await lines()).at(-1)).toBe('view https://a.example/ @8'),
+      () => capture.settled(),
+    );
+    expect(errors).toEqual([]);
+  });
+
+  it('stops asking for the focus while the answer could change nothing (no view, the window focused)', async () => {
+    const tab = await openTab('https://a.example/');
+    const asked = vi.mocked(fakeBrowser.windows.getLastFocused);
+    const capture = start({}, { focusPollMs: 10 });
+    await commit(tab.id!, 'https://a.example/');
+    await capture.settled();
+    await eventually(async () => expect(asked.mock.calls.length).toBeGreaterThan(2), () => capture.settled());
+    // A page capture does not record: no view, and focus can be confirmed at the next signal.
+    await commit(tab.id!, 'about:blank');
+    await capture.settled();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const calls = asked.mock.calls.length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(asked.mock.calls.length).toBe(calls);
+    expect(await lines()).toEqual(['view https://a.example/ @0', 'done https://a.example/ @0 0s']);
   });
 
   it('drops a focus answer that a focus event overtook', async () => {
