@@ -18,6 +18,11 @@ import {
 // One browser for the file, and the journeys in this order: the first focus loss after launch
 // must come first (it is the one Chromium never reports; here, under openbox, it reports no
 // later change either but the first return — capture asks, docs/design.md §3).
+// Chromium only: the Firefox harness (harness/firefox/launch-firefox.ts) starts Firefox
+// headless, and a headful run also needs the `focusmanager.testmode` pref turned off at run
+// time (remote control turns it on, and then the window never loses focus). Firefox reports
+// every focus change, the first loss included, so its journey would test the events the unit
+// scenarios already cover, not the asking this file is about; not added yet.
 
 let x: XDisplay;
 let server: TestPageServer;

@@ -44,6 +44,11 @@ export interface E2eTab {
   click(role: ElementRole, name: string): Promise<void>;
   /** Replaces the value of the one form field labelled `label` (a text, URL or password box). */
   fill(label: string, text: string): Promise<void>;
+  /**
+   * Types `text` into the one form field labelled `label`, key by key with `delayMs` between
+   * keystrokes, as a person types (the page sees each key's events and input).
+   */
+  type(label: string, text: string, options?: { delayMs?: number }): Promise<void>;
   /** The value of the one form field labelled `label`. */
   inputValue(label: string): Promise<string>;
   /**
@@ -197,6 +202,10 @@ class ChromiumTab implements E2eTab {
 
   fill(label: string, text: string): Promise<void> {
     return this.page.getByLabel(label, { exact: true }).fill(text);
+  }
+
+  type(label: string, text: string, { delayMs = 0 } = {}): Promise<void> {
+    return this.page.getByLabel(label, { exact: true }).pressSequentially(text, { delay: delayMs });
   }
 
   inputValue(label: string): Promise<string> {

@@ -67,6 +67,22 @@ export class FirefoxTab implements E2eTab {
     );
   }
 
+  /** Real key events (BiDi `input.performActions`) into the field, focused first. */
+  async type(label: string, text: string, { delayMs = 0 } = {}): Promise<void> {
+    const token = await this.evaluate(markElement, { role: 'field', name: label });
+    await this.evaluate((token) => (document.querySelector(`[data-e2e-target="${token}"]`) as HTMLInputElement).focus(), token);
+    const keys = [...text].flatMap((key, i) => [
+      ...(i > 0 && delayMs > 0 ? [{ type: 'pause', duration: delayMs }] : []),
+      { type: 'keyDown', value: key },
+      { type: 'keyUp', value: key },
+    ]);
+    await this.connection.send('input.performActions', {
+      context: this.context,
+      actions: [{ type: 'key', id: 'keyboard', actions: keys }],
+    });
+    await this.connection.send('input.releaseActions', { context: this.context });
+  }
+
   async inputValue(label: string): Promise<string> {
     const token = await this.evaluate(markElement, { role: 'field', name: label });
     return this.evaluate((token) => (document.querySelector(`[data-e2e-target="${token}"]`) as HTMLInputElement).value, token);
