@@ -41,6 +41,7 @@ export interface ActivityRouteOptions {
   store: EventStore;
   authenticate: Authenticate;
   bodyLimit: number;
+  now: () => number;
   interceptor: () => ActivityInterceptor | undefined;
 }
 
@@ -106,7 +107,7 @@ export function createActivityHandler(options: ActivityRouteOptions) {
       sequence += 1;
       const result = await intercept({ events, headers: req.headers, user: principal.user, sequence });
       if (result) {
-        if (result.store && !(await storeOrAnswer(options.store, events, principal.user, res))) return;
+        if (result.store && !(await storeOrAnswer(options, events, principal.user, res))) return;
         if ('destroy' in result) {
           res.destroy();
         } else {
@@ -116,7 +117,7 @@ export function createActivityHandler(options: ActivityRouteOptions) {
       }
     }
 
-    const inserted = await storeOrAnswer(options.store, events, principal.user, res);
+    const inserted = await storeOrAnswer(options, events, principal.user, res);
     if (!inserted) return;
     const answer: ActivityAccepted = { received: events.length, ...inserted };
     // 200, never 202/204: Glean's SDK treats anything else as an error.
@@ -126,13 +127,13 @@ export function createActivityHandler(options: ActivityRouteOptions) {
 
 /** Stores the batch; on failure answers 503 (retryable) or 500 and returns undefined. */
 async function storeOrAnswer(
-  store: EventStore,
+  { store, now }: Pick<ActivityRouteOptions, 'store' | 'now'>,
   events: readonly ActivityEvent[],
   user: string,
   res: ServerResponse,
 ): Promise<InsertResult | undefined> {
   try {
-    return await store.appendBatch(events, user);
+    return await store.appendBatch(events, user, new Date(now()));
   } catch (error) {
     answerStoreFailure(res, error, true);
     return undefined;

@@ -24,6 +24,8 @@ export interface CollectorServerOptions {
   headersTimeoutMs?: number;
   /** Milliseconds a client has to send the whole request, body included; default 15,000. */
   requestTimeoutMs?: number;
+  /** When a batch arrived, in ms since the epoch; default Date.now. */
+  now?: () => number;
   /** Read on every request, so a test may swap it on the same object while the server runs. */
   intercept?: ActivityInterceptor | undefined;
 }
@@ -43,6 +45,7 @@ export function createCollectorServer(options: CollectorServerOptions): Server {
     store: options.store,
     authenticate: options.authenticate,
     bodyLimit,
+    now: options.now ?? Date.now,
     interceptor: () => options.intercept,
   });
   const handleEvents = createEventsHandler(options.store, prefix);

@@ -6,6 +6,7 @@ import { DEFAULT_BODY_LIMIT, normalizePrefix } from './config';
 import type { EventStore } from './event-store';
 import { EVENTS_PATH } from './events-route';
 import { PostgresEventStore } from './postgres-store';
+import { SYSTEM_CLOCK, startRetention, type CollectorClock, type Retention } from './retention';
 import { createCollectorServer, HEALTH_PATH, type CollectorServerOptions } from './server';
 import { SqliteEventStore } from './sqlite-store';
 
@@ -32,6 +33,8 @@ export interface StartCollectorOptions {
   requestTimeoutMs?: number;
   /** Events received more than this many days ago are deleted, at start and then hourly. */
   keepDays?: number;
+  /** Stamps arrivals and runs retention; default the system clock (tests pass their own). */
+  clock?: CollectorClock;
   intercept?: ActivityInterceptor;
 }
 
@@ -52,14 +55,13 @@ export interface RunningCollector<S extends EventStore = SqliteEventStore> {
   prefix: string;
   store: S;
   server: Server;
+  /** The `keepDays` job, when one was asked for. */
+  retention: Retention | undefined;
   /** Replaces (or with undefined removes) the fault-injection hook for the next requests. */
   setInterceptor(intercept: ActivityInterceptor | undefined): void;
   /** Stops listening, drops open connections and closes the database. Safe to call twice. */
   close(): Promise<void>;
 }
-
-const HOUR_MS = 60 * 60 * 1000;
-const DAY_MS = 24 * HOUR_MS;
 
 export function isPostgresUrl(database: string): boolean {
   return /^postgres(ql)?:\/\//i.test(database);
@@ -93,8 +95,10 @@ async function listen(store: EventStore, options: StartCollectorOptions): Promis
   const tokenGenerated = token === undefined && (await store.listTokens()).length === 0;
   if (tokenGenerated) token = generateToken();
   const prefix = normalizePrefix(options.prefix ?? '');
+  const clock = options.clock ?? SYSTEM_CLOCK;
   const serverOptions: CollectorServerOptions = {
     store,
+    now: clock.now,
     authenticate: createAuthenticator(store, token),
     prefix,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
@@ -114,19 +118,7 @@ async function listen(store: EventStore, options: StartCollectorOptions): Promis
     });
   });
 
-  // Retention: every process may run it; deleting what another already deleted is harmless.
-  let retention: NodeJS.Timeout | undefined;
-  if (options.keepDays !== undefined) {
-    const keepMs = options.keepDays * DAY_MS;
-    const prune = (): void => {
-      store.pruneReceivedBefore(new Date(Date.now() - keepMs)).catch(() => {
-        // The database may be down for a while; the next round tries again.
-      });
-    };
-    prune();
-    retention = setInterval(prune, HOUR_MS);
-    retention.unref();
-  }
+  const retention = options.keepDays === undefined ? undefined : startRetention(store, options.keepDays, clock);
 
   const port = (server.address() as AddressInfo).port;
   const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -145,12 +137,13 @@ async function listen(store: EventStore, options: StartCollectorOptions): Promis
     prefix,
     store,
     server,
+    retention,
     setInterceptor(intercept) {
       serverOptions.intercept = intercept;
     },
     close() {
       closing ??= new Promise<void>((resolve) => {
-        clearInterval(retention);
+        retention?.stop();
         server.close(() => {
           store.close().then(resolve, resolve);
         });

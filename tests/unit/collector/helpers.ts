@@ -1,7 +1,9 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, inject, onTestFinished } from 'vitest';
 import type { EventStore } from '../../../collector/event-store';
@@ -111,7 +113,7 @@ export function authHeaders(token = TOKEN): Record<string, string> {
 
 /** POSTs a body (object → compact JSON, string as is) to the activity endpoint with fetch. */
 export async function postActivity(
-  collector: RunningCollector<EventStore>,
+  collector: Pick<RunningCollector<EventStore>, 'activityUrl'>,
   body: unknown,
   headers: Record<string, string> = authHeaders(),
 ): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {
@@ -164,4 +166,52 @@ export function rawRequest(
     for (const chunk of options.chunks ?? []) req.write(chunk);
     if (!options.keepOpen) req.end();
   });
+}
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** `npm run collector` minus npm: the same `tsx collector/main.ts`, killed after the test if still running. */
+export function runCli(args: string[], env: Record<string, string> = {}): ChildProcessWithoutNullStreams {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'collector/main.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, COLLECTOR_TOKEN: '', COLLECTOR_PORT: '', DATABASE_URL: '', ...env },
+  });
+  onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  return child;
+}
+
+/** Stdout up to `until`; the stream stays open, as closing it would break the child's later logging. */
+export function output(child: ChildProcessWithoutNullStreams, until: RegExp): Promise<string> {
+  return new Promise((resolve) => {
+    let text = '';
+    child.stdout.setEncoding('utf8');
+    const onData = (chunk: string): void => {
+      text += chunk;
+      if (until.test(text)) {
+        child.stdout.off('data', onData);
+        child.stdout.resume();
+        resolve(text);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', () => resolve(text));
+  });
+}
+
+/** A collector process of its own (`npm run collector`) on `database`, with TOKEN, on a free port. */
+export interface CollectorProcess {
+  child: ChildProcessWithoutNullStreams;
+  url: string;
+  activityUrl: string;
+  healthUrl: string;
+}
+
+export async function startCollectorProcess(database: string): Promise<CollectorProcess> {
+  const child = runCli(['--port', '0', '--database', database, '--token', TOKEN]);
+  const text = await output(child, /Ctrl\+C/);
+  const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1];
+  if (!url) throw new Error(`the collector did not start:\n${text}`);
+  return { child, url, activityUrl: `${url}/rest/api/v1/activity`, healthUrl: `${url}/healthz` };
 }

@@ -1,41 +1,22 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { describeEngines, getJson, makeEvent, newDatabase, postActivity, tempDir } from './helpers';
-
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** `npm run collector` minus npm: the same `tsx collector/main.ts`. */
-function runCli(args: string[], env: Record<string, string> = {}): ChildProcessWithoutNullStreams {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'collector/main.ts', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, COLLECTOR_TOKEN: '', COLLECTOR_PORT: '', DATABASE_URL: '', ...env },
-  });
-  onTestFinished(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  return child;
-}
-
-/** Stdout up to `until`; the stream stays open, as closing it would break the child's later logging. */
-function output(child: ChildProcessWithoutNullStreams, until: RegExp): Promise<string> {
-  return new Promise((resolve) => {
-    let text = '';
-    child.stdout.setEncoding('utf8');
-    const onData = (chunk: string): void => {
-      text += chunk;
-      if (until.test(text)) {
-        child.stdout.off('data', onData);
-        child.stdout.resume();
-        resolve(text);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.once('exit', () => resolve(text));
-  });
-}
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { openStore } from '../../../collector/start';
+import {
+  describeEngines,
+  getJson,
+  makeEvent,
+  newDatabase,
+  newPostgresDatabase,
+  output,
+  postActivity,
+  runCli,
+  startCollectorProcess,
+  tempDir,
+  type Engine,
+} from './helpers';
 
 describe('npm run collector (collector/main.ts)', () => {
   it('prints its URL and generated token, serves, and stops on SIGTERM', async () => {
@@ -115,7 +96,7 @@ describeEngines('tokens per person (npm run collector -- token …)', (engine) =
     expect(text).toMatch(/token\s+per person/);
     expect(text).toContain(`database    ${engine}`);
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(text)![1]!;
-    const collector = { activityUrl: `${url}/rest/api/v1/activity` } as never;
+    const collector = { activityUrl: `${url}/rest/api/v1/activity` };
     const auth = (token: string) => ({ 'Content-Type': 'application/json', Authorization: `Bearer ${token}` });
     const annEvent = makeEvent();
     const bobEvent = makeEvent();
@@ -150,3 +131,132 @@ it('refuses a bad token command with the usage', async () => {
   expect(bad.stderr).toMatch(/the user must be/);
   expect(bad.stderr).toMatch(/token add USER/);
 }, 30_000);
+
+describe('two collector processes on one PostgreSQL', () => {
+  it('store every event once when both receive the same 100 batches at once, and answer each batch truly', async () => {
+    const database = await newPostgresDatabase();
+    // Started together, so they also migrate the new database at the same time.
+    const processes = await Promise.all([startCollectorProcess(database), startCollectorProcess(database)]);
+    const batches = Array.from({ length: 100 }, () => Array.from({ length: 100 }, () => makeEvent()));
+
+    const answers = await Promise.all(
+      batches.map((events) => Promise.all(processes.map((collector) => postActivity(collector, { events })))),
+    );
+    for (const pair of answers) {
+      for (const { status, json } of pair) {
+        expect(status).toBe(200);
+        expect(json.received).toBe(100);
+        expect(Number(json.stored) + Number(json.duplicates)).toBe(100);
+      }
+      // Each event of the batch was stored by exactly one of the two.
+      expect(pair.reduce((sum, { json }) => sum + Number(json.stored), 0)).toBe(100);
+    }
+
+    const store = await openStore(database);
+    onTestFinished(() => store.close());
+    const rows = await store.listEvents();
+    const ids = rows.map((row) => row.event.id);
+    expect(ids).toHaveLength(10_000);
+    expect(new Set(ids)).toEqual(new Set(batches.flat().map((event) => event.id)));
+    expect(new Set(rows.map((row) => row.user))).toEqual(new Set(['default']));
+  }, 60_000);
+});
+
+/**
+ * Holds a collector's insert at the row with id `marker`, through a trigger in its database:
+ * on PostgreSQL the row waits for an advisory lock the test holds; on SQLite the row runs a
+ * query of billions of steps. Either way the statement has stored the rows before the marker
+ * (inside its transaction) and is stuck in the middle of the batch.
+ */
+async function stallInsertAt(engine: Engine, database: string, marker: string) {
+  if (engine === 'postgres') {
+    const key = Math.floor(Math.random() * 2 ** 30);
+    const client = new pg.Client({ connectionString: database });
+    await client.connect();
+    onTestFinished(() => client.end());
+    await client.query(`
+      CREATE FUNCTION stall_at_marker() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.id = '${marker}' THEN PERFORM pg_advisory_xact_lock(${key}); END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER stall_at_marker BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION stall_at_marker();`);
+    await client.query('SELECT pg_advisory_lock($1)', [key]);
+    const waiters = async () =>
+      (await client.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND pid <> pg_backend_pid()", [key])).rows[0]!.n;
+    return {
+      /** The insert waits at the marker. */
+      reached: async () => (await waiters()) > 0,
+      /** Lets the orphaned statement of the killed process end, whichever way it ends. */
+      release: async () => {
+        await client.query('SELECT pg_advisory_unlock($1)', [key]);
+        await vi.waitFor(async () => expect(await waiters()).toBe(0), { timeout: 20_000 });
+      },
+      remove: () => client.query('DROP TRIGGER stall_at_marker ON events'),
+    };
+  }
+  const db = new Database(database, { timeout: 0 });
+  onTestFinished(() => void db.close());
+  db.exec(`
+    CREATE TABLE stall (n INTEGER);
+    WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 2000) INSERT INTO stall SELECT n FROM c;
+    CREATE TRIGGER stall_at_marker BEFORE INSERT ON events WHEN NEW.id = '${marker}'
+    BEGIN SELECT count(*) FROM stall a, stall b, stall c; END;`);
+  return {
+    /** The collector holds the write lock: its batch's transaction has begun writing. */
+    reached: async () => {
+      try {
+        db.exec('BEGIN IMMEDIATE');
+        db.exec('ROLLBACK');
+        return false;
+      } catch (error) {
+        if ((error as { code?: string }).code === 'SQLITE_BUSY') return true;
+        throw error;
+      }
+    },
+    release: async () => {},
+    remove: async () => void db.exec('DROP TRIGGER stall_at_marker'),
+  };
+}
+
+describeEngines('a collector killed mid-batch (SIGKILL)', (engine) => {
+  it('leaves the batch all or nothing, and stores its retransmission once after a restart', async () => {
+    const database = await newDatabase();
+    await (await openStore(database)).close(); // the schema, for the trigger
+    const earlier = Array.from({ length: 100 }, () => makeEvent());
+    const batch = Array.from({ length: 1000 }, () => makeEvent());
+    const stall = await stallInsertAt(engine, database, batch[500]!.id!);
+    const reader = await openStore(database);
+    onTestFinished(() => reader.close());
+    const storedIds = async () => (await reader.listEvents()).map((row) => row.event.id);
+
+    let collector = await startCollectorProcess(database);
+    expect((await postActivity(collector, { events: earlier })).json).toMatchObject({ stored: 100 });
+    const answer = postActivity(collector, { events: batch }).then(
+      () => 'answered',
+      () => 'no answer',
+    );
+    await vi.waitFor(async () => expect(await stall.reached()).toBe(true), { timeout: 30_000, interval: 50 });
+    // Half the batch is written inside the transaction: none of it may be visible.
+    expect(await storedIds()).toEqual(earlier.map((event) => event.id));
+
+    collector.child.kill('SIGKILL');
+    await once(collector.child, 'exit');
+    expect(await answer).toBe('no answer');
+    await stall.release();
+
+    const afterCrash = await storedIds();
+    expect(afterCrash.slice(0, 100)).toEqual(earlier.map((event) => event.id));
+    const ofBatch = afterCrash.length - earlier.length;
+    expect([0, batch.length]).toContain(ofBatch);
+
+    // The client never got an answer, so it sends the same batch again to the restarted collector.
+    await stall.remove();
+    collector = await startCollectorProcess(database);
+    const again = await postActivity(collector, { events: batch });
+    expect(again.json).toEqual({ received: 1000, stored: 1000 - ofBatch, duplicates: ofBatch });
+    const ids = await storedIds();
+    expect(ids).toHaveLength(1100);
+    expect(new Set(ids)).toEqual(new Set([...earlier, ...batch].map((event) => event.id)));
+  }, 60_000);
+});
