@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 
 const BENCHMARKS = [
   ['bundle sizes', 'node bench/bundle-size.mjs'],
-  ['collector ingest', 'npx tsx bench/collector-ingest.ts'],
+  ['collector ingest (SQLite, PostgreSQL)', 'npx tsx bench/collector-ingest.ts'],
+  ['collector GET /events at 1M events', 'npx tsx bench/collector-events-page.ts'],
   ['sync drain', 'npx tsx bench/sync-drain.ts'],
   ['capture latency (Chromium)', 'npx tsx bench/capture-latency.ts'],
   ['popup open (Chromium)', 'npx tsx bench/popup-open.ts'],

@@ -83,3 +83,68 @@ export function hostOf(url: string): string {
     return '';
   }
 }
+
+/**
+ * Migration 2's indexes, the same statements on both engines: one per filter of `GET /events`,
+ * each ending in seq so a filtered page is a range scan; and arrival time, for retention.
+ */
+export const FILTER_INDEXES_SQL = `
+  CREATE INDEX events_sender_seq ON events (sender, seq);
+  CREATE INDEX events_action_seq ON events (action, seq);
+  CREATE INDEX events_host_seq ON events (host, seq);
+  CREATE INDEX events_received_at ON events (received_at);`;
+
+/** The columns a StoredEvent is read from, in both engines. */
+export const STORED_EVENT_COLUMNS = 'seq, received_at, sender, event';
+
+/** A row of `events` as either engine returns it (PostgreSQL's bigint `seq` arrives as text). */
+export interface StoredEventRow {
+  seq: number | string;
+  received_at: string;
+  sender: string | null;
+  event: string;
+}
+
+/** A row of `tokens` as either engine returns it (SQLite has no boolean: `admin` is 0 or 1). */
+export interface TokenRow {
+  hash: string;
+  user_name: string;
+  admin: boolean | number;
+  created_at: string;
+}
+
+export function toStoredEvent(row: StoredEventRow): StoredEvent {
+  return { seq: Number(row.seq), receivedAt: row.received_at, user: row.sender, event: JSON.parse(row.event) as ActivityEvent };
+}
+
+export function toTokenRecord(row: TokenRow): TokenRecord {
+  return { hash: row.hash, user: row.user_name, admin: row.admin === true || row.admin === 1, createdAt: row.created_at };
+}
+
+/** One condition of a page query: `column operator <value>`, the placeholder left to the engine. */
+export interface PageCondition {
+  column: 'seq' | 'sender' | 'action' | 'host' | 'timestamp';
+  operator: '<' | '=' | '>=';
+  value: string | number;
+}
+
+/** The WHERE conditions of a page, in the order both engines write them (docs/design.md §9). */
+export function pageConditions(query: EventQuery): PageCondition[] {
+  const conditions: PageCondition[] = [];
+  if (query.before !== undefined) conditions.push({ column: 'seq', operator: '<', value: query.before });
+  if (query.user !== undefined) conditions.push({ column: 'sender', operator: '=', value: query.user });
+  if (query.action !== undefined) conditions.push({ column: 'action', operator: '=', value: query.action });
+  if (query.host !== undefined) conditions.push({ column: 'host', operator: '=', value: query.host });
+  if (query.since !== undefined) conditions.push({ column: 'timestamp', operator: '>=', value: query.since });
+  if (query.until !== undefined) conditions.push({ column: 'timestamp', operator: '<', value: query.until });
+  return conditions;
+}
+
+/**
+ * A page from the rows of a query asked for `limit + 1` rows newest first: the one extra row
+ * tells whether an older page exists, without a second query or a count.
+ */
+export function toEventPage(rows: readonly StoredEventRow[], limit: number): EventPage {
+  const events = rows.slice(0, limit).map(toStoredEvent);
+  return { events, nextBefore: rows.length > limit ? (events.at(-1)?.seq ?? null) : null };
+}

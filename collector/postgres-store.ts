@@ -1,14 +1,7 @@
 import pg from 'pg';
 import type { ActivityEvent } from '../src/model/activity-event';
-import {
-  hostOf,
-  type EventPage,
-  type EventQuery,
-  type EventStore,
-  type InsertResult,
-  type StoredEvent,
-  type TokenRecord,
-} from './event-store';
+import { FILTER_INDEXES_SQL, hostOf, pageConditions, STORED_EVENT_COLUMNS, toEventPage, toStoredEvent, toTokenRecord } from './event-store';
+import type { EventPage, EventQuery, EventStore, InsertResult, StoredEvent, StoredEventRow, TokenRecord, TokenRow } from './event-store';
 
 /**
  * Versioned migrations, each applied once in its own transaction and recorded in
@@ -30,10 +23,7 @@ const MIGRATIONS: readonly string[] = [
   `ALTER TABLE events ADD COLUMN sender text;
    ALTER TABLE events ADD COLUMN host text NOT NULL DEFAULT '';
    UPDATE events SET host = lower(substring(url from '^[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^@/?#]*@)?([^:/?#]*)'));
-   CREATE INDEX events_sender_seq ON events (sender, seq);
-   CREATE INDEX events_action_seq ON events (action, seq);
-   CREATE INDEX events_host_seq ON events (host, seq);
-   CREATE INDEX events_received_at ON events (received_at);
+   ${FILTER_INDEXES_SQL}
    CREATE TABLE tokens (
      hash       text PRIMARY KEY,
      user_name  text NOT NULL,
@@ -50,20 +40,6 @@ const MIGRATION_LOCK = 727_100_016;
 
 /** Codes of failures that a retry of the same batch may get past (deadlock, serialization). */
 const RETRYABLE_TX_CODES = new Set(['40001', '40P01']);
-
-interface Row {
-  seq: string;
-  received_at: string;
-  sender: string | null;
-  event: string;
-}
-
-interface TokenRow {
-  hash: string;
-  user_name: string;
-  admin: boolean;
-  created_at: string;
-}
 
 /** The URL without its password, for the start banner and errors. */
 export function redactUrl(url: string): string {
@@ -174,43 +150,33 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
+  /** The rows of one query. */
+  private async rows<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
+    return (await this.pool.query<R>(text, values)).rows;
+  }
+
   async readPage(query: EventQuery): Promise<EventPage> {
-    const conditions: string[] = [];
-    const values: unknown[] = [];
-    const add = (column: string, operator: string, value: unknown): void => {
-      values.push(value);
-      conditions.push(`${column} ${operator} $${values.length}`);
-    };
-    if (query.before !== undefined) add('seq', '<', query.before);
-    if (query.user !== undefined) add('sender', '=', query.user);
-    if (query.action !== undefined) add('action', '=', query.action);
-    if (query.host !== undefined) add('host', '=', query.host);
-    if (query.since !== undefined) add('timestamp', '>=', query.since);
-    if (query.until !== undefined) add('timestamp', '<', query.until);
-    values.push(query.limit + 1);
-    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-    const { rows } = await this.pool.query<Row>(
-      `SELECT seq, received_at, sender, event FROM events ${where} ORDER BY seq DESC LIMIT $${values.length}`,
-      values,
+    const conditions = pageConditions(query);
+    const where = conditions.length > 0 ? `WHERE ${conditions.map(({ column, operator }, i) => `${column} ${operator} $${i + 1}`).join(' AND ')}` : '';
+    const rows = await this.rows<StoredEventRow>(
+      `SELECT ${STORED_EVENT_COLUMNS} FROM events ${where} ORDER BY seq DESC LIMIT $${conditions.length + 1}`,
+      [...conditions.map(({ value }) => value), query.limit + 1],
     );
-    const hasMore = rows.length > query.limit;
-    const events = rows.slice(0, query.limit).map(toStored);
-    return { events, nextBefore: hasMore ? (events.at(-1)?.seq ?? null) : null };
+    return toEventPage(rows, query.limit);
   }
 
   async countEvents(): Promise<number> {
-    const { rows } = await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM events');
-    return Number(rows[0]?.n ?? 0);
+    const [row] = await this.rows<{ n: string }>('SELECT count(*) AS n FROM events');
+    return Number(row?.n ?? 0);
   }
 
   async findEvent(id: string): Promise<StoredEvent | undefined> {
-    const { rows } = await this.pool.query<Row>('SELECT seq, received_at, sender, event FROM events WHERE id = $1', [id]);
-    return rows[0] ? toStored(rows[0]) : undefined;
+    const [row] = await this.rows<StoredEventRow>(`SELECT ${STORED_EVENT_COLUMNS} FROM events WHERE id = $1`, [id]);
+    return row ? toStoredEvent(row) : undefined;
   }
 
   async listEvents(): Promise<StoredEvent[]> {
-    const { rows } = await this.pool.query<Row>('SELECT seq, received_at, sender, event FROM events ORDER BY seq ASC');
-    return rows.map(toStored);
+    return (await this.rows<StoredEventRow>(`SELECT ${STORED_EVENT_COLUMNS} FROM events ORDER BY seq ASC`)).map(toStoredEvent);
   }
 
   async pruneReceivedBefore(cutoff: Date): Promise<number> {
@@ -228,13 +194,12 @@ export class PostgresEventStore implements EventStore {
   }
 
   async findToken(hash: string): Promise<TokenRecord | undefined> {
-    const { rows } = await this.pool.query<TokenRow>('SELECT * FROM tokens WHERE hash = $1', [hash]);
-    return rows[0] ? toToken(rows[0]) : undefined;
+    const [row] = await this.rows<TokenRow>('SELECT * FROM tokens WHERE hash = $1', [hash]);
+    return row ? toTokenRecord(row) : undefined;
   }
 
   async listTokens(): Promise<TokenRecord[]> {
-    const { rows } = await this.pool.query<TokenRow>('SELECT * FROM tokens ORDER BY user_name, created_at');
-    return rows.map(toToken);
+    return (await this.rows<TokenRow>('SELECT * FROM tokens ORDER BY user_name, created_at')).map(toTokenRecord);
   }
 
   async revokeTokens(match: { user: string } | { hash: string }): Promise<number> {
@@ -255,14 +220,6 @@ export class PostgresEventStore implements EventStore {
     this.closing ??= this.pool.end();
     return this.closing;
   }
-}
-
-function toStored(row: Row): StoredEvent {
-  return { seq: Number(row.seq), receivedAt: row.received_at, user: row.sender, event: JSON.parse(row.event) as ActivityEvent };
-}
-
-function toToken(row: TokenRow): TokenRecord {
-  return { hash: row.hash, user: row.user_name, admin: row.admin, createdAt: row.created_at };
 }
 
 /** True for a failure of reaching the database (down, restarting, refusing connections): worth a retry later. */

@@ -1,6 +1,9 @@
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import type { EventStore } from '../../collector/event-store';
 import { startCollector, type RunningCollector } from '../../collector/start';
+import { parseSyncStatus, SYNC_STATUS_KEY } from '../../src/sync/sync-status';
+import { startTestPostgres } from '../unit/collector/postgres-server';
 import {
   E2E_BROWSERS,
   eventually,
@@ -14,7 +17,8 @@ import {
 
 // docs/design.md §5 end to end: the real extension in each browser sends to the real collector over
 // real HTTP (a CORS request from the extension's origin, chrome-extension:// or
-// moz-extension://) into a real SQLite file. The same definitions run in Chromium and Firefox.
+// moz-extension://) into a real SQLite file (and one journey into a real PostgreSQL). The same
+// definitions run in Chromium and Firefox.
 
 const TOKEN = 'e2e-token';
 
@@ -29,7 +33,7 @@ afterAll(async () => {
 
 describe.each(E2E_BROWSERS)('sync to the collector, end to end, in %s', (browserName) => {
   let dataDir: string;
-  let collector: RunningCollector;
+  let collector: RunningCollector<EventStore>;
   let browser: E2eBrowser | undefined;
 
   async function visitPages(count: number, prefix: string): Promise<void> {
@@ -38,8 +42,8 @@ describe.each(E2E_BROWSERS)('sync to the collector, end to end, in %s', (browser
   }
 
   /** The ids at the collector, each as often as it was stored. */
-  function idsAtCollector(): string[] {
-    return collector.store.all().map((stored) => stored.event.id!);
+  async function idsAtCollector(): Promise<string[]> {
+    return (await collector.store.listEvents()).map((stored) => stored.event.id!);
   }
 
   /** Waits until every event the extension recorded is at the collector, once, and none is pending. */
@@ -49,7 +53,7 @@ describe.each(E2E_BROWSERS)('sync to the collector, end to end, in %s', (browser
         const log = await browser!.readLog();
         const recorded = log.map((entry) => entry.event.id).sort();
         expect(log.filter((entry) => entry.state !== 'sent')).toEqual([]);
-        expect(idsAtCollector().sort()).toEqual(recorded);
+        expect((await idsAtCollector()).sort()).toEqual(recorded);
       },
       { timeout: 20_000, interval: 250 },
     );
@@ -80,8 +84,8 @@ describe.each(E2E_BROWSERS)('sync to the collector, end to end, in %s', (browser
     expect(await popup.syncNow()).toBe('done');
     await expectAllDeliveredOnce();
     // 30 views: 30 starts and 29 completions (the last page is still in front).
-    expect(idsAtCollector()).toHaveLength(59);
-    const stored = collector.store.all().map((s) => s.event);
+    expect(await idsAtCollector()).toHaveLength(59);
+    const stored = (await collector.store.listEvents()).map((s) => s.event);
     expect(new Set(stored.map((e) => e.url))).toEqual(
       new Set(Array.from({ length: 30 }, (_, i) => pages.pageUrl(`page-${i}`))),
     );
@@ -122,7 +126,7 @@ describe.each(E2E_BROWSERS)('sync to the collector, end to end, in %s', (browser
     await requestArrived;
     await browser!.suspendBackground();
     release();
-    await eventually(() => expect(idsAtCollector().length).toBeGreaterThan(0));
+    await eventually(async () => expect((await idsAtCollector()).length).toBeGreaterThan(0));
 
     const popup = await browser!.openPopup();
     expect(await popup.syncNow()).toBe('done'); // its message wakes the background again
@@ -134,10 +138,10 @@ describe.each(E2E_BROWSERS)('sync to the collector, end to end, in %s', (browser
     await visitPages(4, 'before-restart');
     const pendingBefore = (await browser!.readLog()).filter((e) => e.state === 'pending');
     expect(pendingBefore.length).toBeGreaterThan(0);
-    expect(idsAtCollector()).toEqual([]);
+    expect(await idsAtCollector()).toEqual([]);
     await browser!.restart();
     // No "Sync now": the first background of a browser session syncs by itself.
-    await eventually(() => expect(idsAtCollector().length).toBeGreaterThanOrEqual(pendingBefore.length), {
+    await eventually(async () => expect((await idsAtCollector()).length).toBeGreaterThanOrEqual(pendingBefore.length), {
       timeout: 20_000,
       interval: 250,
     });
@@ -158,6 +162,49 @@ describe.each(E2E_BROWSERS)('sync to the collector, end to end, in %s', (browser
 
     // Saving new settings syncs at once (docs/design.md §5: new settings end a backoff too).
     await expectAllDeliveredOnce();
-    expect(idsAtCollector().length).toBeGreaterThanOrEqual(3);
+    expect((await idsAtCollector()).length).toBeGreaterThanOrEqual(3);
   });
+
+  // docs/design.md §9: a team's collector on PostgreSQL. One browser is enough for what the
+  // database adds; the extension's side of a 503 is the same in both.
+  it.runIf(browserName === 'chromium')(
+    'backs off while PostgreSQL is down mid-sync (503, Retry-After), loses nothing, and delivers once when it is back',
+    async () => {
+      const postgres = await startTestPostgres();
+      onTestFinished(() => postgres.destroy());
+      await collector.close();
+      collector = await startCollector({ port: 0, database: postgres.adminUrl, token: TOKEN });
+      await configureSync();
+      await visitPages(3, 'pg-up');
+      expect(await browser!.syncNow()).toBe('done');
+      await expectAllDeliveredOnce();
+      const before = await idsAtCollector();
+
+      // The database goes away while the extension's next batch is at the collector.
+      let stopped = false;
+      collector.setInterceptor(() => {
+        if (!stopped) postgres.stop();
+        stopped = true;
+        return undefined;
+      });
+      await visitPages(3, 'pg-down');
+      const syncStarted = Date.now();
+      expect(await browser!.syncNow()).toBe('failed');
+      expect(stopped).toBe(true);
+      const status = parseSyncStatus((await browser!.getStorage(SYNC_STATUS_KEY))[SYNC_STATUS_KEY]);
+      expect(status).toMatchObject({ state: 'backoff', failures: 1, lastError: expect.stringMatching(/database is unavailable/) });
+      // Not sooner than the collector's Retry-After (5 s) asks.
+      expect(status.nextAttemptAt! - syncStarted).toBeGreaterThanOrEqual(5_000);
+      const log = await browser!.readLog();
+      const pending = log.filter((entry) => entry.state === 'pending');
+      expect(pending.length).toBeGreaterThan(0);
+
+      collector.setInterceptor(undefined);
+      postgres.start();
+      // Nothing of the refused batch reached the table.
+      expect(await idsAtCollector()).toEqual(before);
+      expect(await browser!.syncNow()).toBe('done');
+      await expectAllDeliveredOnce();
+    },
+  );
 });
