@@ -47,7 +47,8 @@ function zodWithoutEval(): Plugin {
 
 // One manifest for both browsers; the differences are spelled out where they are.
 export default defineConfig({
-  modules: ['@wxt-dev/webextension-polyfill'],
+  // No webextension-polyfill: Chrome's MV3 APIs return promises and Firefox's are `browser`
+  // itself; the one difference that matters, answering a message, is src/platform/message-channel.ts.
   // Explicit imports everywhere: a reader sees where `browser` and `defineBackground` come from.
   imports: false,
   manifestVersion: 3,

@@ -36,7 +36,7 @@ for (const target of TARGETS) {
     const raw = bytes.reduce((sum, b) => sum + b.length, 0);
     const gzip = bytes.reduce((sum, b) => sum + gzipSync(b, { level: 9 }).length, 0);
     console.log(
-      `bundle-size ${target} ${entry.padEnd(10)} raw ${(raw / 1024).toFixed(1).padStart(6)} KiB  gzip ${(gzip / 1024).toFixed(1).padStart(5)} KiB  (${files.length} files)`,
+      `bundle-size ${target} ${entry.padEnd(10)} raw ${raw.toLocaleString('en-US').padStart(8)} B  gzip ${gzip.toLocaleString('en-US').padStart(7)} B  (${files.length} files)`,
     );
   }
   const total = readdirSync(dir, { recursive: true }).length;

@@ -10,6 +10,7 @@ const BENCHMARKS = [
   ['sync drain', 'npx tsx bench/sync-drain.ts'],
   ['capture latency (Chromium)', 'npx tsx bench/capture-latency.ts'],
   ['popup open (Chromium)', 'npx tsx bench/popup-open.ts'],
+  ['worker cold start (Chromium)', 'npx tsx bench/worker-cold-start.ts'],
   ['history import (Chromium)', 'npx tsx bench/history-import.ts'],
 ];
 

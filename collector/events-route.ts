@@ -34,7 +34,7 @@ const QuerySchema = z.strictObject({
   limit: wholeNumber(1, MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
   before: wholeNumber(1, Number.MAX_SAFE_INTEGER).optional(),
   user: z.string().min(1).max(200).optional(),
-  action: ActionSchema.optional(),
+  action: z.optional(ActionSchema),
   host: z.string().min(1).max(253).transform((value) => value.toLowerCase()).optional(),
   since: Moment.optional(),
   until: Moment.optional(),

@@ -2,14 +2,15 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { startCapture, type CaptureHandle } from '../src/capture/capture-adapter';
 import { uuidv7 } from '../src/model/event-id';
 import { historyJobs } from '../src/history/history-job';
-import { RequestSchema } from '../src/messaging/protocol';
+import { routeRequests } from '../src/messaging/request-router';
 import { extensionBrowser as browser } from '../src/platform/extension-browser';
+import { answerMessages } from '../src/platform/message-channel';
 import { PAUSE_KEY } from '../src/settings/pause';
 import { createSettingsReader } from '../src/settings/settings-reader';
 import { buildAggregates } from '../src/store/aggregate-backfill';
-import { connectEventLog } from '../src/store/event-log';
 import { logHealthRecorder } from '../src/store/log-health';
 import { askForPersistentStorage } from '../src/store/persistent-storage';
+import { connectRecordingLog } from '../src/store/recording-log';
 import { runRetention } from '../src/store/retention';
 import { createSync } from '../src/sync/sync-engine';
 import { startSyncScheduler, type SyncScheduler } from '../src/sync/sync-scheduler';
@@ -19,6 +20,8 @@ import { syncStorage } from '../src/sync/sync-storage';
 export interface BackgroundStatus {
   /** True once every listener is registered: events from then on are not missed. */
   ready: boolean;
+  /** `performance.now()` when `ready` was set: the worker's start to its listeners registered (bench/). */
+  readyAtMs?: number;
   /** The last failure, in words, for diagnosis. */
   lastError?: string;
   capture?: CaptureHandle;
@@ -37,7 +40,7 @@ export default defineBackground(() => {
     console.error('Activity Logger:', status.lastError);
   };
 
-  const log = connectEventLog(indexedDB);
+  const log = connectRecordingLog(indexedDB);
   // Read the policy once for this worker (storage.managed answers seconds late after a browser start).
   const settings = createSettingsReader({
     local: browser.storage.local,
@@ -100,30 +103,29 @@ export default defineBackground(() => {
     onError: reportFailure('history import'),
   });
 
-  browser.runtime.onMessage.addListener((message: unknown) => {
-    const request = RequestSchema.safeParse(message).data;
-    switch (request?.type) {
+  answerMessages(
+    browser.runtime.onMessage,
+    routeRequests({
+      syncNow: () => sync.syncNow({ force: true }),
       // The popup deletes and pauses without the worker; the badge follows (docs/design.md §7).
-      case 'logChanged':
-        return sync.refreshBadge().then(() => null);
+      logChanged: () => sync.refreshBadge().then(() => null),
       // Answered at once: the options page follows the progress in storage.local.
-      case 'importHistory':
+      importHistory: ({ days }) => {
         Promise.resolve()
-          .then(() => imports.start(request.days))
+          .then(() => imports.start(days))
           .catch(reportFailure('history import'));
         return Promise.resolve(null);
-      case 'cancelImport':
-        return imports.cancel().then(
+      },
+      cancelImport: () =>
+        imports.cancel().then(
           () => null,
           (error: unknown) => {
             reportFailure('history import')(error);
             return null;
           },
-        );
-      default:
-        return undefined;
-    }
-  });
+        ),
+    }),
+  );
   void imports.resume().catch(reportFailure('history import'));
   // A log from before the daily aggregates gets them in the background, chunk by chunk.
   void buildAggregates(log).catch(reportFailure('daily summary'));
@@ -150,4 +152,5 @@ export default defineBackground(() => {
   });
 
   status.ready = true;
+  status.readyAtMs = performance.now();
 });

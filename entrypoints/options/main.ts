@@ -1,4 +1,6 @@
 import { extensionBrowser as browser } from '../../src/platform/extension-browser';
+import { messageSender } from '../../src/platform/message-channel';
+import { requestSender } from '../../src/messaging/request-sender';
 import { openEventLog } from '../../src/store/event-log';
 import { createTranslator } from '../../src/ui/i18n';
 import { createSettingsReader } from '../../src/settings/settings-reader';
@@ -11,7 +13,7 @@ void mountHistoryImport({
   document,
   storage: browser.storage,
   requestHistoryPermission: () => browser.permissions.request({ permissions: ['history'] }),
-  send: (request) => browser.runtime.sendMessage(request),
+  send: requestSender(messageSender((message) => browser.runtime.sendMessage(message))),
   t,
   locale: browser.i18n.getUILanguage(),
 });

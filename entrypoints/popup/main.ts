@@ -1,4 +1,6 @@
 import { extensionBrowser as browser } from '../../src/platform/extension-browser';
+import { messageSender } from '../../src/platform/message-channel';
+import { requestSender } from '../../src/messaging/request-sender';
 import { createTranslator } from '../../src/ui/i18n';
 import { PAGE_SIZE, paintFirstPage } from '../../src/ui/popup-first-paint';
 import { mountSummary } from '../../src/ui/popup-summary';
@@ -34,7 +36,7 @@ void Promise.all([
       }),
       session: browser.storage.session,
       onStorageChanged: (listener) => browser.storage.onChanged.addListener(listener),
-      sendMessage: (request) => browser.runtime.sendMessage(request),
+      sendMessage: requestSender(messageSender((message) => browser.runtime.sendMessage(message))),
       openOptions: () => void browser.runtime.openOptionsPage(),
       t,
       locale,

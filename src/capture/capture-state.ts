@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * What the capture state machine remembers between two browser signals. It is kept in
@@ -11,13 +11,13 @@ export const PageSchema = z.object({
   /** Changes with every real navigation: a view belongs to exactly one page. */
   navId: z.int(),
   /** The sanitized URL to record, or null when this page must not be recorded. */
-  url: z.string().nullable(),
+  url: z.nullable(z.string()),
   /** As the browser reported it; kept in session memory only, to recognise URL-like titles. */
   rawUrl: z.string(),
-  title: z.string().optional(),
-  referrer: z.string().optional(),
+  title: z.optional(z.string()),
+  referrer: z.optional(z.string()),
   /** The search terms when this is a results page (recorded as SEARCH, not VIEW). */
-  query: z.string().nullable(),
+  query: z.nullable(z.string()),
   searchRecorded: z.boolean(),
   /** Learnt from a tab snapshot rather than a navigation signal (the commit may follow). */
   fromSnapshot: z.boolean(),
@@ -26,22 +26,22 @@ export const PageSchema = z.object({
    * further same-document change before this moment is the same page at its new address
    * (docs/design.md §3, the settle rule), and its SEARCH waits until it has settled.
    */
-  settleUntil: z.number().optional(),
+  settleUntil: z.optional(z.number()),
 });
 export type Page = z.infer<typeof PageSchema>;
 
 export const TabStateSchema = z.object({
   windowId: z.int(),
   incognito: z.boolean(),
-  openerTabId: z.int().optional(),
-  page: PageSchema.nullable(),
+  openerTabId: z.optional(z.int()),
+  page: z.nullable(PageSchema),
   /**
    * A title reported for a URL the tab has not committed yet (Firefox can replay the next
    * page's title before its commit): it becomes that page's title when the commit comes.
    */
-  pendingTitle: z.object({ url: z.string(), title: z.string() }).optional(),
+  pendingTitle: z.optional(z.object({ url: z.string(), title: z.string() })),
   /** The tab plays sound the user hears (`audible` and not muted). */
-  audible: z.boolean().optional(),
+  audible: z.optional(z.boolean()),
 });
 export type TabState = z.infer<typeof TabStateSchema>;
 
@@ -55,30 +55,30 @@ export const OpenViewSchema = z.object({
   startedAt: z.number(),
   /** The last moment the extension knew the view was still open (a heartbeat). */
   lastAliveAt: z.number(),
-  title: z.string().optional(),
-  referrer: z.string().optional(),
+  title: z.optional(z.string()),
+  referrer: z.optional(z.string()),
   /**
    * The view of a settling page (see `Page.settleUntil`): its start is not recorded yet,
    * because its address may still change. Kept here, durable with the log's open view, so a
    * worker stopped meanwhile loses nothing; recorded (with the address it settled on) once
    * this moment passes, or at once when the view ends before.
    */
-  settleUntil: z.number().optional(),
+  settleUntil: z.optional(z.number()),
 });
 export type OpenView = z.infer<typeof OpenViewSchema>;
 
 export const CaptureStateSchema = z.object({
-  focusedWindowId: z.int().nullable(),
+  focusedWindowId: z.nullable(z.int()),
   /** Window id → its active tab id. */
-  activeTabs: z.record(z.string(), z.int()),
+  activeTabs: z.catchall(z.object({}), z.int()),
   /** Tab id → what the machine knows of it. */
-  tabs: z.record(z.string(), TabStateSchema),
+  tabs: z.catchall(z.object({}), TabStateSchema),
   idle: z.boolean(),
   /** The screen is locked (also counted in `idle`): not even a tab playing sound is seen. */
-  locked: z.boolean().default(false),
+  locked: z._default(z.boolean(), false),
   paused: z.boolean(),
   nextNavId: z.int(),
-  view: OpenViewSchema.nullable(),
+  view: z.nullable(OpenViewSchema),
 });
 export type CaptureState = z.infer<typeof CaptureStateSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { InvalidEventError, RecordedEventSchema, type RecordedEvent } from '../model/activity-event';
 import { OpenViewSchema, type OpenView } from './capture-state';
 
@@ -9,7 +9,7 @@ import { OpenViewSchema, type OpenView } from './capture-state';
  */
 export const BacklogSchema = z.object({
   events: z.array(RecordedEventSchema),
-  openView: OpenViewSchema.nullable(),
+  openView: z.nullable(OpenViewSchema),
 });
 export type Backlog = z.infer<typeof BacklogSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { RecordedEvent } from '../model/activity-event';
 import { uuidv5 } from './uuidv5';
 
@@ -20,16 +20,16 @@ export type ClassifyVisit = (
 export const ImportJobSchema = z.object({
   startTime: z.number(),
   endTime: z.number(),
-  state: z.enum(['running', 'cancelled', 'done', 'failed']),
+  state: z.literal(['running', 'cancelled', 'done', 'failed']),
   /** Visits of the period found in the history (known once the history was read). */
-  totalVisits: z.int().nonnegative(),
+  totalVisits: z.int().check(z.nonnegative()),
   /** Visits handled so far, recorded or filtered out. */
-  doneVisits: z.int().nonnegative(),
+  doneVisits: z.int().check(z.nonnegative()),
   /** Events written to the log (a visit imported before is not written again). */
-  written: z.int().nonnegative(),
+  written: z.int().check(z.nonnegative()),
   /** The last visit handled, in the import's order: a resumed import goes on after it. */
-  cursor: z.string().nullable(),
-  error: z.string().optional(),
+  cursor: z.nullable(z.string()),
+  error: z.optional(z.string()),
 });
 export type ImportJob = z.infer<typeof ImportJobSchema>;
 

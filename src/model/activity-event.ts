@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The wire format of Glean's `POST /rest/api/v1/activity` (docs/design.md §2), shared by the
@@ -14,48 +14,59 @@ export const ACTIONS = [
   'HISTORICAL_SEARCH',
   'HISTORICAL_VIEW',
 ] as const;
-export const ActionSchema = z.enum(ACTIONS);
+export const ActionSchema = z.literal(ACTIONS);
 export type Action = z.infer<typeof ActionSchema>;
 
 /** Limits that keep one hostile page from bloating the log or a request. */
 export const MAX_URL_LENGTH = 8192;
 export const MAX_TITLE_LENGTH = 2048;
 
-/** ISO 8601 in UTC with exactly milliseconds, as `Date.prototype.toISOString()` writes it. */
-export const TimestampSchema = z.iso.datetime({ precision: 3 });
+/**
+ * ISO 8601 in UTC with exactly milliseconds, as `Date.prototype.toISOString()` writes it: a
+ * moment that writes back to the same text (so `2026-02-30…` is no timestamp).
+ */
+export const TimestampSchema = z.string().check(
+  z.refine(
+    (value) =>
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(value) && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value,
+    { message: 'must be an ISO 8601 UTC timestamp with milliseconds' },
+  ),
+);
+
+/** An RFC 9562 UUID, versions 1–8 (v7 recorded, v5 imported), in its 8-4-4-4-12 hex form. */
+const UuidSchema = z.string().check(z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i, 'must be a UUID'));
 
 const AbsoluteUrlSchema = z
   .string()
-  .max(MAX_URL_LENGTH)
-  .refine((value) => URL.canParse(value), { message: 'must be an absolute URL' });
+  .check(z.maxLength(MAX_URL_LENGTH), z.refine((value) => URL.canParse(value), { message: 'must be an absolute URL' }));
 
 export const ActivityEventParamsSchema = z.strictObject({
-  bodyContent: z.string().optional(),
-  datasourceInstance: z.string().optional(),
-  datasource: z.string().optional(),
-  instanceOnlyName: z.string().optional(),
+  bodyContent: z.optional(z.string()),
+  datasourceInstance: z.optional(z.string()),
+  datasource: z.optional(z.string()),
+  instanceOnlyName: z.optional(z.string()),
   /** Whole seconds; for a VIEW, the time the page was in the foreground. */
-  duration: z.int().nonnegative().optional(),
-  query: z.string().optional(),
-  referrer: AbsoluteUrlSchema.optional(),
-  title: z.string().max(MAX_TITLE_LENGTH).optional(),
+  duration: z.optional(z.int().check(z.nonnegative())),
+  query: z.optional(z.string()),
+  referrer: z.optional(AbsoluteUrlSchema),
+  title: z.optional(z.string().check(z.maxLength(MAX_TITLE_LENGTH))),
   /** More params may follow with the same action + timestamp + url (the VIEW protocol). */
-  truncated: z.boolean().optional(),
+  truncated: z.optional(z.boolean()),
 });
 export type ActivityEventParams = z.infer<typeof ActivityEventParamsSchema>;
 
 /** An event as any client may send it: Glean does not require an id. */
 export const ActivityEventSchema = z.strictObject({
-  id: z.string().min(1).max(128).optional(),
+  id: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
   action: ActionSchema,
-  params: ActivityEventParamsSchema.optional(),
+  params: z.optional(ActivityEventParamsSchema),
   timestamp: TimestampSchema,
   url: AbsoluteUrlSchema,
 });
 export type ActivityEvent = z.infer<typeof ActivityEventSchema>;
 
 /** An event this extension records: it always carries its UUID, fixed at record time. */
-export const RecordedEventSchema = ActivityEventSchema.extend({ id: z.uuid() });
+export const RecordedEventSchema = z.strictObject({ ...ActivityEventSchema.shape, id: UuidSchema });
 export type RecordedEvent = z.infer<typeof RecordedEventSchema>;
 
 /** The request body. */
@@ -74,7 +85,7 @@ export class InvalidEventError extends Error {
 }
 
 /** `timestamp: Invalid ISO datetime; params.duration: expected int` */
-export function describeIssues(error: z.ZodError): { message: string; fields: string[] } {
+export function describeIssues(error: { issues: readonly z.core.$ZodIssue[] }): { message: string; fields: string[] } {
   const fields = error.issues.map((issue) => issue.path.join('.') || '(event)');
   const message = error.issues
     .map((issue, i) => `${fields[i]}: ${issue.message}`)

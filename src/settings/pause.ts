@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** "Pause" from the popup (docs/design.md §6): indefinitely (`until: null`) or until a moment. */
-export const PauseSchema = z.object({ until: z.number().nullable() });
+export const PauseSchema = z.object({ until: z.nullable(z.number()) });
 export type Pause = z.infer<typeof PauseSchema>;
 
 export const PAUSE_KEY = 'pause';

@@ -1,71 +1,76 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { SearchRuleSchema } from '../privacy/search-engines';
 
+/** This machine: the only hosts sync may reach over plain http (docs/design.md §5). */
+export const LOOPBACK_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
+
+/** Why an endpoint is refused; the options page says it in the user's language. */
+export type EndpointProblem = 'notUrl' | 'plainHttp' | 'scheme';
+
 /** docs/design.md §5: https anywhere, plain http only to this machine. */
-export function endpointProblem(value: string): string | null {
+export function endpointProblem(value: string): EndpointProblem | null {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return 'Enter a full URL, such as https://glean.example.com/rest/api/v1/activity';
+    return 'notUrl';
   }
   if (url.protocol === 'https:') return null;
-  if (url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) return null;
-  if (url.protocol === 'http:') return 'Use https:// (plain http:// is only allowed to localhost, 127.0.0.1 or [::1])';
-  return `The endpoint must be an https:// URL, not ${url.protocol}`;
+  if (url.protocol === 'http:') return LOOPBACK_HOSTS.includes(url.hostname) ? null : 'plainHttp';
+  return 'scheme';
 }
 
-export const EndpointUrlSchema = z
-  .string()
-  .trim()
-  .refine((value) => value === '' || endpointProblem(value) === null, {
-    error: (issue) => endpointProblem(String(issue.input)) ?? 'invalid endpoint',
-  });
+export const EndpointUrlSchema = z.string().check(
+  z.trim(),
+  z.refine((value) => value === '' || endpointProblem(value) === null, {
+    error: (issue) => `endpoint: ${endpointProblem(String(issue.input))}`,
+  }),
+);
 
 /**
  * The user's settings, stored in `storage.local` under `settings` (never `storage.sync`).
  * Every field has a default, so an empty or older object parses into a complete one.
  */
 export const SettingsSchema = z.object({
-  version: z.literal(1).default(1),
+  version: z._default(z.literal(1), 1),
   /** Seconds without input before the user counts as idle (the `idle` API's minimum is 15). */
-  idleThresholdSeconds: z.int().min(15).max(3600).default(60),
-  logPrivateWindows: z.boolean().default(false),
-  searchRules: z.array(SearchRuleSchema).default([]),
+  idleThresholdSeconds: z._default(z.int().check(z.gte(15), z.lte(3600)), 60),
+  logPrivateWindows: z._default(z.boolean(), false),
+  searchRules: z._default(z.array(SearchRuleSchema), []),
   /** Where events are sent; empty: nowhere (the log is useful on its own). */
-  endpointUrl: EndpointUrlSchema.default(''),
-  syncEnabled: z.boolean().default(true),
-  syncIntervalMinutes: z.int().min(1).max(1440).default(5),
-  batchMaxEvents: z.int().min(1).max(1000).default(100),
-  batchMaxBytes: z.int().min(1024).max(10 * 1024 * 1024).default(512 * 1024),
+  endpointUrl: z._default(EndpointUrlSchema, ''),
+  syncEnabled: z._default(z.boolean(), true),
+  syncIntervalMinutes: z._default(z.int().check(z.gte(1), z.lte(1440)), 5),
+  batchMaxEvents: z._default(z.int().check(z.gte(1), z.lte(1000)), 100),
+  batchMaxBytes: z._default(z.int().check(z.gte(1024), z.lte(10 * 1024 * 1024)), 512 * 1024),
   /**
    * Host patterns (docs/design.md §6): `example.com`, `*.example.com` (the domain and its
    * subdomains), or match-pattern style `*://intranet/*`. When the allow list is not empty
    * only matching hosts are logged; the deny list always wins.
    */
-  allowList: z.array(z.string().trim().min(1)).default([]),
-  denyList: z.array(z.string().trim().min(1)).default([]),
+  allowList: z._default(z.array(z.string().check(z.trim(), z.minLength(1))), []),
+  denyList: z._default(z.array(z.string().check(z.trim(), z.minLength(1))), []),
   /** Record URLs without their query string (a SEARCH keeps its query parameter). */
-  stripAllQueryStrings: z.boolean().default(false),
+  stripAllQueryStrings: z._default(z.boolean(), false),
   /** Query parameters removed on top of the built-in secret list, compared case-insensitively. */
-  extraSecretParams: z.array(z.string().trim().min(1)).default([]),
+  extraSecretParams: z._default(z.array(z.string().check(z.trim(), z.minLength(1))), []),
   /**
    * Keep campaign and click ids (`utm_*`, `fbclid`, … : `TRACKING_QUERY_PARAMS`) in recorded
    * URLs; off by default, so they are removed like the secret parameters.
    */
-  keepTrackingParams: z.boolean().default(false),
+  keepTrackingParams: z._default(z.boolean(), false),
   /** A view goes on through idle while its tab plays sound (a video, a talk, a call). */
-  countAudibleTime: z.boolean().default(true),
+  countAudibleTime: z._default(z.boolean(), true),
   /** `file:` pages are never logged unless this is on (docs/design.md §3). */
-  logFileUrls: z.boolean().default(false),
+  logFileUrls: z._default(z.boolean(), false),
   /** Sent events older than this are removed from the log (docs/design.md §4). */
-  keepSentDays: z.int().min(1).max(3650).default(30),
-  maxRecords: z.int().min(1000).max(1_000_000).default(100_000),
+  keepSentDays: z._default(z.int().check(z.gte(1), z.lte(3650)), 30),
+  maxRecords: z._default(z.int().check(z.gte(1000), z.lte(1_000_000)), 100_000),
   /**
    * Days of the daily summary kept (time per site and page, searches): it outlives the
    * events, which retention removes far sooner (docs/design.md §4).
    */
-  keepSummaryDays: z.int().min(1).max(3650).default(400),
+  keepSummaryDays: z._default(z.int().check(z.gte(1), z.lte(3650)), 400),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The daily aggregates kept beside the log (schema v3, docs/design.md §4): what the popup's
@@ -6,16 +6,16 @@ import { z } from 'zod';
  * the log. Days are local (`src/store/local-day.ts`); seconds are whole foreground seconds.
  */
 
-const DaySchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const DaySchema = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
 
 /** Store `siteDays`, key `[day, host]`: one site's day. */
 export const SiteDaySchema = z.object({
   day: DaySchema,
   host: z.string(),
-  seconds: z.int().nonnegative(),
+  seconds: z.int().check(z.nonnegative()),
   /** Completed views that started this day. */
-  views: z.int().nonnegative(),
-  searches: z.int().nonnegative(),
+  views: z.int().check(z.nonnegative()),
+  searches: z.int().check(z.nonnegative()),
 });
 export type SiteDay = z.infer<typeof SiteDaySchema>;
 
@@ -25,8 +25,8 @@ export const PageDaySchema = z.object({
   url: z.string(),
   host: z.string(),
   title: z.string(),
-  seconds: z.int().nonnegative(),
-  views: z.int().nonnegative(),
+  seconds: z.int().check(z.nonnegative()),
+  views: z.int().check(z.nonnegative()),
 });
 export type PageDay = z.infer<typeof PageDaySchema>;
 
@@ -44,9 +44,9 @@ export const ViewSpanSchema = z.object({
   title: z.string(),
   /** When this part began (the view's start, or the midnight it crossed). */
   start: z.number(),
-  seconds: z.int().nonnegative(),
+  seconds: z.int().check(z.nonnegative()),
   /** 1 on the day the view began, 0 on a day it ran into. */
-  views: z.union([z.literal(0), z.literal(1)]),
+  views: z.literal([0, 1]),
 });
 export type ViewSpan = z.infer<typeof ViewSpanSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Whether capture's writes reach the log (docs/design.md §4). Kept in storage.session: it is
@@ -7,15 +7,15 @@ import { z } from 'zod';
  */
 export const LogHealthSchema = z.object({
   /** A write failed and its events wait for a retry. */
-  failing: z.boolean().default(false),
+  failing: z._default(z.boolean(), false),
   /** Why, in words (`describeWriteFailure`). */
-  reason: z.string().nullable().default(null),
+  reason: z._default(z.nullable(z.string()), null),
   /** Events waiting to be written. */
-  waiting: z.int().nonnegative().default(0),
+  waiting: z._default(z.int().check(z.nonnegative()), 0),
   /** Writes that failed in this browser session. */
-  failedWrites: z.int().nonnegative().default(0),
+  failedWrites: z._default(z.int().check(z.nonnegative()), 0),
   /** When the writes began to fail; null while they succeed. */
-  since: z.number().nullable().default(null),
+  since: z._default(z.nullable(z.number()), null),
 });
 export type LogHealth = z.infer<typeof LogHealthSchema>;
 

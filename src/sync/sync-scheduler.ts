@@ -1,5 +1,4 @@
 import type Browser from 'webextension-polyfill';
-import { RequestSchema } from '../messaging/protocol';
 import type { Settings } from '../settings/settings';
 import type { SettingsReader } from '../settings/settings-reader';
 import type { EventLog } from '../store/event-log';
@@ -15,7 +14,7 @@ const SESSION_STARTED_KEY = 'syncSessionStarted';
 /** The first pending event waits this long, so what follows it goes in the same request. */
 export const FIRST_EVENT_DELAY_MS = 30_000;
 
-export type SchedulerBrowser = Pick<Browser.Browser, 'alarms' | 'runtime' | 'storage'> & {
+export type SchedulerBrowser = Pick<Browser.Browser, 'alarms' | 'storage'> & {
   action?: Pick<Browser.Action.Static, 'setBadgeText' | 'setBadgeBackgroundColor'>;
 };
 
@@ -54,7 +53,7 @@ export interface SyncScheduler {
  */
 export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
   const { browser, sync, log, clock = Date.now, onError = console.error, afterRecordingDelayMs = AFTER_RECORDING_DELAY_MS } = deps;
-  const { alarms, runtime, storage, action } = browser;
+  const { alarms, storage, action } = browser;
   const local = storage.local;
 
   let afterRecording: Promise<void> | null = null;
@@ -123,14 +122,6 @@ export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
 
   alarms.onAlarm.addListener(({ name }) => {
     if (name === SYNC_SOON_ALARM || name === SYNC_PERIODIC_ALARM || name === SYNC_RETRY_ALARM) runInBackground();
-  });
-  runtime.onMessage.addListener((message: unknown) => {
-    const request = RequestSchema.safeParse(message);
-    if (!request.success) return undefined;
-    switch (request.data.type) {
-      case 'syncNow':
-        return syncNow({ force: true });
-    }
   });
   // The administrator's policy changes the settings in force as much as the user does.
   deps.settings.onChange(() => {

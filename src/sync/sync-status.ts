@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** Why sync failed when it is something we say in our own words (the status line translates it). */
-export const SyncProblemSchema = z.enum([
+export const SyncProblemSchema = z.literal([
   /** A 2xx with an HTML body: a catch-all route or a captive portal, not the activity API. */
   'notApi',
 ]);
@@ -14,14 +14,14 @@ export const SyncStatusSchema = z.object({
    * server refuses every event alike (a wrong path behind a proxy, a WAF, a schema change), and
    * the events stay pending rather than all being rejected.
    */
-  state: z.enum(['idle', 'backoff', 'auth-error', 'refusing']).default('idle'),
-  lastSuccessAt: z.number().nullable().default(null),
-  lastError: z.string().nullable().default(null),
+  state: z._default(z.literal(['idle', 'backoff', 'auth-error', 'refusing']), 'idle'),
+  lastSuccessAt: z._default(z.nullable(z.number()), null),
+  lastError: z._default(z.nullable(z.string()), null),
   /** Set when `lastError` is one of ours, so the popup can say it in the user's language. */
-  lastProblem: SyncProblemSchema.nullable().default(null),
+  lastProblem: z._default(z.nullable(SyncProblemSchema), null),
   /** Failed tries in a row; drives the backoff and the badge's `!`. */
-  failures: z.int().nonnegative().default(0),
-  nextAttemptAt: z.number().nullable().default(null),
+  failures: z._default(z.int().check(z.nonnegative()), 0),
+  nextAttemptAt: z._default(z.nullable(z.number()), null),
 });
 export type SyncStatus = z.infer<typeof SyncStatusSchema>;
 

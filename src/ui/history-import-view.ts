@@ -1,7 +1,7 @@
 import type Browser from 'webextension-polyfill';
 import { IMPORT_JOB_KEY } from '../history/history-job';
 import { ImportJobSchema, type ImportJob } from '../history/history-import';
-import type { Request } from '../messaging/protocol';
+import type { SendRequest } from '../messaging/protocol';
 import type { Translate } from './i18n';
 
 export interface HistoryImportDeps {
@@ -9,7 +9,7 @@ export interface HistoryImportDeps {
   storage: Pick<Browser.Storage.Static, 'local' | 'onChanged'>;
   /** `permissions.request({ permissions: ['history'] })`, from the click (a user gesture). */
   requestHistoryPermission: () => Promise<boolean>;
-  send: (request: Request) => Promise<unknown>;
+  send: SendRequest;
   t: Translate;
   locale?: string;
 }

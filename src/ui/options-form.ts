@@ -1,5 +1,5 @@
 import { hostPatternProblem } from '../privacy/host-filter';
-import { SettingsSchema, type Settings } from '../settings/settings';
+import { endpointProblem, LOOPBACK_HOSTS, SettingsSchema, type Settings } from '../settings/settings';
 import type { Translate } from './i18n';
 
 /** What the user typed in the options form, as text, before anything is saved (docs/design.md §8). */
@@ -45,25 +45,24 @@ export type OptionsValidation =
   | { ok: true; settings: EditableSettings; token: string | null }
   | { ok: false; errors: Partial<Record<OptionsField, string>> };
 
-const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
-
-/** docs/design.md §5: https anywhere, plain http only to this machine; a message for the field. */
+/** The endpoint rule of the settings (docs/design.md §5), as a message for the field. */
 export function endpointMessage(value: string, t: Translate): string | null {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return t('errorEndpointNotUrl');
+  switch (endpointProblem(value)) {
+    case null:
+      return null;
+    case 'notUrl':
+      return t('errorEndpointNotUrl');
+    case 'plainHttp':
+      return t('errorEndpointHttp');
+    case 'scheme':
+      return t('errorEndpointScheme', new URL(value).protocol);
   }
-  if (url.protocol === 'https:') return null;
-  if (url.protocol === 'http:') return LOOPBACK.includes(url.hostname) ? null : t('errorEndpointHttp');
-  return t('errorEndpointScheme', url.protocol);
 }
 
 /** An endpoint the browser must grant host access to (not loopback). */
 export function needsHostPermission(endpointUrl: string): boolean {
   if (endpointUrl === '' || !URL.canParse(endpointUrl)) return false;
-  return !LOOPBACK.includes(new URL(endpointUrl).hostname);
+  return !LOOPBACK_HOSTS.includes(new URL(endpointUrl).hostname);
 }
 
 /** The match pattern for the endpoint's origin, e.g. `https://glean.example.com/*`. */
@@ -92,9 +91,12 @@ export function parseHostList(text: string): string[] {
 type WholeNumberField = 'syncIntervalMinutes' | 'idleThresholdSeconds' | 'keepSentDays' | 'keepSummaryDays';
 
 function numberBounds(field: WholeNumberField) {
-  // The bounds live in the schema (one source of truth); zod keeps them on the number type.
-  const schema = SettingsSchema.shape[field].unwrap();
-  return { min: schema.minValue ?? 0, max: schema.maxValue ?? Number.MAX_SAFE_INTEGER };
+  // The bounds live in the schema (one source of truth): its `gte` and `lte` checks.
+  const checks = (SettingsSchema.shape[field]._zod.def.innerType._zod.def.checks ?? []).map(
+    (check) => check._zod.def as { check: string; value?: unknown },
+  );
+  const bound = (kind: 'greater_than' | 'less_than') => checks.find((check) => check.check === kind)?.value;
+  return { min: Number(bound('greater_than') ?? 0), max: Number(bound('less_than') ?? Number.MAX_SAFE_INTEGER) };
 }
 
 /** Checks the form; on any problem nothing may be saved, and each message names its field. */

@@ -1,5 +1,5 @@
 import type Browser from 'webextension-polyfill';
-import type { Request } from '../messaging/protocol';
+import type { SendRequest } from '../messaging/protocol';
 import { isPaused, PAUSE_KEY, PauseSchema } from '../settings/pause';
 import type { Settings } from '../settings/settings';
 import type { SettingsReader } from '../settings/settings-reader';
@@ -44,7 +44,7 @@ export interface PopupDeps {
   /** storage.session: whether capture's writes reach the log (`LOG_HEALTH_KEY`). */
   session?: Pick<Browser.Storage.StorageArea, 'get'>;
   onStorageChanged?: (listener: (changes: StorageChanges, area: string) => void) => void;
-  sendMessage: (request: Request) => Promise<unknown>;
+  sendMessage: SendRequest;
   openOptions: () => void;
   t: Translate;
   locale?: string;
@@ -300,7 +300,7 @@ export function mountPopup(deps: PopupDeps): Promise<void> {
     notice.textContent = t('syncing');
     try {
       await before?.();
-      const report = (await deps.sendMessage({ type: 'syncNow' })) as SyncReport;
+      const report = await deps.sendMessage({ type: 'syncNow' });
       notice.textContent = syncOutcomeText(report, t);
       doc.body.dataset.lastSync = report.outcome;
     } catch (error) {

@@ -59,6 +59,18 @@ describe('background wiring', () => {
     expect(await fakeBrowser.alarms.get('prune-log')).toMatchObject({ scheduledTime, periodInMinutes: 60 });
   });
 
+  it('answers "Sync now" from the popup with a forced run, and refuses unknown messages', async () => {
+    background.main();
+    const syncNow = vi.spyOn(status()!.sync!, 'syncNow');
+    const answers: unknown[] = [];
+    await fakeBrowser.runtime.onMessage.trigger({ type: 'syncNow' }, {}, (answer: unknown) => answers.push(answer));
+    await fakeBrowser.runtime.onMessage.trigger({ type: 'formatDisk' }, {}, (answer: unknown) => answers.push(answer));
+    await vi.waitFor(() => expect(answers).toHaveLength(2));
+    expect(syncNow.mock.calls).toEqual([[{ force: true }]]);
+    expect(answers).toContainEqual({ ok: true, value: expect.objectContaining({ outcome: 'disabled' }) });
+    expect(answers).toContainEqual({ ok: false, error: expect.stringContaining('not a request') });
+  });
+
   it('creates the retention alarm when there is none', async () => {
     background.main();
     await new Promise((resolve) => setTimeout(resolve, 20));

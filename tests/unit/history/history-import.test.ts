@@ -144,5 +144,5 @@ describe('history import', () => {
     expect(job).toMatchObject({ state: 'done', totalVisits: 100_000, doneVisits: 100_000 });
     expect(saved.filter((s) => s.state === 'running').length).toBeGreaterThanOrEqual(100);
     expect((await log.countByState()).pending).toBe(job.written);
-  }, 60_000);
+  }, 180_000);
 });

@@ -143,14 +143,6 @@ describe('sync scheduler', () => {
     expect(await fakeBrowser.alarms.get(SYNC_PERIODIC_ALARM)).toMatchObject({ periodInMinutes: 15 });
   });
 
-  it('answers "Sync now" from the popup with a forced run, and ignores unknown messages', async () => {
-    start();
-    const [answer] = await fakeBrowser.runtime.onMessage.trigger({ type: 'syncNow' }, {}, () => undefined);
-    expect(answer).toMatchObject({ outcome: 'done' });
-    await fakeBrowser.runtime.onMessage.trigger({ type: 'formatDisk' }, {}, () => undefined);
-    expect(runs).toEqual([{ force: true }]);
-  });
-
   it('sets an alarm for the end of a backoff', async () => {
     nextReport = { outcome: 'failed', status: parseSyncStatus({ state: 'backoff', failures: 1, nextAttemptAt: NOW + 12_000 }) };
     await start().syncNow();
