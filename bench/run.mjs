@@ -11,6 +11,7 @@ const BENCHMARKS = [
   ['capture latency (Chromium)', 'npx tsx bench/capture-latency.ts'],
   ['popup open (Chromium)', 'npx tsx bench/popup-open.ts'],
   ['worker cold start (Chromium)', 'npx tsx bench/worker-cold-start.ts'],
+  ['Insights page open (Chromium)', 'npx tsx bench/insights-open.ts'],
   ['history import (Chromium)', 'npx tsx bench/history-import.ts'],
 ];
 

@@ -1,16 +1,15 @@
 import type { PageDay, SearchMade, SiteDay, ViewSpan } from '../store/aggregate-records';
-import { stillToBuildOf } from './aggregate-reads';
 import { BACKFILL_LAST, BACKFILL_NEXT } from '../store/log-schema';
 import { resultOf } from '../store/open-existing-log';
+import { stillToBuildOf } from './aggregate-reads';
 import type { Period } from './summary';
 
 /** Searches the page lists at most (newest first); the count says how many there were. */
 export const SEARCHES_SHOWN = 200;
 
-/** Everything the Insights page shows of a period, read in one transaction of the aggregates. */
+/** What the Insights page shows first of a period: small reads, whatever the log's size. */
 export interface InsightsData {
   siteDays: SiteDay[];
-  pageDays: PageDay[];
   /** The day's completed views (a one-day period only: the timeline). */
   spans: ViewSpan[];
   /** The newest searches of the period, at most `SEARCHES_SHOWN`, newest first. */
@@ -20,41 +19,57 @@ export interface InsightsData {
   stillToBuild: number;
 }
 
+/** Keys `[day, …]` of the period's days (an array sorts after any string). */
+const daysOf = ({ first, last }: Period) => IDBKeyRange.bound([first], [last, []]);
+
+type RecordsStore = IDBObjectStore & {
+  getAllRecords?: (options: { query: IDBKeyRange; count: number; direction: 'prev' }) => IDBRequest<{ value: unknown }[]>;
+};
+
 /**
- * Reads a period's aggregates (docs/design.md §4, §7a): each store through a key range of the
- * period's days, so the cost follows the days and sites shown, never the size of the log.
- * Plain IndexedDB, all requests at once in one read-only transaction.
+ * The newest `limit` records of a key range: one request where the browser has
+ * `getAllRecords` with a direction (Chromium), else a reverse cursor (a round trip a record).
  */
-export async function readInsightsData(db: IDBDatabase, { first, last }: Period, searchLimit = SEARCHES_SHOWN): Promise<InsightsData> {
-  const days = IDBKeyRange.bound([first], [last, []]);
-  const oneDay = first === last;
-  const tx = db.transaction(['siteDays', 'pageDays', 'viewSpans', 'searches', 'counters']);
-  const searchStore = tx.objectStore('searches');
-  const newestSearches = new Promise<SearchMade[]>((resolve, reject) => {
-    const found: SearchMade[] = [];
-    const cursor = searchStore.openCursor(days, 'prev');
+function newestOf<T>(store: IDBObjectStore, range: IDBKeyRange, limit: number): Promise<T[]> {
+  const records = store as RecordsStore;
+  if (typeof records.getAllRecords === 'function') {
+    return resultOf(records.getAllRecords({ query: range, count: limit, direction: 'prev' })).then((found) => found.map((record) => record.value as T));
+  }
+  return new Promise<T[]>((resolve, reject) => {
+    const found: T[] = [];
+    const cursor = store.openCursor(range, 'prev');
     cursor.onerror = () => reject(cursor.error);
     cursor.onsuccess = () => {
       const at = cursor.result;
-      if (at && found.length < searchLimit) {
-        found.push(at.value as SearchMade);
+      if (at && found.length < limit) {
+        found.push(at.value as T);
         at.continue();
       } else resolve(found);
     };
   });
+}
+
+/**
+ * Reads what the page paints first of a period (docs/design.md §4, §7a): the site days, the
+ * newest searches and their count, and for one day its views. Each through a key range of the
+ * period's days, so the cost follows the days and sites shown, never the size of the log.
+ * Plain IndexedDB, every request at once in one read-only transaction.
+ */
+export async function readInsightsData(db: IDBDatabase, period: Period, searchLimit = SEARCHES_SHOWN): Promise<InsightsData> {
+  const days = daysOf(period);
+  const tx = db.transaction(['siteDays', 'viewSpans', 'searches', 'counters']);
+  const searchStore = tx.objectStore('searches');
   const counters = tx.objectStore('counters');
-  const [siteDays, pageDays, spans, searches, searchCount, next, lastSeq] = await Promise.all([
+  const [siteDays, spans, searches, searchCount, next, lastSeq] = await Promise.all([
     resultOf(tx.objectStore('siteDays').getAll(days)) as Promise<SiteDay[]>,
-    resultOf(tx.objectStore('pageDays').getAll(days)) as Promise<PageDay[]>,
-    oneDay ? (resultOf(tx.objectStore('viewSpans').getAll(days)) as Promise<ViewSpan[]>) : Promise.resolve([]),
-    newestSearches,
+    period.first === period.last ? (resultOf(tx.objectStore('viewSpans').getAll(days)) as Promise<ViewSpan[]>) : Promise.resolve([]),
+    newestOf<SearchMade>(searchStore, days, searchLimit),
     resultOf(searchStore.count(days)),
     resultOf(counters.get(BACKFILL_NEXT)),
     resultOf(counters.get(BACKFILL_LAST)),
   ]);
   return {
     siteDays,
-    pageDays,
     spans: spans.sort((a, b) => a.start - b.start),
     searches: searches.sort((a, b) => b.at - a.at),
     searchCount,

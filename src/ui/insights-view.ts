@@ -2,7 +2,8 @@ import { chartHosts, dailyBars, hourRows, timelineSegments, type DayBar, type Ti
 import { formatClock, formatClockRange, formatDay, formatDayAndClock, formatRange } from '../insights/insights-format';
 import { includesToday, isDayKey, periodOf, rangeFromSearch, searchOfRange, shiftRange, type InsightsRange, type RangeKind } from '../insights/insights-range';
 import { readInsightsData, SEARCHES_SHOWN, type InsightsData } from '../insights/insights-read';
-import { hasAggregates } from '../insights/aggregate-reads';
+import { hasAggregates, readPageDays } from '../insights/aggregate-reads';
+import type { PageDay } from '../store/aggregate-records';
 import { formatShare, pageTotals, siteTotals } from '../insights/summary';
 import type { DenyOutcome } from '../settings/deny-site';
 import { dayKey } from '../store/local-day';
@@ -49,8 +50,10 @@ export interface InsightsPage {
  * The Insights page (docs/design.md §7a): for a day, a week or a month, the total time in
  * front, a timeline of the day or a stacked bar per day, time per site and per page, the
  * searches, and Deny / Delete per site. Everything is read from the daily aggregates (§4).
- * Test hooks on `<body>`: `data-insights-rendered-ms` (from navigation start to the first
- * range on screen), `data-range` (`kind day` shown), `data-renders` (counts renders).
+ * Test hooks on `<body>`: `data-insights-read-ms`, `data-insights-rendered-ms` and
+ * `data-insights-pages-ms` (from navigation start to the first range's first read, its paint,
+ * and its pages table), `data-range` (`kind day` shown), `data-renders` (counts completed
+ * renders: both steps, or a Deny).
  */
 export function mountInsights(deps: InsightsDeps): InsightsPage {
   const { document: doc, factory, actions, t, locale, clock = Date.now } = deps;
@@ -67,34 +70,48 @@ export function mountInsights(deps: InsightsDeps): InsightsPage {
 
   let range = rangeFromSearch(deps.search, clock());
   let data: InsightsData | null = null;
+  /** The range's page days, once read (null: still being read). */
+  let pageDays: PageDay[] | null = null;
   let generation = 0;
   let renders = 0;
   /** Denied from this page: marked at once, before the settings reader has seen the change. */
   const deniedHere = new Set<string>();
+  /** The deny list in force, once read (read again when the page becomes visible). */
+  let deniedTest: ((host: string) => boolean) | undefined;
 
   const duration = (seconds: number) => formatDuration(seconds, locale);
 
-  async function read(wanted: InsightsRange): Promise<InsightsData | null> {
+  /**
+   * Reads and paints a range in two steps: first the site days, searches and (a day) its views,
+   * which stay small whatever the log holds; then the page days (a page a day for every page
+   * read that day: tens of thousands in a heavy month), which fill the pages table.
+   */
+  async function show(wanted: InsightsRange): Promise<void> {
+    const mine = ++generation;
     const db = await openExistingLog(factory);
-    if (!db) return null;
     try {
-      return hasAggregates(db) ? await readInsightsData(db, periodOf(wanted)) : null;
+      const period = periodOf(wanted);
+      const first = db && hasAggregates(db) ? await readInsightsData(db, period) : null;
+      doc.body.dataset.insightsReadMs ??= performance.now().toFixed(1);
+      if (mine !== generation) return;
+      range = wanted;
+      data = first;
+      pageDays = null;
+      deps.replaceSearch?.(searchOfRange(range));
+      render();
+      doc.body.dataset.insightsRenderedMs ??= performance.now().toFixed(1);
+      const pages = first && db ? await readPageDays(db, period.first, period.last) : [];
+      if (mine !== generation) return;
+      pageDays = pages;
+      renderPages(chartHosts(siteTotals(data?.siteDays ?? []).sites));
+      doc.body.dataset.insightsPagesMs ??= performance.now().toFixed(1);
+      doc.body.dataset.renders = String(++renders);
     } finally {
-      db.close();
+      db?.close();
     }
   }
 
-  async function show(wanted: InsightsRange): Promise<void> {
-    const mine = ++generation;
-    const read_ = await read(wanted);
-    if (mine !== generation) return;
-    range = wanted;
-    data = read_;
-    deps.replaceSearch?.(searchOfRange(range));
-    await render();
-  }
-
-  async function render(): Promise<void> {
+  function render(): void {
     const now = clock();
     for (const button of rangeButtons) button.setAttribute('aria-pressed', String(button.dataset.range === range.kind));
     dayInput.value = range.day;
@@ -117,12 +134,20 @@ export function mountInsights(deps: InsightsDeps): InsightsPage {
     else renderDays(hosts);
     renderPages(hosts);
     renderSearches();
-    // The deny marks need the settings: the rest is on screen first.
-    await renderSites(shownSites, hosts);
+    renderSites(shownSites, hosts);
+    // The deny marks need the settings (and the first read of the policy can take seconds in
+    // Chromium): the figures do not wait for them; the rows are marked once they are known.
+    if (!deniedTest) {
+      void actions.deniedTest().then(
+        (test) => {
+          deniedTest = test;
+          if (shownSites.some((site) => test(site.host))) renderSites(shownSites, hosts);
+        },
+        () => undefined,
+      );
+    }
 
-    doc.body.dataset.insightsRenderedMs ??= performance.now().toFixed(1);
     doc.body.dataset.range = `${range.kind} ${range.day}`;
-    doc.body.dataset.renders = String(++renders);
   }
 
   function renderTimeline(hosts: string[]): void {
@@ -205,10 +230,9 @@ export function mountInsights(deps: InsightsDeps): InsightsPage {
     );
   }
 
-  async function renderSites(sites: ReturnType<typeof siteTotals>['sites'], hosts: string[]): Promise<void> {
+  function renderSites(sites: ReturnType<typeof siteTotals>['sites'], hosts: string[]): void {
     const listed = sites.slice(0, SITE_ROWS);
-    const isDenied = await actions.deniedTest().catch(() => () => false);
-    const denied = listed.map((site) => deniedHere.has(site.host) || isDenied(site.host));
+    const denied = listed.map((site) => deniedHere.has(site.host) || (deniedTest?.(site.host) ?? false));
     const rows: TableRow[] = listed.map((site, i) => {
       const cellActions = doc.createElement('span');
       cellActions.className = 'row-actions';
@@ -254,7 +278,7 @@ export function mountInsights(deps: InsightsDeps): InsightsPage {
   }
 
   function renderPages(hosts: string[]): void {
-    const pages = pageTotals(data?.pageDays ?? []).filter((page) => page.seconds > 0);
+    const pages = pageTotals(pageDays ?? []).filter((page) => page.seconds > 0);
     byId('pages-table').replaceChildren(
       ...(pages.length > 0
         ? [
@@ -277,7 +301,13 @@ export function mountInsights(deps: InsightsDeps): InsightsPage {
         : []),
     );
     byId('pages-note').textContent =
-      pages.length > PAGE_ROWS ? t('pagesMore', (pages.length - PAGE_ROWS).toLocaleString(locale)) : pages.length === 0 ? t('insightsEmpty') : '';
+      pageDays === null
+        ? t('pagesLoading')
+        : pages.length > PAGE_ROWS
+          ? t('pagesMore', (pages.length - PAGE_ROWS).toLocaleString(locale))
+          : pages.length === 0
+            ? t('insightsEmpty')
+            : '';
   }
 
   function renderSearches(): void {
@@ -324,7 +354,8 @@ export function mountInsights(deps: InsightsDeps): InsightsPage {
     if (outcome === 'denied' || outcome === 'already') deniedHere.add(host);
     const words = { denied: 'deniedSite', already: 'denyAlready', locked: 'denyLocked', invalid: 'denyInvalid' } as const;
     notice.textContent = t(words[outcome], host);
-    await render();
+    render();
+    doc.body.dataset.renders = String(++renders);
     focusSiteRow(host);
   }
 
@@ -356,7 +387,9 @@ export function mountInsights(deps: InsightsDeps): InsightsPage {
 
   // Back to the page after reading elsewhere: the figures of now.
   doc.addEventListener('visibilitychange', () => {
-    if (doc.visibilityState === 'visible') void show(range).catch(showFailure);
+    if (doc.visibilityState !== 'visible') return;
+    deniedTest = undefined;
+    void show(range).catch(showFailure);
   });
 
   return { refresh: () => show(range), show };

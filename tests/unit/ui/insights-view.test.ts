@@ -104,6 +104,8 @@ describe('the Insights page, a day', () => {
       ['www.google.com', 0],
     ]);
     expect([...document.querySelectorAll('#pages-table .page-title')].map((p) => p.textContent)).toEqual(['B', 'A one', 'A two', 'C']);
+    expect(text('pages-note')).toBe('');
+    expect(Number(document.body.dataset.insightsPagesMs)).toBeGreaterThanOrEqual(Number(document.body.dataset.insightsRenderedMs));
     expect([...document.querySelectorAll('#searches-table tbody tr')].map((row) => row.textContent)).toEqual(['10:00 AMintl durationswww.google.com']);
     expect([...document.querySelectorAll('#hours-table tbody tr')].map((row) => (row as HTMLElement).dataset.seconds)).toEqual(['780']);
     expect(document.getElementById('days-section')!.hidden).toBe(true);
@@ -185,6 +187,17 @@ describe('Deny and Delete site', () => {
     expect(text('notice')).toContain('b.example is on the deny list now');
   });
 
+  it('marks a site the deny list already stops once the settings are read, without waiting for them first', async () => {
+    let answer!: (test: (host: string) => boolean) => void;
+    const actions = { ...fakeActions(), deniedTest: () => new Promise<(host: string) => boolean>((resolve) => (answer = resolve)) };
+    await mount('', actions);
+    // On screen before the settings answer.
+    expect(rows('sites-table').map(([host]) => host)).toContain('c.example');
+    answer((host) => host === 'c.example');
+    await expect.poll(() => document.querySelector<HTMLElement>('#sites-table tr[data-host="c.example"]')!.dataset.denied).toBe('true');
+    expect(document.querySelector<HTMLElement>('#sites-table tr[data-host="b.example"]')!.dataset.denied).toBe('false');
+  });
+
   it('says why when the administrator locks the deny list', async () => {
     await mount('', fakeActions('locked'));
     document.querySelector<HTMLButtonElement>('button[data-site-action="deny"][data-host="b.example"]')!.click();
@@ -210,7 +223,7 @@ describe('Deny and Delete site', () => {
     expect(rows('timeline-table').map(([host]) => host)).toEqual(['b.example', 'c.example']);
     expect(text('total')).toBe('7m 0s in front');
     expect(text('notice')).toBe('Deleted 2 events from a.example.');
-    expect(document.activeElement?.id).toBe('sites-heading');
+    await expect.poll(() => document.activeElement?.id).toBe('sites-heading');
     expect(await log.recent(100)).toHaveLength(5);
   });
 });
