@@ -105,9 +105,15 @@ export async function settleCaptureInPage(): Promise<void> {
 
 /** Sends the popup's "Sync now" message (it wakes a suspended event page); the outcome. */
 export async function syncNowByMessage(): Promise<string> {
-  const report = (await browser.runtime.sendMessage({ type: 'syncNow' })) as { outcome?: string } | undefined;
-  if (!report?.outcome) throw new Error(`syncNow answered ${JSON.stringify(report)}`);
-  return report.outcome;
+  // The background answers every message as `{ ok, value }` or `{ ok: false, error }`
+  // (src/platform/message-channel.ts).
+  const answer = (await browser.runtime.sendMessage({ type: 'syncNow' })) as
+    | { ok: true; value?: { outcome?: string } }
+    | { ok: false; error: string }
+    | undefined;
+  const outcome = answer?.ok ? answer.value?.outcome : undefined;
+  if (!outcome) throw new Error(`syncNow answered ${JSON.stringify(answer)}`);
+  return outcome;
 }
 
 export async function setStorageInPage({ items, area }: { items: Record<string, unknown>; area: StorageArea }): Promise<null> {
