@@ -2,7 +2,12 @@
 // its events being durable in IndexedDB (`self.activityLogger.captureLatencyMs`, the latest
 // 1,000). Targets: p50 ≤ 5 ms, p99 ≤ 20 ms. Prints numbers; never fails on them.
 //
-//   npm run build && npx tsx bench/capture-latency.ts [--rounds 3] [--navigations 200] [--pause-ms 0] [--breakdown]
+//   npm run build && npx tsx bench/capture-latency.ts [--rounds 3] [--navigations 200] [--pause-ms 0] [--breakdown] [--no-analysis] [--settle 20]
+//
+// Same-document changes are reported apart (--settle N, 0 for none): a view of a pushState
+// address is recorded once the address has settled (docs/design.md §3, SETTLE_MS), so its
+// time from the page's `history.pushState` to the view's start in the log (`recordedAt`) is the
+// settle time plus the latency, not a latency.
 //
 // E2E_CHROME_BUILD=DIR measures another unpacked build (see tests/e2e/harness/extension-build.ts).
 //
@@ -37,8 +42,12 @@ const { values } = parseArgs({
     // Each round is a fresh browser; the percentiles of all rounds' samples together are the
     // result (one round's p99 rests on its 2 or 3 slowest samples).
     rounds: { type: 'string', default: '3' },
+    // Skip the analysis that follows a missed target (for same-run before/after comparisons).
+    'no-analysis': { type: 'boolean', default: false },
+    settle: { type: 'string', default: '20' },
   },
 });
+const SETTLE_SAMPLES = Number(values.settle);
 const ROUNDS = Number(values.rounds);
 const NAVIGATIONS = Number(values.navigations);
 const PAUSE_MS = Number(values['pause-ms']);
@@ -379,6 +388,38 @@ async function measureFloor(browser: ExtensionBrowser, server: TestPageServer): 
   return browser.worker.evaluate(() => (globalThis as { benchFloor?: Record<string, number[]> }).benchFloor ?? {});
 }
 
+/**
+ * `count` same-document changes (`history.pushState` to a new query, 1.5 s apart, longer than
+ * the settle time so each is its own view), each timed from the page's call to the start of
+ * its view in the log.
+ */
+async function settleTimes(browser: ExtensionBrowser, server: TestPageServer, count: number): Promise<number[]> {
+  const main = browser.mainTab;
+  await main.bringToFront();
+  await main.goto(server.pageUrl('settle start'));
+  const pushed: { query: string; at: number }[] = [];
+  for (let i = 0; i < count; i++) {
+    const query = `?settle-bench=${i}`;
+    const at = await main.evaluate((query) => {
+      const at = Date.now();
+      history.pushState(null, '', query);
+      return at;
+    }, query);
+    pushed.push({ query, at });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+  }
+  await main.goto('about:blank');
+  await captureSettled(browser.worker, { timeout: 30_000 });
+  const log = await readLog(browser.worker, { timeout: 30_000 });
+  const times: number[] = [];
+  for (const { query, at } of pushed) {
+    const start = log.find((entry) => entry.event.url.endsWith(query) && (entry.event.params as { truncated?: boolean }).truncated);
+    if (start) times.push(start.recordedAt - at);
+    else console.log(`  no view start in the log for ${query}`);
+  }
+  return times;
+}
+
 /** One round in a fresh browser: the latency samples, and the browser kept open for the analysis. */
 async function measureRound(server: TestPageServer, round: number): Promise<{ latencies: number[]; browser: ExtensionBrowser }> {
   const browser = await launchExtensionBrowser();
@@ -421,7 +462,11 @@ async function main(): Promise<void> {
     console.log(
       `capture latency, all ${ROUNDS} rounds: ${summary(all)} — targets p50 ≤ ${TARGET_P50}, p99 ≤ ${TARGET_P99}: ${met ? 'met' : 'MISSED'}`,
     );
-    if (values.breakdown || !met) {
+    if (SETTLE_SAMPLES > 0) {
+      const settle = await settleTimes(browser!, server, SETTLE_SAMPLES);
+      console.log(`same-document changes (pushState → view start in the log, settle time included): ${summary(settle)}`);
+    }
+    if (values.breakdown || (!met && !values['no-analysis'])) {
       const analysed = browser!;
       console.log('steps of the recording path, timed alone in the same worker (50 rounds each):');
       const steps = await breakdown(analysed, server.pageUrl('other tab'));
