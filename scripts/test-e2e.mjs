@@ -1,5 +1,5 @@
 // Runs the end-to-end suites: the real-window journeys (tests/e2e/real-window.test.ts, which spend
-// most of their ~2 minutes waiting for idle and focus to take effect on a private X display) side
+// most of their ~2.5 minutes waiting for idle and focus to take effect on a private X display) side
 // by side with all the others, which run one file at a time. The window run's output is kept and
 // printed when it ends, so the two runs' lines do not interleave. Exits non-zero if either fails.
 // With arguments (files, a name filter), it is one plain vitest run of those instead.
