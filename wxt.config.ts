@@ -45,14 +45,39 @@ function zodWithoutEval(): Plugin {
   };
 }
 
+/**
+ * `imports: false` stops WXT from declaring its auto-imports, but its unimport plugin still
+ * injects them while building: a parameter named `storage` (src/store/persistent-storage.ts)
+ * pulled `wxt/utils/storage` — 7 kB with a lock library, 3 kB gzipped — into the worker. The
+ * hook turns the injection off; the check fails the build if a WXT auto-import shows up again.
+ */
+function noAutoImports(): Plugin {
+  return {
+    name: 'activity-logger:no-auto-imports',
+    generateBundle() {
+      const injected = [...this.getModuleIds()].filter((id) => /[\\/]wxt[\\/]dist[\\/]utils[\\/](?!define-background\.|match-patterns\.)/.test(id));
+      if (injected.length > 0) this.error(`WXT auto-imported ${injected.join(', ')}: import it explicitly, or rename the name it took for an auto-import`);
+    },
+  };
+}
+
+/** `BUNDLE_SOURCEMAP=<dir> wxt build` builds with source maps into <dir> (bench/bundle-composition.mjs). */
+const sourcemapDir = process.env.BUNDLE_SOURCEMAP;
+
 // One manifest for both browsers; the differences are spelled out where they are.
 export default defineConfig({
   // No webextension-polyfill: Chrome's MV3 APIs return promises and Firefox's are `browser`
   // itself; the one difference that matters, answering a message, is src/platform/message-channel.ts.
   // Explicit imports everywhere: a reader sees where `browser` and `defineBackground` come from.
   imports: false,
+  hooks: {
+    'config:resolved': (wxt) => {
+      Object.assign(wxt.config.imports, { autoImport: false });
+    },
+  },
   manifestVersion: 3,
-  vite: () => ({ plugins: [zodWithoutEval()] }),
+  ...(sourcemapDir && { outDir: sourcemapDir }),
+  vite: () => ({ plugins: [zodWithoutEval(), noAutoImports()], ...(sourcemapDir && { build: { sourcemap: true } }) }),
   manifest: ({ browser }) => ({
     // Every user-visible string comes from public/_locales/<lang>/messages.json (issue 5).
     name: '__MSG_extName__',

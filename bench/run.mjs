@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 
 const BENCHMARKS = [
   ['bundle sizes', 'node bench/bundle-size.mjs'],
+  ['what the worker is made of', 'node bench/bundle-composition.mjs'],
   ['collector ingest (SQLite, PostgreSQL)', 'npx tsx bench/collector-ingest.ts'],
   ['collector GET /events at 1M events', 'npx tsx bench/collector-events-page.ts'],
   ['sync drain', 'npx tsx bench/sync-drain.ts'],
