@@ -33,6 +33,7 @@ for (const seed of values.seeds.split(',').map((text) => whole('seeds', text.tri
   });
   console.log(describeFigures(figures));
   for (const problem of figures.problems) console.log(`  ${problem}`);
+  if (figures.trace.length > 0) console.log(`  the log:\n    ${figures.trace.join('\n    ')}`);
   if (figures.lost > 0 || figures.duplicated > 0 || figures.problems.length > 0) failed = true;
 }
 process.exitCode = failed ? 1 : 0;

@@ -70,6 +70,8 @@ export interface SoakFigures {
   duplicated: number;
   /** What is wrong, one line each (empty when lost = duplicated = 0). */
   problems: string[];
+  /** When something is wrong: the log in recording order, one line per event (for diagnosis). */
+  trace: string[];
   seconds: number;
 }
 
@@ -114,6 +116,7 @@ export async function runSoak({ seed, pages, stops, restarts, diskFullPages = 0,
     lost: 0,
     duplicated: 0,
     problems: [],
+    trace: [],
     seconds: 0,
   };
   try {
@@ -170,6 +173,12 @@ export async function runSoak({ seed, pages, stops, restarts, diskFullPages = 0,
           }
         : undefined,
     });
+    // What the worker reports as wrong (its onError is console.error), for the diagnosis.
+    const watch = (context: ExtensionBrowser['context']) =>
+      context.on('console', (message) => {
+        if (message.type() === 'error' || message.type() === 'warning') log(`worker ${message.type()}: ${message.text()}`);
+      });
+    watch(browser.context);
     await setExtensionStorage(browser.worker, { settings: { endpointUrl: collector.activityUrl }, apiToken: TOKEN });
 
     // The plan: which pages a restart precedes, where the disk is full, where the worker stops.
@@ -207,6 +216,29 @@ export async function runSoak({ seed, pages, stops, restarts, diskFullPages = 0,
       }
       await eventually(() => captureSettled(browser!.worker), { timeout: 20_000, interval: 250 });
     };
+    /**
+     * Waits until the page's start is durable: the log's open view (written in the start's
+     * transaction, docs/design.md §4) is this page. The stop comes at a random moment after:
+     * during or after the state save, the next page's write, a sync. Not before: a worker
+     * killed between the browser's event and the end of its transaction loses that page
+     * whatever it does (what is only in memory dies with it), and Chromium drops the events it
+     * queued for a worker stopped while still starting — no extension code ever sees them
+     * (BENCHMARKS.md "Soak"). Chrome itself stops a worker only after 30 s without events.
+     */
+    const durable = async (url: string) => {
+      try {
+        await eventually(
+          async () => {
+            const open = await withTimeout(browser!.worker.evaluate(readLoggedView), 5_000, 'reading the open view');
+            if (open !== url) throw new Error(`the log has ${open} open, not ${url}`);
+          },
+          { timeout: 30_000, interval: 20 },
+        );
+      } catch (error) {
+        // Counted by the check (the page is then missing): capture never recorded it.
+        log(`${url}: its start was never durable: ${String(error)}`);
+      }
+    };
     /** A sync in the background (not awaited): the worker may be stopped under it. */
     const syncInBackground = () => void sync().catch(() => undefined);
 
@@ -218,6 +250,7 @@ export async function runSoak({ seed, pages, stops, restarts, diskFullPages = 0,
         // checks (seen with seed 20261202: a page loaded, then the browser closed at once).
         await settleCapture();
         await browser.restart({ crash });
+        watch(browser.context);
         figures.restarts++;
         if (crash) figures.crashes++;
         log(`page ${i}: browser ${crash ? 'killed' : 'closed'} and started again`);
@@ -261,9 +294,10 @@ export async function runSoak({ seed, pages, stops, restarts, diskFullPages = 0,
         hold = null;
         release();
       } else {
-        // 0–120 ms after the commit: before, during or after its write and state save.
+        // 0–120 ms after its start is durable: before, during or after its state save.
         await tab.goto(url, { waitUntil: 'commit' });
         visited.push(url);
+        await durable(url);
         await sleep(random() * 120);
         await browser.stopServiceWorker().catch((error: unknown) => log(`stop failed: ${String(error)}`));
       }
@@ -297,6 +331,31 @@ export async function runSoak({ seed, pages, stops, restarts, diskFullPages = 0,
     await server.close().catch(() => undefined);
     await removeDir(dataDir).catch(() => undefined);
   }
+}
+
+/** The url of the log's open view (store `capture`, key `openView`), read in the worker. */
+function readLoggedView(): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open('activity-log');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      if (!db.objectStoreNames.contains('capture')) {
+        db.close();
+        resolve(undefined);
+        return;
+      }
+      const read = db.transaction('capture').objectStore('capture').get('openView');
+      read.onerror = () => {
+        db.close();
+        reject(read.error);
+      };
+      read.onsuccess = () => {
+        db.close();
+        resolve((read.result as { url?: string } | undefined)?.url);
+      };
+    };
+  });
 }
 
 /** The invariant, counted into `figures`. */
@@ -346,6 +405,14 @@ function check(figures: SoakFigures, entries: StoredLogEntry[], collector: Runni
     if (starts === 0 || completions === 0) figures.lost++;
     else figures.duplicated += starts - 1 + completions - 1;
     figures.problems.push(`${url}: ${starts} start(s), ${completions} completion(s)`);
+  }
+  if (figures.problems.length > 0) {
+    const t0 = entries[0]?.recordedAt ?? 0;
+    figures.trace = entries.map(
+      (entry) =>
+        `${entry.event.url?.replace(/^.*\//, '')} ${entry.event.params?.duration !== undefined ? `end ${entry.event.params.duration}s` : 'start'} ` +
+        `at +${(Date.parse(entry.event.timestamp) - t0) / 1000}s recorded +${(entry.recordedAt - t0) / 1000}s ${entry.state} ${entry.event.params?.title ?? ''}`,
+    );
   }
 }
 
