@@ -10,7 +10,9 @@ import { createSettingsReader } from '../src/settings/settings-reader';
 import { buildAggregates } from '../src/store/aggregate-backfill';
 import { logHealthRecorder } from '../src/store/log-health';
 import { askForPersistentStorage } from '../src/store/persistent-storage';
-import { connectRecordingLog } from '../src/store/recording-log';
+import { connectLogDatabase } from '../src/store/log-database';
+import { checkLogKept } from '../src/store/log-discard';
+import { createRecordingLog } from '../src/store/recording-log';
 import { runRetention } from '../src/store/retention';
 import { createSync } from '../src/sync/sync-engine';
 import { startSyncScheduler, type SyncScheduler } from '../src/sync/sync-scheduler';
@@ -40,7 +42,8 @@ export default defineBackground(() => {
     console.error('Activity Logger:', status.lastError);
   };
 
-  const log = connectRecordingLog(indexedDB);
+  const database = connectLogDatabase(indexedDB);
+  const log = createRecordingLog(database, Date.now);
   // Read the policy once for this worker (storage.managed answers seconds late after a browser start).
   const settings = createSettingsReader({
     local: browser.storage.local,
@@ -49,6 +52,11 @@ export default defineBackground(() => {
     onError: reportFailure('settings'),
   });
   const logHealth = logHealthRecorder(browser.storage.session);
+  // A log the browser discarded and made anew is said so, not taken for an empty one
+  // (docs/design.md §4 "A log the browser discards").
+  void checkLogKept({ database, local: browser.storage.local })
+    .then((kept) => (kept.discarded ? logHealth.discarded(kept.keptSince).then(() => sync.refreshBadge()) : undefined))
+    .catch(reportFailure('log check'));
   // Asks the browser not to evict the log under storage pressure (README "Choices":
   // persistent storage rather than the unlimitedStorage permission).
   void askForPersistentStorage(typeof navigator !== 'undefined' ? navigator.storage : undefined).catch(reportFailure('storage'));

@@ -16,6 +16,11 @@ export const LogHealthSchema = z.object({
   failedWrites: z._default(z.int().check(z.nonnegative()), 0),
   /** When the writes began to fail; null while they succeed. */
   since: z._default(z.nullable(z.number()), null),
+  /**
+   * The browser discarded the log and made an empty one (`log-discard.ts`): when the lost log
+   * was first seen. Null when the log is the one kept. Told for the rest of the browser session.
+   */
+  discardedSince: z._default(z.nullable(z.number()), null),
 });
 export type LogHealth = z.infer<typeof LogHealthSchema>;
 
@@ -23,6 +28,11 @@ export const LOG_HEALTH_KEY = 'logHealth';
 
 export function parseLogHealth(stored: unknown): LogHealth {
   return LogHealthSchema.safeParse(stored ?? {}).data ?? LogHealthSchema.parse({});
+}
+
+/** What the badge's `!` stands for: writes fail, or the browser discarded the log. */
+export function logNeedsAttention(health: LogHealth): boolean {
+  return health.failing || health.discardedSince !== null;
 }
 
 const DISK_FULL = 'The browser refused to store more data (disk full?)';
@@ -64,6 +74,7 @@ export function logHealthRecorder(session: SessionArea, clock: () => number = Da
   return {
     failing: (error: unknown, waiting: number) =>
       update((health) => ({
+        ...health,
         failing: true,
         // A cause once known stays the reason while the failure lasts: a full disk first fails
         // a write, then every reopening of the log with a vaguer error of its own.
@@ -73,5 +84,7 @@ export function logHealthRecorder(session: SessionArea, clock: () => number = Da
         since: health.since ?? clock(),
       })),
     recovered: () => update((health) => ({ ...health, failing: false, reason: null, waiting: 0, since: null })),
+    /** The browser discarded the log first seen at `keptSince` (`checkLogKept`). */
+    discarded: (keptSince: number) => update((health) => ({ ...health, discardedSince: keptSince })),
   };
 }

@@ -51,6 +51,9 @@ export interface LogDB extends DBSchema {
 
 export const OPEN_VIEW = 'openView';
 
+/** `counters` key: when this log was first seen (`log-discard.ts`). */
+export const LOG_CREATED = 'logCreatedAt';
+
 /**
  * `counters` keys of the aggregates' build after the upgrade to version 3: the events with
  * `seq` from `BACKFILL_NEXT` to `BACKFILL_LAST` are not in the aggregates yet (appends since

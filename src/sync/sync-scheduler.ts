@@ -2,7 +2,7 @@ import type Browser from 'webextension-polyfill';
 import type { Settings } from '../settings/settings';
 import type { SettingsReader } from '../settings/settings-reader';
 import type { EventLog } from '../store/event-log';
-import { LOG_HEALTH_KEY, parseLogHealth } from '../store/log-health';
+import { LOG_HEALTH_KEY, logNeedsAttention, parseLogHealth } from '../store/log-health';
 import { badgeText } from './badge';
 import type { Sync, SyncReport } from './sync-engine';
 import { parseSyncStatus, SYNC_STATUS_KEY } from './sync-status';
@@ -83,7 +83,7 @@ export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
       storage.session.get(LOG_HEALTH_KEY),
     ]);
     const configured = settings.syncEnabled && settings.endpointUrl !== '';
-    const logFailing = parseLogHealth(health[LOG_HEALTH_KEY]).failing;
+    const logFailing = logNeedsAttention(parseLogHealth(health[LOG_HEALTH_KEY]));
     const text = badgeText(pending, parseSyncStatus(stored[SYNC_STATUS_KEY]), configured, logFailing);
     await action.setBadgeText({ text });
     if (text === '!') await action.setBadgeBackgroundColor({ color: '#b3261e' });

@@ -41,6 +41,10 @@ export function statusLine(facts: StatusFacts, t: Translate): string {
   ];
   // First: what is recorded is not being kept, which matters more than how sync is doing.
   if (facts.logHealth?.failing) parts.unshift(notSavedLine(facts.logHealth, t, locale));
+  // Before even that: what was kept is gone (docs/design.md §4 "A log the browser discards").
+  if (typeof facts.logHealth?.discardedSince === 'number') {
+    parts.unshift(t('statusLogDiscarded', formatExactTime(facts.logHealth.discardedSince, locale)));
+  }
   if (!facts.syncConfigured) {
     parts.push(t('statusSyncOff'));
     return parts.join(' · ');

@@ -1,3 +1,5 @@
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredLogEntry } from '../../src/store/log-entry';
 import {
@@ -15,8 +17,9 @@ import {
 
 // Issue items 1 and 11 end to end, in Chromium (the only browser whose worker a test can stop
 // at a chosen moment): a disk that fills up under the log (docs/design.md §4 "When a write
-// fails") and a worker stopped before its first state save (docs/design.md §3). One browser
-// for both, on a profile whose IndexedDB lives on a small real filesystem.
+// fails"), a worker stopped before its first state save (docs/design.md §3), and a log the
+// browser discarded (docs/design.md §4 "A log the browser discards"). One browser for all,
+// on a profile whose IndexedDB lives on a small real filesystem.
 
 declare const chrome: {
   action: { getBadgeText(details: object): Promise<string> };
@@ -128,5 +131,26 @@ describe('the log on a disk that fills up, in chromium', () => {
       'view /page/first-after-restart',
       'done /page/first-after-restart',
     ]);
+  });
+
+  it('says in the popup and the badge that the browser discarded the log, and since when what was not sent is lost', async () => {
+    await settle();
+    expect((await readLog(browser!.worker)).length).toBeGreaterThan(0);
+    // What Chromium does at its next start with a log a full disk tore and a kill left behind
+    // (BENCHMARKS.md "Soak"): it deletes the database and hands out an empty one, no error.
+    await browser!.restart({
+      whileClosed: async () => {
+        for (const name of await readdir(disk!.dir)) {
+          if (name.startsWith('chrome-extension_')) await rm(join(disk!.dir, name), { recursive: true, force: true });
+        }
+      },
+    });
+    await eventually(async () => expect(await badge()).toBe('!'), { timeout: 15_000 });
+    expect(await readLog(browser!.worker)).toEqual([]);
+    const popup = await browser!.openPopup();
+    await eventually(async () =>
+      expect(await popup.statusText()).toMatch(/^The browser discarded the activity log \(.*\): what was recorded since .+ and not yet sent is lost · Logging on/),
+    );
+    await popup.page.close();
   });
 });

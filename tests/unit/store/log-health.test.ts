@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { describeWriteFailure, LOG_HEALTH_KEY, logHealthRecorder, parseLogHealth } from '../../../src/store/log-health';
+import { describeWriteFailure, LOG_HEALTH_KEY, logHealthRecorder, logNeedsAttention, parseLogHealth } from '../../../src/store/log-health';
 
 describe('describeWriteFailure', () => {
   it('says what a full disk, a newer log and other failures mean', () => {
@@ -38,14 +38,28 @@ describe('logHealthRecorder', () => {
       waiting: 4,
       failedWrites: 2,
       since: 1_000,
+      discardedSince: null,
     });
     // The log's reopening then fails with a vaguer error: the full disk stays the reason.
     await recorder.failing(new DOMException('Internal error opening backing store for indexedDB.open.', 'UnknownError'), 5);
     expect(await read()).toMatchObject({ reason: 'The browser refused to store more data (disk full?)', waiting: 5, failedWrites: 3 });
     await recorder.recovered();
-    expect(await read()).toEqual({ failing: false, reason: null, waiting: 0, failedWrites: 3, since: null });
+    expect(await read()).toEqual({ failing: false, reason: null, waiting: 0, failedWrites: 3, since: null, discardedSince: null });
     // A new failure is described afresh.
     await recorder.failing(new DOMException('I/O error', 'UnknownError'), 1);
     expect(await read()).toMatchObject({ reason: 'The browser could not write to the log: is the disk full? (I/O error)' });
+  });
+
+  it('keeps that the browser discarded the log through later failures and recoveries, and the badge asks for attention', async () => {
+    fakeBrowser.reset();
+    const recorder = logHealthRecorder(fakeBrowser.storage.session, () => 9_000);
+    const read = async () => parseLogHealth((await fakeBrowser.storage.session.get(LOG_HEALTH_KEY))[LOG_HEALTH_KEY]);
+    expect(logNeedsAttention(await read())).toBe(false);
+    await recorder.discarded(1_000);
+    expect(await read()).toMatchObject({ failing: false, discardedSince: 1_000 });
+    expect(logNeedsAttention(await read())).toBe(true);
+    await recorder.failing(new DOMException('quota', 'QuotaExceededError'), 1);
+    await recorder.recovered();
+    expect(await read()).toMatchObject({ failing: false, discardedSince: 1_000 });
   });
 });

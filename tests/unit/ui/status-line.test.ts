@@ -53,4 +53,12 @@ describe('statusLine', () => {
     );
     expect(statusLine({ ...base, logHealth: parseLogHealth({ failedWrites: 2 }) }, en)).toBe('Logging on · 12 pending · never synced');
   });
+
+  it('says first that the browser discarded the log, and since when what was not sent is lost', () => {
+    const logHealth = parseLogHealth({ discardedSince: NOW - 86_400_000 });
+    expect(statusLine({ ...base, logHealth }, en)).toMatch(
+      /^The browser discarded the activity log \(its database was damaged, e\.g\. after the disk was full\): what was recorded since 11\/26\/26, \d+:00:00 (AM|PM) and not yet sent is lost · Logging on · 12 pending · never synced$/,
+    );
+    expect(statusLine({ ...base, logHealth }, translatorFor('de'))).toMatch(/^Der Browser hat das Aktivitätsprotokoll verworfen/);
+  });
 });
