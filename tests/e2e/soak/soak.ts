@@ -6,6 +6,7 @@ import type { StoredLogEntry } from '../../../src/store/log-entry';
 import {
   captureSettled,
   eventually,
+  getExtensionStorage,
   launchExtensionBrowser,
   makeTempDir,
   mountSmallDisk,
@@ -58,6 +59,11 @@ export interface SoakFigures {
   crashes: number;
   /** Pages visited while the disk was full. */
   diskFullPages: number;
+  /**
+   * Restarts after which the extension said the browser had discarded the log (docs/design.md
+   * §4 "A log the browser discards"): what was pending then is lost, and counted so.
+   */
+  discards: number;
   faults: Record<Fault, number>;
   /** Requests that reached the collector's interceptor (authorized, valid batches). */
   requests: number;
@@ -109,6 +115,7 @@ export async function runSoak({ seed, pages, stops, restarts, diskFullPages = 0,
     restarts: 0,
     crashes: 0,
     diskFullPages: 0,
+    discards: 0,
     faults: Object.fromEntries(FAULTS.map((fault) => [fault, 0])) as Record<Fault, number>,
     requests: 0,
     sent: 0,
@@ -218,7 +225,7 @@ export async function runSoak({ seed, pages, stops, restarts, diskFullPages = 0,
     };
     /**
      * Waits until the page's start is durable: the log's open view (written in the start's
-     * transaction, docs/design.md §4) is this page. The stop comes at a random moment after:
+     * transaction, docs/design.md §4) is this page, or while the disk refuses it the backlog's. The stop comes at a random moment after:
      * during or after the state save, the next page's write, a sync. Not before: a worker
      * killed between the browser's event and the end of its transaction loses that page
      * whatever it does (what is only in memory dies with it), and Chromium drops the events it
@@ -239,6 +246,13 @@ export async function runSoak({ seed, pages, stops, restarts, diskFullPages = 0,
         log(`${url}: its start was never durable: ${String(error)}`);
       }
     };
+    /** Whether this browser session's worker said the browser discarded the log (storage.session). */
+    const noteDiscard = async () => {
+      const { logHealth } = await getExtensionStorage(browser!.worker, 'logHealth', 'session');
+      if (typeof (logHealth as { discardedSince?: unknown } | undefined)?.discardedSince !== 'number') return;
+      figures.discards++;
+      log(`the extension says the browser discarded the log at the start of this session`);
+    };
     /** A sync in the background (not awaited): the worker may be stopped under it. */
     const syncInBackground = () => void sync().catch(() => undefined);
 
@@ -249,6 +263,7 @@ export async function runSoak({ seed, pages, stops, restarts, diskFullPages = 0,
         // even handled its commit recorded nothing of it, and "recorded" is what the soak
         // checks (seen with seed 20261202: a page loaded, then the browser closed at once).
         await settleCapture();
+        await noteDiscard();
         await browser.restart({ crash });
         watch(browser.context);
         figures.restarts++;
@@ -322,6 +337,7 @@ export async function runSoak({ seed, pages, stops, restarts, diskFullPages = 0,
       },
       { timeout: 120_000, interval: 1_000 },
     );
+    await noteDiscard();
     check(figures, entries, collector, visited);
     return figures;
   } finally {
@@ -333,8 +349,15 @@ export async function runSoak({ seed, pages, stops, restarts, diskFullPages = 0,
   }
 }
 
-/** The url of the log's open view (store `capture`, key `openView`), read in the worker. */
-function readLoggedView(): Promise<string | undefined> {
+/**
+ * The url of the open view as it is durable, read in the worker: the log's (store `capture`,
+ * key `openView`), or while writes fail the backlog's in storage.session (docs/design.md §3).
+ */
+async function readLoggedView(): Promise<string | undefined> {
+  const session = (globalThis as unknown as { chrome: { storage: { session: { get(key: string): Promise<Record<string, unknown>> } } } }).chrome.storage.session;
+  const { captureBacklog } = await session.get('captureBacklog');
+  const waiting = captureBacklog as { events: unknown[]; openView: { url?: string } | null } | undefined;
+  if (waiting && waiting.events.length > 0) return waiting.openView?.url;
   return new Promise((resolve, reject) => {
     const open = indexedDB.open('activity-log');
     open.onerror = () => reject(open.error);
@@ -421,7 +444,8 @@ export function describeFigures(f: SoakFigures): string {
   const faults = FAULTS.map((fault) => `${fault} ${f.faults[fault]}`).join(', ');
   return (
     `seed ${f.seed}: ${f.pages} pages, ${f.stops} worker stops (${f.stopsInFlight} with a request held at the server), ` +
-    `${f.restarts} restarts (${f.crashes} SIGKILL), ${f.diskFullPages} pages on a full disk, ${f.requests} requests, faults: ${faults}; ` +
+    `${f.restarts} restarts (${f.crashes} SIGKILL), ${f.diskFullPages} pages on a full disk, ` +
+    `${f.discards > 0 ? `the log discarded by the browser ${f.discards} time(s), ` : ''}${f.requests} requests, faults: ${faults}; ` +
     `${f.sent} events sent, ${f.rejected} rejected; lost ${f.lost}, duplicated ${f.duplicated} (${f.seconds} s)`
   );
 }

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { E2E_BROWSERS } from './harness';
+import { describeFigures, runSoak } from './soak/soak';
+
+// The short soak (docs/design.md §10; the long one is `npm run soak`, BENCHMARKS.md "Soak"):
+// one seed, a few dozen pages under the collector's faults, worker stops (one with a request
+// held at the server) and two browser restarts, one of them a SIGKILL. Chromium only: the
+// only browser whose worker a test can stop at a chosen moment. Run beside the real-window
+// journeys (scripts/test-e2e.mjs), not in the main lane.
+describe.runIf(E2E_BROWSERS.includes('chromium'))('the soak, short, in chromium', () => {
+  it('loses nothing and doubles nothing through faults, worker stops and restarts', async () => {
+    const figures = await runSoak({ seed: 20261202, pages: 24, stops: 8, restarts: 2 });
+    console.log(describeFigures(figures));
+    expect(figures.problems).toEqual([]);
+    expect(figures).toMatchObject({ lost: 0, duplicated: 0, restarts: 2, crashes: 1 });
+    expect(figures.stops).toBeGreaterThanOrEqual(8);
+    // Every page's start and completion, at the collector or rejected.
+    expect(figures.sent + figures.rejected).toBeGreaterThanOrEqual(2 * 24);
+  }, 300_000);
+});
