@@ -43,7 +43,8 @@ export default defineBackground(() => {
   };
 
   const database = connectLogDatabase(indexedDB);
-  const log = createRecordingLog(database, Date.now);
+  // The Web Lock lets this one log keep the daily totals in memory (docs/design.md §4).
+  const log = createRecordingLog(database, Date.now, typeof navigator !== 'undefined' ? navigator.locks : undefined);
   // Read the policy once for this worker (storage.managed answers seconds late after a browser start).
   const settings = createSettingsReader({
     local: browser.storage.local,

@@ -2,14 +2,17 @@ import type { IDBPTransaction } from 'idb';
 import type { RecordedEvent } from '../model/activity-event';
 import type { PageDay, SearchMade, SiteDay, ViewSpan } from './aggregate-records';
 import { dayKey, splitAtMidnight, type DayKey } from './local-day';
-import type { LogDB } from './log-schema';
+import { TOTALS_CHANGED, type LogDB } from './log-schema';
 
 /** The stores the daily aggregates live in (schema v3). */
 export const AGGREGATE_STORES = ['siteDays', 'pageDays', 'viewSpans', 'searches'] as const;
 type AggregateStore = (typeof AGGREGATE_STORES)[number];
 
-/** A transaction that may write the aggregates (and, in it, whatever else). */
-export type AggregateTransaction = IDBPTransaction<LogDB, AggregateStore[], 'readwrite' | 'versionchange'>;
+/**
+ * A transaction that may write the aggregates (and, in it, whatever else); `counters` holds the
+ * note that they changed (`markTotalsChanged`).
+ */
+export type AggregateTransaction = IDBPTransaction<LogDB, (AggregateStore | 'counters')[], 'readwrite' | 'versionchange'>;
 
 /** What one event adds to the aggregates: a completed view's parts per day, or a search. */
 export interface Contribution {
@@ -52,6 +55,112 @@ export async function storedContribution(tx: AggregateTransaction, id: string): 
 const keyOf = (day: DayKey, name: string) => `${day}\n${name}`;
 const ignore = () => undefined;
 
+/** Day × site and day × page totals by `keyOf(day, host | url)`. */
+export interface Totals {
+  sites: Map<string, SiteDay>;
+  pages: Map<string, PageDay>;
+}
+
+/** The keys of the totals these contributions touch. */
+export function totalKeys(contributions: readonly Contribution[]): { sites: string[]; pages: string[] } {
+  const sites = new Set<string>();
+  const pages = new Set<string>();
+  for (const { spans, search } of contributions) {
+    for (const span of spans) {
+      sites.add(keyOf(span.day, span.host));
+      pages.add(keyOf(span.day, span.url));
+    }
+    if (search) sites.add(keyOf(search.day, search.host));
+  }
+  return { sites: [...sites], pages: [...pages] };
+}
+
+const splitKey = (key: string): [DayKey, string] => {
+  const cut = key.indexOf('\n');
+  return [key.slice(0, cut) as DayKey, key.slice(cut + 1)];
+};
+
+/** Reads the totals these contributions touch, at once; one not stored yet reads as zero. */
+export async function readTotals(tx: AggregateTransaction, contributions: readonly Contribution[]): Promise<Totals> {
+  const keys = totalKeys(contributions);
+  const [siteValues, pageValues] = await Promise.all([
+    Promise.all(keys.sites.map((key) => tx.objectStore('siteDays').get(splitKey(key)))),
+    Promise.all(keys.pages.map((key) => tx.objectStore('pageDays').get(splitKey(key)))),
+  ]);
+  const sites = new Map<string, SiteDay>();
+  keys.sites.forEach((key, i) => {
+    const [day, host] = splitKey(key);
+    sites.set(key, siteValues[i] ?? { day, host, seconds: 0, views: 0, searches: 0 });
+  });
+  const pages = new Map<string, PageDay>();
+  keys.pages.forEach((key, i) => {
+    const [day, url] = splitKey(key);
+    pages.set(key, pageValues[i] ?? { day, url, host: '', title: '', seconds: 0, views: 0 });
+  });
+  return { sites, pages };
+}
+
+/**
+ * Adds (`sign` 1) or takes back (-1) the contributions in `from` (the totals as stored, which
+ * it leaves alone), asks for the writes of the changed totals and of the spans and searches,
+ * and returns the totals as written (a total taken back to nothing is removed, and returned at
+ * zero). Resolves nothing: the caller's transaction reports a failed write.
+ */
+export function writeContributions(
+  tx: AggregateTransaction,
+  from: Totals,
+  contributions: readonly Contribution[],
+  sign: 1 | -1,
+): Totals {
+  const sites = new Map<string, SiteDay>();
+  const pages = new Map<string, PageDay>();
+  const site = (key: string) => sites.get(key) ?? sites.set(key, { ...from.sites.get(key)! }).get(key)!;
+  const page = (key: string) => pages.get(key) ?? pages.set(key, { ...from.pages.get(key)! }).get(key)!;
+  const writes: Promise<unknown>[] = [];
+  for (const { spans, search } of contributions) {
+    for (const span of spans) {
+      const siteDay = site(keyOf(span.day, span.host));
+      siteDay.seconds += sign * span.seconds;
+      siteDay.views += sign * span.views;
+      const pageDay = page(keyOf(span.day, span.url));
+      pageDay.seconds += sign * span.seconds;
+      pageDay.views += sign * span.views;
+      pageDay.host = span.host;
+      if (sign > 0 || pageDay.title === '') pageDay.title = span.title;
+      const spanStore = tx.objectStore('viewSpans');
+      writes.push(sign > 0 ? spanStore.put(span) : spanStore.delete([span.day, span.id]));
+    }
+    if (search) {
+      site(keyOf(search.day, search.host)).searches += sign;
+      const searchStore = tx.objectStore('searches');
+      writes.push(sign > 0 ? searchStore.put(search) : searchStore.delete([search.day, search.id]));
+    }
+  }
+  // A total taken back to nothing is removed: a deleted site or page is in no list.
+  for (const total of sites.values()) {
+    const empty = total.seconds <= 0 && total.views <= 0 && total.searches <= 0;
+    const store = tx.objectStore('siteDays');
+    writes.push(empty ? store.delete([total.day, total.host]) : store.put(total));
+  }
+  for (const total of pages.values()) {
+    const empty = total.seconds <= 0 && total.views <= 0;
+    const store = tx.objectStore('pageDays');
+    writes.push(empty ? store.delete([total.day, total.url]) : store.put(total));
+  }
+  for (const write of writes) write.catch(ignore);
+  return { sites, pages };
+}
+
+/**
+ * Notes, in the transaction, that the totals were changed other than by the appends of the
+ * log that keeps them in memory (docs/design.md §4, "the totals kept in memory"): that log's
+ * next append finds the note and reads them again. Every change of the aggregates but an
+ * append makes it — the functions below make it themselves.
+ */
+export function markTotalsChanged(tx: AggregateTransaction): void {
+  tx.objectStore('counters').put(1, TOTALS_CHANGED).catch(ignore);
+}
+
 /**
  * Adds (`sign` 1) or takes back (-1) contributions in the day × site and day × page totals,
  * and writes or removes their spans and searches. Reads every total it touches at once, then
@@ -66,74 +175,14 @@ export async function applyToTotals(
   sign: 1 | -1,
   which: () => readonly Contribution[] = () => candidates,
 ): Promise<void> {
-  const siteStore = tx.objectStore('siteDays');
-  const pageStore = tx.objectStore('pageDays');
-  const siteKeys = new Map<string, [DayKey, string]>();
-  const pageKeys = new Map<string, [DayKey, string]>();
-  for (const { spans, search } of candidates) {
-    for (const span of spans) {
-      siteKeys.set(keyOf(span.day, span.host), [span.day, span.host]);
-      pageKeys.set(keyOf(span.day, span.url), [span.day, span.url]);
-    }
-    if (search) siteKeys.set(keyOf(search.day, search.host), [search.day, search.host]);
-  }
-  const [siteValues, pageValues] = await Promise.all([
-    Promise.all([...siteKeys.values()].map((key) => siteStore.get(key))),
-    Promise.all([...pageKeys.values()].map((key) => pageStore.get(key))),
-  ]);
-  const sites = new Map<string, SiteDay>();
-  [...siteKeys].forEach(([key, [day, host]], i) => {
-    sites.set(key, siteValues[i] ?? { day, host, seconds: 0, views: 0, searches: 0 });
-  });
-  const pages = new Map<string, PageDay>();
-  [...pageKeys].forEach(([key, [day, url]], i) => {
-    pages.set(key, pageValues[i] ?? { day, url, host: '', title: '', seconds: 0, views: 0 });
-  });
-
-  const touchedSites = new Set<string>();
-  const touchedPages = new Set<string>();
-  const writes: Promise<unknown>[] = [];
-  for (const { spans, search } of which()) {
-    for (const span of spans) {
-      const siteKey = keyOf(span.day, span.host);
-      const site = sites.get(siteKey)!;
-      site.seconds += sign * span.seconds;
-      site.views += sign * span.views;
-      touchedSites.add(siteKey);
-      const pageKey = keyOf(span.day, span.url);
-      const page = pages.get(pageKey)!;
-      page.seconds += sign * span.seconds;
-      page.views += sign * span.views;
-      page.host = span.host;
-      if (sign > 0 || page.title === '') page.title = span.title;
-      touchedPages.add(pageKey);
-      const spanStore = tx.objectStore('viewSpans');
-      writes.push(sign > 0 ? spanStore.put(span) : spanStore.delete([span.day, span.id]));
-    }
-    if (search) {
-      const siteKey = keyOf(search.day, search.host);
-      sites.get(siteKey)!.searches += sign;
-      touchedSites.add(siteKey);
-      const searchStore = tx.objectStore('searches');
-      writes.push(sign > 0 ? searchStore.put(search) : searchStore.delete([search.day, search.id]));
-    }
-  }
-  // A total taken back to nothing is removed: a deleted site or page is in no list.
-  for (const key of touchedSites) {
-    const site = sites.get(key)!;
-    const empty = site.seconds <= 0 && site.views <= 0 && site.searches <= 0;
-    writes.push(empty ? siteStore.delete([site.day, site.host]) : siteStore.put(site));
-  }
-  for (const key of touchedPages) {
-    const page = pages.get(key)!;
-    const empty = page.seconds <= 0 && page.views <= 0;
-    writes.push(empty ? pageStore.delete([page.day, page.url]) : pageStore.put(page));
-  }
-  for (const write of writes) write.catch(ignore);
+  markTotalsChanged(tx);
+  const totals = await readTotals(tx, candidates);
+  writeContributions(tx, totals, which(), sign);
 }
 
 /** Removes every aggregate of one site. */
 export async function deleteSiteAggregates(tx: AggregateTransaction, host: string): Promise<void> {
+  markTotalsChanged(tx);
   const byHostDay = IDBKeyRange.bound([host], [host, []]);
   const deletions: Promise<unknown>[] = [];
   for (const name of ['siteDays', 'pageDays'] as const) {
@@ -158,10 +207,12 @@ async function deleteAllIn(
 
 /** Removes every aggregate of the days before `firstKept` (their keys all begin with the day). */
 export async function pruneAggregatesBefore(tx: AggregateTransaction, firstKept: DayKey): Promise<void> {
+  markTotalsChanged(tx);
   const before = IDBKeyRange.upperBound([firstKept], true);
   await Promise.all(AGGREGATE_STORES.map((name) => tx.objectStore(name).delete(before as never)));
 }
 
 export async function clearAggregates(tx: AggregateTransaction): Promise<void> {
+  markTotalsChanged(tx);
   await Promise.all(AGGREGATE_STORES.map((name) => tx.objectStore(name).clear()));
 }

@@ -114,7 +114,7 @@ export function createLogBrowsing(database: LogDatabase): LogBrowsing {
     // deleted page or site is in no total, even after a crash in between.
     async deleteEvent(id) {
       const db = await database();
-      const tx = db.transaction(['events', ...AGGREGATE_STORES], 'readwrite', DURABLE);
+      const tx = db.transaction(['events', 'counters', ...AGGREGATE_STORES], 'readwrite', DURABLE);
       const events = tx.objectStore('events');
       const [seq, contribution] = await Promise.all([
         events.index('byId').getKey(id),
@@ -129,7 +129,7 @@ export function createLogBrowsing(database: LogDatabase): LogBrowsing {
 
     async deleteSite(host) {
       const db = await database();
-      const tx = db.transaction(['events', ...AGGREGATE_STORES], 'readwrite', DURABLE);
+      const tx = db.transaction(['events', 'counters', ...AGGREGATE_STORES], 'readwrite', DURABLE);
       const aggregates = deleteSiteAggregates(tx as unknown as AggregateTransaction, host);
       let deleted = 0;
       let cursor = await tx.objectStore('events').index('byHost').openCursor(IDBKeyRange.only(host));

@@ -62,6 +62,12 @@ export const LOG_CREATED = 'logCreatedAt';
 export const BACKFILL_NEXT = 'aggregatesBackfillNext';
 export const BACKFILL_LAST = 'aggregatesBackfillLast';
 
+/**
+ * `counters` key, present when the daily totals were changed other than by the appends of the
+ * log that keeps them in memory (a deletion, retention, the build): docs/design.md §4.
+ */
+export const TOTALS_CHANGED = 'aggregatesChangedElsewhere';
+
 export type UpgradeTransaction = IDBPTransaction<LogDB, StoreNames<LogDB>[], 'versionchange'>;
 export type Migration = (db: IDBPDatabase<LogDB>, tx: UpgradeTransaction) => void;
 

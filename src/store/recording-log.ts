@@ -1,17 +1,21 @@
-import { unwrap, type IDBPDatabase } from 'idb';
+import { unwrap, type IDBPDatabase, type StoreNames } from 'idb';
 import { validateRecordedEvent, type RecordedEvent } from '../model/activity-event';
 import {
   AGGREGATE_STORES,
   applyToTotals,
   contributionOf,
   pruneAggregatesBefore,
+  readTotals,
+  writeContributions,
   type AggregateTransaction,
   type Contribution,
+  type Totals,
 } from './daily-aggregates';
 import { dayKey } from './local-day';
 import { connectLogDatabase, stateRange, type LogDatabase, type LogDatabaseOptions } from './log-database';
 import type { EventState, StoredLogEntry } from './log-entry';
-import { BACKFILL_LAST, BACKFILL_NEXT, OPEN_VIEW, type LogDB } from './log-schema';
+import { BACKFILL_LAST, BACKFILL_NEXT, OPEN_VIEW, TOTALS_CHANGED, type LogDB } from './log-schema';
+import { createTotalsCache, type TotalsCache, type TotalsLocks } from './totals-cache';
 
 /**
  * The log as recording, sync and retention use it (docs/design.md §4, §5): everything the
@@ -110,11 +114,16 @@ export interface AppendOptions {
 
 export interface EventLogOptions extends LogDatabaseOptions {
   clock?: () => number;
+  /**
+   * The Web Locks API (`navigator.locks`), given by the one context that appends (the
+   * background): its log then keeps the daily totals in memory (`totals-cache.ts`).
+   */
+  locks?: TotalsLocks;
 }
 
 /** The background's log on the given IndexedDB, usable at once (see `connectLogDatabase`). */
-export function connectRecordingLog(factory: IDBFactory, { clock = Date.now, ...options }: EventLogOptions = {}): RecordingLog {
-  return createRecordingLog(connectLogDatabase(factory, options), clock);
+export function connectRecordingLog(factory: IDBFactory, { clock = Date.now, locks, ...options }: EventLogOptions = {}): RecordingLog {
+  return createRecordingLog(connectLogDatabase(factory, options), clock, locks);
 }
 
 function hostOf(url: string): string {
@@ -134,7 +143,8 @@ const APPENDED = { durability: 'relaxed' } as const;
 // would break the user's trust more than a lost second of browsing.
 export const DURABLE = { durability: 'strict' } as const;
 
-export function createRecordingLog(database: LogDatabase, clock: () => number): RecordingLog {
+export function createRecordingLog(database: LogDatabase, clock: () => number, locks?: TotalsLocks): RecordingLog {
+  const totals = createTotalsCache(locks);
   /**
    * Event id → when it was taken to be sent. Kept here, in the context that both sends and
    * prunes (the background): the cap must not drop what a request carries — delivered, it
@@ -159,13 +169,15 @@ export function createRecordingLog(database: LogDatabase, clock: () => number): 
         (event): Omit<StoredLogEntry, 'seq'> => ({ event, state: 'pending', host: hostOf(event.url), recordedAt, attempts: 0 }),
       );
       try {
-        return await writeEntries(db, entries, openView, { commitEarly: true });
+        return await writeEntries(db, entries, openView, totals, { commitEarly: true });
       } catch {
         // Chromium aborts an early-committed transaction on a refused id, whatever the error
         // handler says (as an "UnknownError"): the batch repeats an id the log holds (a
-        // re-import, a retry). Nothing was written; again without committing early, a refused
-        // id is only skipped, and any other failure is thrown from there.
-        return writeEntries(db, entries, openView, { commitEarly: false });
+        // re-import, a retry). So does a blind write of the totals that found them changed
+        // elsewhere (or any refused id). Nothing was written; again without committing early,
+        // reading the totals, a refused id is only skipped, and any other failure is thrown
+        // from there.
+        return writeEntries(db, entries, openView, totals, { commitEarly: false });
       }
     },
 
@@ -224,6 +236,8 @@ export function createRecordingLog(database: LogDatabase, clock: () => number): 
       const expiredBefore = now - policy.keepSentDays * DAY_MS;
       // The aggregates have their own, longer retention: pruned events stay in the totals.
       const summaryDays = policy.keepSummaryDays ?? DEFAULT_SUMMARY_DAYS;
+      totals.begin();
+      void tx.done.then(totals.fail, totals.fail);
       await pruneAggregatesBefore(tx as unknown as AggregateTransaction, dayKey(now - (summaryDays - 1) * DAY_MS));
 
       // Deletes up to `max` records of one state, oldest first; never one in flight.
@@ -268,6 +282,9 @@ export function createRecordingLog(database: LogDatabase, clock: () => number): 
       // Relaxed like appends: a step lost to a crash is simply done again (spans are put by
       // key, and the position moves in the same transaction as the totals).
       const tx = db.transaction(['events', 'counters', ...AGGREGATE_STORES], 'readwrite', APPENDED);
+      // Another writer of the totals than the appends: what this log keeps of them is forgotten.
+      totals.begin();
+      void tx.done.then(totals.fail, totals.fail);
       const counters = tx.objectStore('counters');
       const [next, last] = await Promise.all([counters.get(BACKFILL_NEXT), counters.get(BACKFILL_LAST)]);
       if (next === undefined || last === undefined || next > last) {
@@ -299,17 +316,34 @@ export function createRecordingLog(database: LogDatabase, clock: () => number): 
  * database, not two: the unique byId index refuses an id already there, and the refusal is
  * taken as "skipped" instead of aborting. `commitEarly` commits as soon as everything is asked
  * for, rather than once the answers are back here: one round trip less again.
+ *
+ * A completing view or a search updates the daily totals in this same transaction
+ * (docs/design.md §4). When the totals it touches are known (`TotalsCache.known`), they are
+ * written blind, with everything else, and the transaction checks that nothing else changed
+ * them meanwhile: a refused id or that check aborts it, and `append` writes again reading them.
+ * Otherwise their reads go out with the adds, the writes follow once the adds are answered
+ * (counting only the events really added), then the commit.
  */
 async function writeEntries(
   db: IDBPDatabase<LogDB>,
   entries: readonly Omit<StoredLogEntry, 'seq'>[],
   openView: unknown,
+  totals: TotalsCache,
   { commitEarly }: { commitEarly: boolean },
 ): Promise<number> {
   const contributions = entries.map((entry) => contributionOf(entry.event, entry.host));
+  const candidates = contributions.filter((contribution): contribution is Contribution => contribution !== null);
   // A log of an older schema (only ever opened so by tests of the upgrade) has no totals yet.
-  const counts = contributions.some((contribution) => contribution !== null) && db.objectStoreNames.contains('siteDays');
-  const tx = db.transaction(['events', 'capture', ...(counts ? AGGREGATE_STORES : [])], 'readwrite', APPENDED);
+  const counts = candidates.length > 0 && db.objectStoreNames.contains('siteDays');
+  const known = counts && commitEarly ? totals.known(db, candidates) : null;
+  // Only the stores this append writes: each one in the scope costs the transaction a little.
+  const stores: StoreNames<LogDB>[] = ['events', 'capture'];
+  if (counts) {
+    stores.push('counters', 'siteDays', 'pageDays');
+    if (candidates.some((contribution) => contribution.spans.length > 0)) stores.push('viewSpans');
+    if (candidates.some((contribution) => contribution.search)) stores.push('searches');
+  }
+  const tx = db.transaction(stores, 'readwrite', APPENDED);
   const capture = tx.objectStore('capture');
   const viewWritten =
     openView === undefined ? null : openView === null ? capture.delete(OPEN_VIEW) : capture.put(openView, OPEN_VIEW);
@@ -323,25 +357,41 @@ async function writeEntries(
       added[i] = true;
     };
     request.onerror = (failure) => {
-      if (request.error?.name !== 'ConstraintError') return;
+      // Written blind, the totals count every entry: a refused one must abort it all.
+      if (known || request.error?.name !== 'ConstraintError') return;
       failure.preventDefault();
       failure.stopPropagation();
     };
   });
-  // A completing view or a search updates the daily totals in this same transaction
-  // (docs/design.md §4): their reads go out with the adds, the writes follow in one more round
-  // trip, counting only the events that were really added; then the commit.
-  let totals: Promise<void> | null = null;
-  if (counts) {
-    const candidates = contributions.filter((contribution): contribution is Contribution => contribution !== null);
+  const aggregates = tx as unknown as AggregateTransaction;
+  let totalsWritten: Promise<{ written: Totals; fresh: boolean }> | null = null;
+  if (known) {
+    totals.begin();
+    const counters = unwrap(aggregates.objectStore('counters'));
+    // Refused (aborting the transaction) when a change made elsewhere left its note.
+    counters.add(0, TOTALS_CHANGED);
+    counters.delete(TOTALS_CHANGED);
+    totalsWritten = Promise.resolve({ written: writeContributions(aggregates, known, candidates, 1), fresh: false });
+    tx.commit();
+  } else if (counts) {
+    totals.begin();
+    const owner = totals.owns();
     const counted = () => contributions.filter((contribution, i): contribution is Contribution => contribution !== null && added[i]!);
-    totals = applyToTotals(tx as unknown as AggregateTransaction, candidates, 1, counted).then(() => {
+    const counters = aggregates.objectStore('counters');
+    totalsWritten = Promise.all([readTotals(aggregates, candidates), counters.get(TOTALS_CHANGED)]).then(([stored, note]) => {
+      const written = writeContributions(aggregates, stored, counted(), 1);
+      // The log that keeps the totals takes the note away (it has just read them); any other
+      // writer leaves one for it.
+      void (owner ? counters.delete(TOTALS_CHANGED) : counters.put(1, TOTALS_CHANGED)).catch(() => undefined);
       if (commitEarly) tx.commit();
+      return { written, fresh: note !== undefined };
     });
   } else if (commitEarly) tx.commit();
   try {
-    await Promise.all([viewWritten, totals, tx.done]);
+    const [, written] = await Promise.all([viewWritten, totalsWritten, tx.done]);
+    if (written) totals.settle(db, written.written, { fresh: written.fresh });
   } catch (error) {
+    if (totalsWritten) totals.fail();
     // The request that failed says why better than the abort that followed it.
     throw tx.error ?? error;
   }
