@@ -11,6 +11,12 @@
 //
 // E2E_CHROME_BUILD=DIR measures another unpacked build (see tests/e2e/harness/extension-build.ts).
 //
+// Before / after in the same run: --baseline DIR (or BENCH_BASELINE_BUILD=DIR) measures that
+// unpacked build too, round by round interleaved with the current one (B A, A B, B A, …: the
+// machine's load drifts, so only pairs measured side by side compare), and prints each build's
+// pooled percentiles and their ratio. `node bench/build-baseline.mjs <git ref>` makes that build
+// of any commit (in a worktree of its own, with its own `npm ci`), into .bench-baseline/.
+//
 // When a target is missed (or with --breakdown) it goes on to find out why, in the same browser:
 //  1. each step of the recording path timed alone, with nothing else going on;
 //  2. a traced round: the worker's chrome.* and IndexedDB calls are wrapped, so each latency
@@ -19,7 +25,9 @@
 //  3. the floor: capture paused, a bare onCommitted listener that only makes one record
 //     durable — what any design would pay on this machine under the same navigations.
 // The latency is mostly the browser's and the disk's, so it also prints the load average.
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BackgroundStatus } from '../entrypoints/background';
 import {
@@ -30,6 +38,7 @@ import {
   startTestPageServer,
   type ExtensionBrowser,
   type TestPageServer,
+  CHROME_BUILD_DIR,
 } from '../tests/e2e/harness';
 
 const { values } = parseArgs({
@@ -45,8 +54,10 @@ const { values } = parseArgs({
     // Skip the analysis that follows a missed target (for same-run before/after comparisons).
     'no-analysis': { type: 'boolean', default: false },
     settle: { type: 'string', default: '20' },
+    baseline: { type: 'string', default: process.env.BENCH_BASELINE_BUILD ?? '' },
   },
 });
+const BASELINE = values.baseline ? resolve(values.baseline) : null;
 const SETTLE_SAMPLES = Number(values.settle);
 const ROUNDS = Number(values.rounds);
 const NAVIGATIONS = Number(values.navigations);
@@ -212,6 +223,8 @@ async function installTrace(browser: ExtensionBrowser): Promise<void> {
     wrap(chrome.alarms!, 'clear', 'alarms.clear');
     wrap(chrome.alarms!, 'get', 'alarms.get');
     wrap(chrome.action!, 'setBadgeText', 'action.setBadgeText');
+    // The focus asked for every second while a view is open (docs/design.md §3, FOCUS_POLL_MS).
+    wrap(chrome.windows!, 'getLastFocused', 'windows.getLastFocused');
     const transaction = IDBDatabase.prototype.transaction;
     IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<typeof transaction>) {
       const tx = transaction.apply(this, args);
@@ -223,6 +236,16 @@ async function installTrace(browser: ExtensionBrowser): Promise<void> {
       tx.addEventListener('abort', finish);
       return tx;
     } as typeof transaction;
+    // Reads inside the log's transactions (the daily totals an append reads before it writes).
+    const get = IDBObjectStore.prototype.get;
+    IDBObjectStore.prototype.get = function (this: IDBObjectStore, ...args: Parameters<typeof get>) {
+      const request = get.apply(this, args);
+      const start = now();
+      const finish = () => trace.ops.push({ label: `IndexedDB get [${this.name}]`, start, end: now() });
+      request.addEventListener('success', finish);
+      request.addEventListener('error', finish);
+      return request;
+    } as typeof get;
     const latencies = g.activityLogger.captureLatencyMs;
     latencies.push = function (this: number[], ...values: number[]) {
       for (const latency of values) trace.samples.push({ end: now(), latency });
@@ -421,8 +444,12 @@ async function settleTimes(browser: ExtensionBrowser, server: TestPageServer, co
 }
 
 /** One round in a fresh browser: the latency samples, and the browser kept open for the analysis. */
-async function measureRound(server: TestPageServer, round: number): Promise<{ latencies: number[]; browser: ExtensionBrowser }> {
-  const browser = await launchExtensionBrowser();
+async function measureRound(
+  server: TestPageServer,
+  round: string,
+  extensionDir?: string,
+): Promise<{ latencies: number[]; browser: ExtensionBrowser }> {
+  const browser = await launchExtensionBrowser({ extensionDir });
   // Measure browsing, not the start-up: let capture finish loading its state first.
   await captureSettled(browser.worker, { timeout: 30_000 });
   const started = Date.now();
@@ -444,13 +471,54 @@ async function measureRound(server: TestPageServer, round: number): Promise<{ la
   return { latencies, browser };
 }
 
+/** What the baseline build is: the ref and commit `bench/build-baseline.mjs` wrote beside it. */
+function describeBaseline(dir: string): string {
+  const note = join(dir, '..', 'REF');
+  return existsSync(note) ? `${readFileSync(note, 'utf8').trim()} (${dir})` : dir;
+}
+
+/**
+ * The baseline and the current build, round by round, alternating which goes first; then each
+ * build's pooled percentiles. Only the latency of full loads and tab switches: the settle time
+ * of same-document changes is measured apart, on the current build.
+ */
+async function compareWithBaseline(server: TestPageServer, baseline: string): Promise<void> {
+  console.log(`before / after in the same run — before: ${describeBaseline(baseline)}; after: the current build (${CHROME_BUILD_DIR})`);
+  const pooled = { before: [] as number[], after: [] as number[] };
+  for (let round = 1; round <= ROUNDS; round++) {
+    const order = round % 2 === 1 ? (['before', 'after'] as const) : (['after', 'before'] as const);
+    for (const which of order) {
+      const result = await measureRound(server, `${round} ${which}`, which === 'before' ? baseline : undefined);
+      pooled[which].push(...result.latencies);
+      await result.browser.close();
+    }
+  }
+  const sorted = (samples: number[]) => [...samples].sort((a, b) => a - b);
+  const [before, after] = [sorted(pooled.before), sorted(pooled.after)];
+  console.log(`  before, all ${ROUNDS} rounds: ${summary(before)}`);
+  console.log(`  after,  all ${ROUNDS} rounds: ${summary(after)}`);
+  const ratio = (p: number) => (percentile(after, p) / percentile(before, p)).toFixed(2);
+  console.log(`  after / before: p50 ×${ratio(50)}, p90 ×${ratio(90)}, p99 ×${ratio(99)}`);
+}
+
 async function main(): Promise<void> {
   const server = await startTestPageServer();
   let browser: ExtensionBrowser | undefined;
   try {
+    if (BASELINE) {
+      if (!existsSync(join(BASELINE, 'manifest.json'))) throw new Error(`--baseline ${BASELINE}: no unpacked extension there (manifest.json missing)`);
+      await compareWithBaseline(server, BASELINE);
+      if (SETTLE_SAMPLES > 0) {
+        const result = await measureRound(server, 'settle', undefined);
+        const settle = await settleTimes(result.browser, server, SETTLE_SAMPLES);
+        console.log(`same-document changes, current build (pushState → view start in the log, settle time included): ${summary(settle)}`);
+        await result.browser.close();
+      }
+      return;
+    }
     const all: number[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      const result = await measureRound(server, round);
+      const result = await measureRound(server, String(round));
       all.push(...result.latencies);
       if (round < ROUNDS) await result.browser.close();
       else browser = result.browser;

@@ -2,6 +2,15 @@
 // Benchmarks print; they never pass or fail on a time (DEVELOPERS.md). Results: BENCHMARKS.md.
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+// The capture-latency before / after (issue: "unchanged within noise, same run") needs the build
+// of the commit to compare with: BENCH_BASELINE_BUILD, else .bench-baseline/chrome-mv3 as
+// `node bench/build-baseline.mjs <ref>` makes it.
+const baseline = process.env.BENCH_BASELINE_BUILD ?? '.bench-baseline/chrome-mv3';
+const captureLatency = existsSync(join(baseline, 'manifest.json'))
+  ? `npx tsx bench/capture-latency.ts --baseline ${baseline}`
+  : 'npx tsx bench/capture-latency.ts';
 
 const BENCHMARKS = [
   ['bundle sizes', 'node bench/bundle-size.mjs'],
@@ -9,7 +18,7 @@ const BENCHMARKS = [
   ['collector ingest (SQLite, PostgreSQL)', 'npx tsx bench/collector-ingest.ts'],
   ['collector GET /events at 1M events', 'npx tsx bench/collector-events-page.ts'],
   ['sync drain', 'npx tsx bench/sync-drain.ts'],
-  ['capture latency (Chromium)', 'npx tsx bench/capture-latency.ts'],
+  ['capture latency (Chromium)', captureLatency],
   ['popup open (Chromium)', 'npx tsx bench/popup-open.ts'],
   ['worker cold start (Chromium)', 'npx tsx bench/worker-cold-start.ts'],
   ['Insights page open (Chromium)', 'npx tsx bench/insights-open.ts'],
@@ -19,9 +28,15 @@ const BENCHMARKS = [
 execSync('npm run --silent build:all', { stdio: ['ignore', 'ignore', 'inherit'] });
 let failed = 0;
 for (const [name, command] of BENCHMARKS) {
-  const script = command.split(' ').at(-1);
+  const script = command.split(' ').find((word) => word.startsWith('bench/'));
   if (!existsSync(script)) continue;
   console.log(`\n## ${name}`);
+  if (command === 'npx tsx bench/capture-latency.ts') {
+    console.log(
+      `no baseline build at ${baseline}: the current build only, no before / after. ` +
+        'To compare: node bench/build-baseline.mjs <git ref> (or BENCH_BASELINE_BUILD=<unpacked build>).',
+    );
+  }
   try {
     execSync(command, { stdio: 'inherit' });
   } catch {
