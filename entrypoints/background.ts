@@ -6,7 +6,7 @@ import { routeRequests } from '../src/messaging/request-router';
 import { extensionBrowser as browser } from '../src/platform/extension-browser';
 import { answerMessages } from '../src/platform/message-channel';
 import { PAUSE_KEY } from '../src/settings/pause';
-import { createSettingsReader } from '../src/settings/settings-reader';
+import { settingsReaderOf } from '../src/settings/settings-reader';
 import { buildAggregates } from '../src/store/aggregate-backfill';
 import { logHealthRecorder } from '../src/store/log-health';
 import { askForPersistentStorage } from '../src/store/persistent-storage';
@@ -46,12 +46,7 @@ export default defineBackground(() => {
   // The Web Lock lets this one log keep the daily totals in memory (docs/design.md §4).
   const log = createRecordingLog(database, Date.now, typeof navigator !== 'undefined' ? navigator.locks : undefined);
   // Read the policy once for this worker (storage.managed answers seconds late after a browser start).
-  const settings = createSettingsReader({
-    local: browser.storage.local,
-    managed: browser.storage.managed,
-    onStorageChanged: (listener) => browser.storage.onChanged.addListener(listener),
-    onError: reportFailure('settings'),
-  });
+  const settings = settingsReaderOf(browser.storage, reportFailure('settings'));
   const logHealth = logHealthRecorder(browser.storage.session);
   // A log the browser discarded and made anew is said so, not taken for an empty one
   // (docs/design.md §4 "A log the browser discards").
@@ -77,6 +72,7 @@ export default defineBackground(() => {
 
   status.capture = startCapture({
     browser,
+    settings,
     record: async (events, openView) => {
       await log.append(events, { openView });
       if (events.length > 0) sync.eventsRecorded().catch(reportFailure('sync scheduling'));

@@ -8,7 +8,7 @@ import { mountInsights } from '../../src/ui/insights-view';
 const t = createTranslator((name, substitutions) => browser.i18n.getMessage(name, substitutions));
 
 const actions = (async () => {
-  const [{ insightsActions }, { connectEventLog }, { createSettingsReader }] = await Promise.all([
+  const [{ insightsActions }, { connectEventLog }, { settingsReaderOf }] = await Promise.all([
     import('../../src/ui/insights-actions'),
     import('../../src/store/event-log'),
     import('../../src/settings/settings-reader'),
@@ -16,11 +16,7 @@ const actions = (async () => {
   return insightsActions({
     log: connectEventLog(indexedDB),
     local: browser.storage.local,
-    settings: createSettingsReader({
-      local: browser.storage.local,
-      managed: browser.storage.managed,
-      onStorageChanged: (listener) => browser.storage.onChanged.addListener(listener),
-    }),
+    settings: settingsReaderOf(browser.storage),
     sendMessage: (request) => browser.runtime.sendMessage(request),
   });
 })();

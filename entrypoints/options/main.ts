@@ -3,7 +3,7 @@ import { messageSender } from '../../src/platform/message-channel';
 import { requestSender } from '../../src/messaging/request-sender';
 import { openEventLog } from '../../src/store/event-log';
 import { createTranslator } from '../../src/ui/i18n';
-import { createSettingsReader } from '../../src/settings/settings-reader';
+import { settingsReaderOf } from '../../src/settings/settings-reader';
 import { mountHistoryImport } from '../../src/ui/history-import-view';
 import { mountOptions } from '../../src/ui/options-view';
 
@@ -24,11 +24,7 @@ void mountOptions({
   openLog: () => openEventLog(indexedDB),
   fetch: (input, init) => fetch(input, init),
   requestHostPermission: (origin) => browser.permissions.request({ origins: [origin] }),
-  settings: createSettingsReader({
-    local: browser.storage.local,
-    managed: browser.storage.managed,
-    onStorageChanged: (listener) => browser.storage.onChanged.addListener(listener),
-  }),
+  settings: settingsReaderOf(browser.storage),
   t,
   locale: browser.i18n.getUILanguage(),
 });

@@ -24,16 +24,12 @@ void Promise.all([
   import('../../src/ui/popup-view'),
   import('../../src/store/event-log'),
   import('../../src/settings/settings-reader'),
-]).then(([painted, { mountPopup }, { connectEventLog }, { createSettingsReader }]) =>
+]).then(([painted, { mountPopup }, { connectEventLog }, { settingsReaderOf }]) =>
     mountPopup({
       document,
       log: connectEventLog(indexedDB),
       local: browser.storage.local,
-      settings: createSettingsReader({
-        local: browser.storage.local,
-        managed: browser.storage.managed,
-        onStorageChanged: (listener) => browser.storage.onChanged.addListener(listener),
-      }),
+      settings: settingsReaderOf(browser.storage),
       session: browser.storage.session,
       onStorageChanged: (listener) => browser.storage.onChanged.addListener(listener),
       sendMessage: requestSender(messageSender((message) => browser.runtime.sendMessage(message))),

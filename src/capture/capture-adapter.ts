@@ -1,10 +1,8 @@
 import type Browser from 'webextension-polyfill';
 import type { RecordedEvent } from '../model/activity-event';
 import { isPaused, PAUSE_KEY, PauseSchema } from '../settings/pause';
-import { applyManagedPolicy, readManagedPolicy } from '../settings/managed-settings';
-import { parseStoredSettings, type Settings } from '../settings/settings';
-import { POLICY_CACHE_KEY } from '../settings/settings-reader';
-import { readSettings, SETTINGS_KEY } from '../settings/settings-store';
+import type { Settings } from '../settings/settings';
+import type { SettingsReader } from '../settings/settings-reader';
 import { applySignal, HEARTBEAT_INTERVAL_MS, needsTabSnapshot, resumeState } from './capture-machine';
 import type { CaptureSignal, IdleState, TabSnapshot } from './capture-signal';
 import { CaptureStateSchema, OpenViewSchema, initialCaptureState, type CaptureState, type OpenView } from './capture-state';
@@ -19,6 +17,12 @@ export type CaptureBrowser = Pick<Browser.Browser, 'tabs' | 'windows' | 'webNavi
 
 export interface CaptureAdapterDeps {
   browser: CaptureBrowser;
+  /**
+   * The settings in force, administrator's policy included (docs/design.md §8): read through
+   * the policy as last seen, never waiting for a live `storage.managed` read, which can take
+   * seconds after a browser start and would stall every signal behind it.
+   */
+  settings: Pick<SettingsReader, 'settingsNow' | 'onChange'>;
   /**
    * Makes the events durable, and with them (same transaction) the view left open after them
    * — null when none is. Called with no events when only the open view changed (its title, or
@@ -100,14 +104,6 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     event.addListener(listener);
     removers.push(() => event.removeListener(listener));
   }
-
-  // The settings in force include what an administrator locked (storage.managed).
-  // Read through the policy as last seen (kept current below), never a live storage.managed
-  // read, which can take seconds after a browser start and would stall the whole queue.
-  const lastSeenPolicy = {
-    get: async () => ((await storage.local.get(POLICY_CACHE_KEY))[POLICY_CACHE_KEY] ?? {}) as Record<string, unknown>,
-  };
-  const currentSettings = () => readSettings(storage.local, lastSeenPolicy);
 
   /**
    * Applies a signal and writes its events, without waiting for them: the next signal is
@@ -270,33 +266,6 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     return idle.queryState(settings.idleThresholdSeconds);
   }
 
-  /**
-   * The settings to start with. Chromium can take seconds to answer the first storage.managed
-   * read after the browser starts; capture should not stall that long at every start. So the
-   * policy last seen is kept in storage.local and applied at once, and the live policy
-   * replaces it the moment it is known. (At the very first start there is none to apply:
-   * the policy takes effect when the read answers, a few seconds at most.)
-   */
-  async function settingsForStart(storedSettings: unknown, cachedPolicy: unknown): Promise<Settings> {
-    // The user's settings as they were when the load began: later changes come as signals.
-    const withPolicy = async (policy: Record<string, unknown>) =>
-      applyManagedPolicy(parseStoredSettings(storedSettings), await readManagedPolicy({ get: async () => policy }));
-    const live: Promise<Record<string, unknown>> = storage.managed
-      ? storage.managed.get(null).catch(() => ({}))
-      : Promise.resolve({});
-    const lastSeen = typeof cachedPolicy === 'object' && cachedPolicy !== null ? (cachedPolicy as Record<string, unknown>) : null;
-    void live.then(async (policy) => {
-      if (lastSeen !== null && JSON.stringify(policy) === JSON.stringify(lastSeen)) return;
-      await storage.local.set({ [POLICY_CACHE_KEY]: policy });
-      const settings = currentSettings();
-      enqueue({ type: 'settingsChanged', at: clock() }, async (ctx) => {
-        ctx.settings = await settings;
-        await applyIdleThreshold(ctx.settings);
-      });
-    }, onError);
-    return withPolicy(lastSeen ?? {});
-  }
-
   /** Resumes the saved state, or — when the session has none — starts from what is open now. */
   async function load(at: number): Promise<Context> {
     // Asked for first: the snapshot must describe the browser as of `at`, before the
@@ -304,9 +273,11 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     const openWindows = windows.getAll({ populate: true, windowTypes: ['normal'] });
     openWindows.catch(() => undefined); // not needed when the session state is resumed
     const unreadable = Symbol('log unreadable');
-    const [session, local, loggedView] = await Promise.all([
+    const [session, local, settings, loggedView] = await Promise.all([
       storage.session.get([STATE_KEY, BACKLOG_KEY, SESSION_KEY]),
-      storage.local.get([SETTINGS_KEY, PAUSE_KEY, POLICY_CACHE_KEY]),
+      storage.local.get(PAUSE_KEY),
+      // As they are when the load begins: later changes come as signals.
+      deps.settings.settingsNow(),
       // A log that cannot be read (a full disk refuses opening it too) must not stop capture:
       // every signal of this worker would be lost with it (docs/design.md §4).
       readOpenView().catch((error: unknown) => {
@@ -325,7 +296,6 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
           ? // Nothing better to go on than the session's own word.
             (saved.data?.view ?? null)
           : (OpenViewSchema.safeParse(loggedView).data ?? null);
-    const settings = await settingsForStart(local[SETTINGS_KEY], local[POLICY_CACHE_KEY]);
     const pausedNow = isPaused(local[PAUSE_KEY], at);
     changeAlarms(() => schedulePauseEnd(local[PAUSE_KEY], at));
     if (saved.success) {
@@ -520,22 +490,16 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     }
     if (name === PAUSE_END_ALARM) enqueue({ type: 'pauseChanged', at: clock(), paused: false });
   });
+  // A new policy changes the settings in force as much as the user does; the reader tells of both.
+  deps.settings.onChange(() => {
+    const settings = deps.settings.settingsNow();
+    enqueue({ type: 'settingsChanged', at: clock() }, async (ctx) => {
+      ctx.settings = await settings;
+      await applyIdleThreshold(ctx.settings);
+    });
+  });
   listen(storage.onChanged, (changes, area) => {
     const at = clock();
-    // A policy update (area `managed`) changes the settings in force as much as the user does.
-    if (area === 'managed' || (area === 'local' && SETTINGS_KEY in changes)) {
-      const settings =
-        area === 'managed' && storage.managed
-          ? storage.managed
-              .get(null)
-              .then((policy) => storage.local.set({ [POLICY_CACHE_KEY]: policy }))
-              .then(currentSettings)
-          : currentSettings();
-      enqueue({ type: 'settingsChanged', at }, async (ctx) => {
-        ctx.settings = await settings;
-        await applyIdleThreshold(ctx.settings);
-      });
-    }
     if (area === 'local' && PAUSE_KEY in changes) {
       const stored = changes[PAUSE_KEY]!.newValue;
       enqueue({ type: 'pauseChanged', at, paused: isPaused(stored, at) }, () => changeAlarms(() => schedulePauseEnd(stored, at)));

@@ -31,6 +31,12 @@ export interface SyncSettings {
  */
 export interface SettingsReader {
   settings(): Promise<Settings>;
+  /**
+   * The settings with the policy as known now: at the very first start, before the first
+   * `storage.managed` read answers, none (`onChange` tells when it comes). Never waits for
+   * that read: capture's start cannot stall behind it (docs/design.md §3).
+   */
+  settingsNow(): Promise<Settings>;
   /** The token that may go to `endpointUrl`: see `tokenForEndpoint`. */
   tokenFor(endpointUrl: string): Promise<string>;
   sync(): Promise<SyncSettings>;
@@ -74,32 +80,42 @@ export function createSettingsReader(deps: SettingsReaderDeps): SettingsReader {
   );
 
   let known: Record<string, unknown> | undefined;
+  /** The policy in force; at the very first start it waits for the first read. */
   let policy: Promise<ManagedPolicy>;
+  /** The same, but the very first start takes none until the first read answers. */
+  let policyNow: Promise<ManagedPolicy>;
   /** Takes a policy read from `storage.managed` as the one in force. */
-  async function adopt(raw: Record<string, unknown>, { announce = false } = {}): Promise<void> {
+  async function adopt(raw: Record<string, unknown>, { announced = false } = {}): Promise<void> {
     const before = known ?? (await cachedRaw);
     known = raw;
-    policy = parse(raw);
-    const same = JSON.stringify(before) === JSON.stringify(raw);
-    if (!same) await local.set({ [POLICY_CACHE_KEY]: raw });
-    // The first read, with nothing seen before, is what reads waited for: no change to tell.
-    // The browser tells of a change of the policy: the settings in force may differ even if
-    // this read comes after a second change that undid it.
-    if (announce || (!same && before !== undefined)) changed();
+    policy = policyNow = parse(raw);
+    if (JSON.stringify(before) !== JSON.stringify(raw)) await local.set({ [POLICY_CACHE_KEY]: raw });
+    // A change for whoever read without waiting (`settingsNow`): none was in force before the
+    // first read at the very first start.
+    if (!announced && JSON.stringify(before ?? {}) !== JSON.stringify(raw)) changed();
   }
   const firstLive = readLive();
   policy = cachedRaw.then((cached) => (cached !== undefined ? parse(cached) : firstLive.then(parse)));
+  policyNow = cachedRaw.then((cached) => parse(cached ?? {}));
   void firstLive.then(adopt).catch(onError);
 
   deps.onStorageChanged((changes, area) => {
-    if (area === 'managed') void readLive().then((raw) => adopt(raw, { announce: true })).catch(onError);
-    else if (area === 'local' && (SETTINGS_KEY in changes || TOKEN_KEY in changes || TOKEN_ORIGIN_KEY in changes)) changed();
+    if (area === 'managed') {
+      // Told at once, and every read from now on waits for the new policy: whoever reacts to
+      // the change (capture's next signal, sync's next run) gets it. Told even if the read
+      // finds what was known: a second change may have undone the first.
+      const reread = readLive();
+      policy = policyNow = reread.then(parse);
+      changed();
+      void reread.then((raw) => adopt(raw, { announced: true })).catch(onError);
+    } else if (area === 'local' && (SETTINGS_KEY in changes || TOKEN_KEY in changes || TOKEN_ORIGIN_KEY in changes)) changed();
   });
 
-  async function settings(): Promise<Settings> {
-    const [{ [SETTINGS_KEY]: stored }, inForce] = await Promise.all([local.get(SETTINGS_KEY), policy]);
+  async function settingsWith(inForcePolicy: Promise<ManagedPolicy>): Promise<Settings> {
+    const [{ [SETTINGS_KEY]: stored }, inForce] = await Promise.all([local.get(SETTINGS_KEY), inForcePolicy]);
     return applyManagedPolicy(parseStoredSettings(stored), inForce);
   }
+  const settings = () => settingsWith(policy);
   async function tokenFor(endpointUrl: string): Promise<string> {
     const [saved, inForce] = await Promise.all([readSavedToken(local), policy]);
     return tokenForEndpoint(endpointUrl, saved, inForce);
@@ -107,6 +123,7 @@ export function createSettingsReader(deps: SettingsReaderDeps): SettingsReader {
 
   return {
     settings,
+    settingsNow: () => settingsWith(policyNow),
     tokenFor,
     async sync() {
       const at = generation;
@@ -120,4 +137,19 @@ export function createSettingsReader(deps: SettingsReaderDeps): SettingsReader {
       listeners.push(listener);
     },
   };
+}
+
+/** The part of `browser.storage` a reader of the context's own settings uses. */
+export type SettingsStorage = Pick<Browser.Storage.Static, 'local' | 'onChanged'> & {
+  managed?: Pick<Browser.Storage.StorageArea, 'get'>;
+};
+
+/** The reader each entrypoint builds once, on its own `browser.storage` (docs/design.md §8). */
+export function settingsReaderOf(storage: SettingsStorage, onError?: (error: unknown) => void): SettingsReader {
+  return createSettingsReader({
+    local: storage.local,
+    managed: storage.managed,
+    onStorageChanged: (listener) => storage.onChanged.addListener(listener),
+    onError,
+  });
 }

@@ -16,6 +16,7 @@ import type { IdleState } from '../../../src/capture/capture-signal';
 import { BACKLOG_KEY } from '../../../src/capture/log-writer';
 import type { RecordedEvent } from '../../../src/model/activity-event';
 import { uuidv7 } from '../../../src/model/event-id';
+import { settingsReaderOf } from '../../../src/settings/settings-reader';
 import { openEventLog, type EventLog } from '../../../src/store/event-log';
 import { T0, describeEvent } from './scenario';
 
@@ -46,12 +47,10 @@ let errors: unknown[];
 const running: CaptureHandle[] = [];
 
 function start(overrides: Partial<CaptureBrowser> = {}, deps: Partial<CaptureAdapterDeps> = {}): CaptureHandle {
+  const browser: CaptureBrowser = { ...(fakeBrowser as unknown as CaptureBrowser), idle, ...overrides };
   const capture = startCapture({
-    browser: {
-      ...(fakeBrowser as unknown as CaptureBrowser),
-      idle,
-      ...overrides,
-    },
+    browser,
+    settings: deps.settings ?? settingsReaderOf(browser.storage),
     record: async (events, openView) => {
       if (diskFull) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
       return log.append(events, { openView });
@@ -171,19 +170,14 @@ describe('capture adapter', () => {
     const tab = await openTab('https://a.example/');
     let monotonic = 1_000;
     const latencies: number[] = [];
-    const capture = startCapture({
-      browser: { ...(fakeBrowser as unknown as CaptureBrowser), idle },
+    const capture = start({}, {
       record: async (events, openView) => {
         await log.append(events, { openView });
         monotonic += 3.5; // the write's time
       },
-      readOpenView: () => log.openView(),
-      newId: uuidv7,
-      clock: () => now,
       monotonic: () => monotonic,
       onRecorded: (latencyMs) => latencies.push(latencyMs),
     });
-    running.push(capture);
     await capture.settled();
     latencies.length = 0; // the start-up's own
     await commit(tab.id!, 'https://b.example/', 'link');
@@ -197,8 +191,7 @@ describe('capture adapter', () => {
     let hold = false;
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    const capture = startCapture({
-      browser: { ...(fakeBrowser as unknown as CaptureBrowser), idle },
+    const capture = start({}, {
       record: async (events, openView) => {
         asked.push(events.map(describeEvent).join(', '));
         // The write starts now (the contract), only its completion is held back.
@@ -206,11 +199,7 @@ describe('capture adapter', () => {
         if (hold) await held;
         await written;
       },
-      readOpenView: () => log.openView(),
-      newId: uuidv7,
-      clock: () => now,
     });
-    running.push(capture);
     await capture.settled();
     hold = true;
     asked.length = 0;
@@ -235,18 +224,12 @@ describe('capture adapter', () => {
 
   it('reports a write that fails and goes on: a throwing listener stops nothing', async () => {
     const tab = await openTab('https://a.example/');
-    const capture = startCapture({
-      browser: { ...(fakeBrowser as unknown as CaptureBrowser), idle },
+    const capture = start({}, {
       record: (events, openView) => log.append(events, { openView }),
-      readOpenView: () => log.openView(),
-      newId: uuidv7,
-      clock: () => now,
-      onError: (error) => errors.push(error),
       onRecorded: () => {
         throw new Error('a listener that throws');
       },
     });
-    running.push(capture);
     await capture.settled();
     now += 1_000;
     await commit(tab.id!, 'https://b.example/', 'link');
@@ -262,17 +245,12 @@ describe('capture adapter', () => {
   it('asks the browser for a tab before recording only until it knows the tab', async () => {
     const tab = await openTab('https://a.example/');
     const steps: string[] = [];
-    const capture = startCapture({
-      browser: { ...(fakeBrowser as unknown as CaptureBrowser), idle },
+    const capture = start({}, {
       record: async (events, openView) => {
         await log.append(events, { openView });
         if (events.length > 0) steps.push(`record ${events.length}`);
       },
-      readOpenView: () => log.openView(),
-      newId: uuidv7,
-      clock: () => now,
     });
-    running.push(capture);
     await capture.settled();
     expect(steps).toEqual(['record 1']); // the page in front at start-up
     steps.length = 0;
@@ -535,6 +513,26 @@ describe('privacy settings', () => {
       'done https://a.example/ @1 0s',
       'view https://a.example/again @2',
     ]);
+  });
+
+  it('reads the settings through the settings reader, never storage.managed itself', async () => {
+    await fakeBrowser.storage.local.set({ managedPolicyCache: { denyList: ['a.example'] } });
+    await fakeBrowser.storage.managed.set({ denyList: ['a.example'] });
+    let managedReads = 0;
+    const counted = { get: async (keys: null) => (managedReads++, fakeBrowser.storage.managed.get(keys)), set: async () => undefined };
+    const tab = await openTab('about:blank');
+    // The reader is built on the real area; capture gets a browser whose managed area counts.
+    const capture = start({ storage: { ...fakeBrowser.storage, managed: counted } as never }, { settings: settingsReaderOf(fakeBrowser.storage) });
+    await commit(tab.id!, 'https://a.example/');
+    await capture.settled();
+    expect(await lines()).toEqual([]); // denied by the policy
+    await fakeBrowser.storage.managed.set({ denyList: [] });
+    now += 1_000;
+    await commit(tab.id!, 'https://a.example/again');
+    await capture.settled();
+    // The new policy allows a.example while it is in front.
+    expect(await lines()).toEqual(['view https://a.example/ @0', 'done https://a.example/ @0 1s', 'view https://a.example/again @1']);
+    expect(managedReads).toBe(0);
   });
 
   it('does not hold up start-up for a slow policy read, and applies the policy once it is known', async () => {

@@ -2,6 +2,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { startCapture, type CaptureBrowser } from '../../../src/capture/capture-adapter';
+import { settingsReaderOf } from '../../../src/settings/settings-reader';
 import { uuidv7 } from '../../../src/model/event-id';
 import { openEventLog } from '../../../src/store/event-log';
 import { pageTitle } from '../../../src/privacy/page-title';
@@ -110,8 +111,9 @@ describe('hostile URLs through the background capture (adapter, durable log)', (
       const capture = startCapture({
         // Without `idle`: the fake browser does not implement it, and the adapter treats it as optional.
         browser: { ...(fakeBrowser as unknown as CaptureBrowser), idle: undefined },
+        settings: settingsReaderOf(fakeBrowser.storage),
         record: (events, openView) => log.append(events, { openView }),
-    readOpenView: () => log.openView(),
+        readOpenView: () => log.openView(),
         newId: uuidv7,
         clock: () => now,
         onError: (error) => errors.push({ url: c.url, error }),

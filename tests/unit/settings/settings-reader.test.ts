@@ -78,6 +78,18 @@ describe('the settings reader', () => {
     expect(endpoint).toBe(ENDPOINT);
   });
 
+  it('answers settingsNow at once at the very first start, without the policy, and tells when it comes', async () => {
+    const managed = slowManaged({ keepSentDays: 12 });
+    const settings = reader({ managed: managed.area });
+    const changes: number[] = [];
+    settings.onChange(() => changes.push(settings.generation()));
+    expect((await settings.settingsNow()).keepSentDays).toBe(30); // the default: no policy known yet
+    managed.answer();
+    await settle();
+    expect(changes).toEqual([1]);
+    expect((await settings.settingsNow()).keepSentDays).toBe(12);
+  });
+
   it('reads the policy again when it changes, and counts every change of the settings in force', async () => {
     const settings = reader();
     expect((await settings.settings()).syncEnabled).toBe(true);
@@ -94,6 +106,30 @@ describe('the settings reader', () => {
     const afterToken = settings.generation();
     await fakeBrowser.storage.local.set({ syncStatus: { state: 'idle' } });
     expect(settings.generation()).toBe(afterToken);
+  });
+
+  it('tells of a policy change at once, and every read after it has the new policy', async () => {
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    let reads = 0;
+    // The first read answers at once; the read after the change only when told to.
+    const managed = { get: async () => (reads++ === 0 ? { keepSentDays: 9 } : (await answered, { keepSentDays: 12 })) };
+    const settings = reader({ managed });
+    expect((await settings.settings()).keepSentDays).toBe(9);
+    await settle();
+    const before = settings.generation();
+    const changes: number[] = [];
+    settings.onChange(() => changes.push(settings.generation()));
+    await fakeBrowser.storage.onChanged.trigger({ keepSentDays: { newValue: 12 } }, 'managed');
+    expect(changes).toEqual([before + 1]); // told before the new policy is read
+    let read: number | undefined;
+    void settings.settings().then((s) => (read = s.keepSentDays));
+    await settle();
+    expect(read).toBeUndefined(); // not answered with the old policy: it waits for the new one
+    answer();
+    await settle();
+    expect(read).toBe(12);
+    expect(changes).toEqual([before + 1]); // told once
   });
 
   it('gives sync the token of the endpoint in force only', async () => {
