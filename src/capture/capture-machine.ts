@@ -1,22 +1,28 @@
 import { toWireTimestamp, type RecordedEvent } from '../model/activity-event';
-import { isHostAllowed, type HostLists } from '../privacy/host-filter';
+import { isHostAllowed } from '../privacy/host-filter';
 import { pageTitle } from '../privacy/page-title';
 import { recordableUrl } from '../privacy/recordable-url';
-import type { SearchRule } from '../privacy/search-engines';
+import type { Settings } from '../settings/settings';
 import type { CaptureSignal, TabSnapshot } from './capture-signal';
 import { initialCaptureState, type CaptureState, type OpenView, type Page, type TabState } from './capture-state';
 
-/** The settings capture follows; the privacy ones (docs/design.md §6) keep their `Settings` names. */
-export interface CaptureConfig extends HostLists {
-  logPrivateWindows: boolean;
-  searchRules: readonly SearchRule[];
-  stripAllQueryStrings: boolean;
-  extraSecretParams: readonly string[];
-  keepTrackingParams: boolean;
-  logFileUrls: boolean;
-  /** Idle does not end the view of a tab that plays sound (a locked screen still does). */
-  countAudibleTime: boolean;
-}
+/**
+ * The settings capture follows, taken from `Settings` by name: a renamed or removed setting
+ * fails the build here instead of silently switching a rule off.
+ */
+export type CaptureConfig = Pick<
+  Settings,
+  | 'allowList'
+  | 'denyList'
+  | 'logPrivateWindows'
+  | 'searchRules'
+  | 'stripAllQueryStrings'
+  | 'extraSecretParams'
+  | 'keepTrackingParams'
+  | 'logFileUrls'
+  // Idle does not end the view of a tab that plays sound (a locked screen still does).
+  | 'countAudibleTime'
+>;
 
 export interface CaptureDeps {
   /** A fresh event id (UUIDv7) for an event recorded at `at`. */
