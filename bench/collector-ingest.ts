@@ -6,11 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { openStore, startCollector } from '../collector/start';
 import { uuidv7 } from '../src/model/event-id';
 import { startTestPostgres } from '../tests/unit/collector/postgres-server';
@@ -55,33 +56,64 @@ function makeBodies(): string[] {
   return bodies;
 }
 
-// The load generator is a separate Node process, so its own cost (undici, request building)
-// neither shares a collector's event loop nor counts in a collector's CPU time: in production
-// the clients are elsewhere. With several URLs it sends batch n to URL n mod k, as a proxy in
-// front of k processes would.
+// The load generator is a separate Node process, so its own cost neither shares a collector's
+// event loop nor counts in a collector's CPU time: in production the clients are elsewhere. It
+// shares the machine's cores with the collector, though, so it is kept cheap: the bodies are
+// UTF-8 bytes made before the clock starts, sent with node:http over keep-alive connections
+// (one per request in flight) rather than fetch. With several URLs it sends batch n to URL
+// n mod k, as a proxy in front of k processes would.
 const LOAD_GENERATOR = `
+const http = require('node:http');
 const { readFileSync } = require('node:fs');
 const [file, urls, token, concurrency] = process.argv.slice(1);
-const targets = urls.split(',');
-const bodies = JSON.parse(readFileSync(file, 'utf8'));
-const headers = { 'Content-Type': 'application/json', Authorization: 'Bearer ' + token };
+const targets = urls.split(',').map((url) => new URL(url));
+const all = readFileSync(file);
+const bodies = [];
+for (let at = 0; at < all.length; ) {
+  const length = all.readUInt32LE(at);
+  bodies.push(all.subarray(at + 4, at + 4 + length));
+  at += 4 + length;
+}
+const agent = new http.Agent({ keepAlive: true, maxSockets: Number(concurrency) });
 let next = 0;
 let failures = 0;
+function post(target, body) {
+  return new Promise((resolve, reject) => {
+    const request = http.request(target, {
+      method: 'POST',
+      agent,
+      headers: { 'Content-Type': 'application/json', 'Content-Length': body.length, Authorization: 'Bearer ' + token },
+    }, (response) => {
+      response.on('data', () => {});
+      response.on('end', () => resolve(response.statusCode));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
 async function worker() {
   while (next < bodies.length) {
     const n = next++;
-    const response = await fetch(targets[n % targets.length], { method: 'POST', headers, body: bodies[n] });
-    await response.arrayBuffer();
-    if (response.status !== 200) failures++;
+    if ((await post(targets[n % targets.length], bodies[n])) !== 200) failures++;
   }
 }
 const started = performance.now();
+const cpuAtStart = process.cpuUsage();
 Promise.all(Array.from({ length: Number(concurrency) }, worker)).then(() => {
-  process.stdout.write(JSON.stringify({ seconds: (performance.now() - started) / 1000, failures }));
+  const cpu = process.cpuUsage(cpuAtStart);
+  process.stdout.write(JSON.stringify({ seconds: (performance.now() - started) / 1000, failures, cpuSeconds: (cpu.user + cpu.system) / 1e6 }));
+  agent.destroy();
 });
 `;
 
-async function runLoad(bodiesFile: string, urls: string[], token: string): Promise<{ seconds: number; failures: number }> {
+interface LoadResult {
+  seconds: number;
+  failures: number;
+  /** The load generator's own CPU time while it sent. */
+  cpuSeconds: number;
+}
+
+async function runLoad(bodiesFile: string, urls: string[], token: string): Promise<LoadResult> {
   const child = spawn(process.execPath, ['-e', LOAD_GENERATOR, bodiesFile, urls.join(','), token, String(concurrency)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -89,14 +121,35 @@ async function runLoad(bodiesFile: string, urls: string[], token: string): Promi
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   const [code] = (await once(child, 'exit')) as [number | null];
   if (code !== 0) throw new Error(`load generator exited with ${code}`);
-  return JSON.parse(output) as { seconds: number; failures: number };
+  return JSON.parse(output) as LoadResult;
 }
 
 /** CPU seconds (user + system) a process has used, from /proc. */
-function cpuSecondsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+function cpuSecondsOf(pid: number, withExitedChildren = false): number {
+  const fields = statFields(pid);
+  // utime and stime are fields 14 and 15 of stat, cutime and cstime (children waited for) 16
+  // and 17, in clock ticks (100 per second on Linux).
+  const ticks = Number(fields[11]) + Number(fields[12]) + (withExitedChildren ? Number(fields[13]) + Number(fields[14]) : 0);
+  return ticks / 100;
+}
+
+/** The fields of /proc/<pid>/stat after the command name, so fields[0] is field 3 (state). */
+function statFields(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+}
+
+/** CPU seconds of a PostgreSQL server: the postmaster, its live processes and those that exited. */
+function serverCpuSeconds(postmaster: number): number {
+  let seconds = cpuSecondsOf(postmaster, true);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (Number(statFields(Number(entry))[1]) === postmaster) seconds += cpuSecondsOf(Number(entry));
+    } catch {
+      // Exited meanwhile: its time is in the postmaster's children's time.
+    }
+  }
+  return seconds;
 }
 
 function describeRun(engine: string, seconds: number, extra: string): string {
@@ -111,17 +164,17 @@ async function benchSqlite(dir: string, bodiesFile: string): Promise<boolean> {
   try {
     // Wall time inside SQLite (including fsyncs of WAL checkpoints, which are not CPU time).
     let storeSeconds = 0;
-    const insertBatch = collector.store.insertBatch.bind(collector.store);
-    collector.store.insertBatch = (...args) => {
+    const insertEncoded = collector.store.insertEncoded.bind(collector.store);
+    collector.store.insertEncoded = (...args) => {
       const t0 = performance.now();
       try {
-        return insertBatch(...args);
+        return insertEncoded(...args);
       } finally {
         storeSeconds += (performance.now() - t0) / 1000;
       }
     };
     const cpuBefore = process.cpuUsage();
-    const { seconds, failures } = await runLoad(bodiesFile, [collector.activityUrl], TOKEN);
+    const { seconds, failures, cpuSeconds: clientSeconds } = await runLoad(bodiesFile, [collector.activityUrl], TOKEN);
     // CPU the collector spent: its capacity, much less sensitive than wall time to other load on the machine.
     const cpu = process.cpuUsage(cpuBefore);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
@@ -131,7 +184,7 @@ async function benchSqlite(dir: string, bodiesFile: string): Promise<boolean> {
         'sqlite, 1 process',
         seconds,
         ` (collector CPU ${cpuSeconds.toFixed(2)} s = ${Math.round(totalEvents / cpuSeconds)} events per CPU-second; ` +
-          `${storeSeconds.toFixed(2)} s in SQLite), stored ${stored}, non-200 ${failures}`,
+          `${storeSeconds.toFixed(2)} s in SQLite; load generator CPU ${clientSeconds.toFixed(2)} s), stored ${stored}, non-200 ${failures}`,
       ),
     );
     return stored === totalEvents && failures === 0;
@@ -160,6 +213,18 @@ async function startCollectorProcess(database: string) {
   return { child, activityUrl: `${url}/rest/api/v1/activity` };
 }
 
+/** The PostgreSQL server's main process: the parent of a backend. */
+async function postmasterPid(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    return Number(statFields(rows[0]!.pid)[1]);
+  } finally {
+    await client.end();
+  }
+}
+
 async function benchPostgres(bodiesFile: string): Promise<boolean> {
   // A server with PostgreSQL's default durability: every 200 is a committed, fsynced batch.
   const postgres = await startTestPostgres({ durable: true });
@@ -168,9 +233,12 @@ async function benchPostgres(bodiesFile: string): Promise<boolean> {
     // The first migrates; the second finds the schema current.
     processes.push(await startCollectorProcess(postgres.adminUrl));
     processes.push(await startCollectorProcess(postgres.adminUrl));
+    const postmaster = await postmasterPid(postgres.adminUrl);
     const cpuBefore = processes.map(({ child }) => cpuSecondsOf(child.pid!));
-    const { seconds, failures } = await runLoad(bodiesFile, processes.map((p) => p.activityUrl), TOKEN);
+    const serverBefore = serverCpuSeconds(postmaster);
+    const { seconds, failures, cpuSeconds: clientSeconds } = await runLoad(bodiesFile, processes.map((p) => p.activityUrl), TOKEN);
     const cpu = processes.map(({ child }, i) => cpuSecondsOf(child.pid!) - cpuBefore[i]!);
+    const serverSeconds = serverCpuSeconds(postmaster) - serverBefore;
     const store = await openStore(postgres.adminUrl);
     const stored = await store.countEvents();
     await store.close();
@@ -178,7 +246,8 @@ async function benchPostgres(bodiesFile: string): Promise<boolean> {
       describeRun(
         'postgres, 2 processes',
         seconds,
-        ` (collector CPU ${cpu.map((s) => s.toFixed(2)).join(' + ')} s), stored ${stored}, non-200 ${failures}`,
+        ` (collector CPU ${cpu.map((s) => s.toFixed(2)).join(' + ')} s; PostgreSQL CPU ${serverSeconds.toFixed(2)} s; ` +
+          `load generator CPU ${clientSeconds.toFixed(2)} s), stored ${stored}, non-200 ${failures}`,
       ),
     );
     return stored === totalEvents && failures === 0;
@@ -193,8 +262,19 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'collector-bench-'));
   try {
     // Built before the clock starts, so the number is the collector's cost, not the generator's.
-    const bodiesFile = join(dir, 'bodies.json');
-    writeFileSync(bodiesFile, JSON.stringify(makeBodies()));
+    const bodiesFile = join(dir, 'bodies.bin');
+    // Each body as UTF-8 bytes after its length (4 bytes, little-endian).
+    writeFileSync(
+      bodiesFile,
+      Buffer.concat(
+        makeBodies().flatMap((body) => {
+          const bytes = Buffer.from(body, 'utf8');
+          const length = Buffer.alloc(4);
+          length.writeUInt32LE(bytes.length);
+          return [length, bytes];
+        }),
+      ),
+    );
     let ok = true;
     if (values.engine !== 'postgres') ok = (await benchSqlite(dir, bodiesFile)) && ok;
     if (values.engine !== 'sqlite') ok = (await benchPostgres(bodiesFile)) && ok;

@@ -3,7 +3,7 @@ import type { ActivityEvent } from '../src/model/activity-event';
 import { bearerToken, type Authenticate, type Principal } from './auth';
 import { checkBatch } from './batch-validation';
 import { discardBody, readBody } from './body';
-import type { EventStore, InsertResult } from './event-store';
+import type { EncodedBatch, EventStore, InsertResult } from './event-store';
 import { isUnavailable } from './postgres-store';
 import { sendError, sendJson, type ExtraHeaders } from './respond';
 
@@ -95,7 +95,8 @@ export function createActivityHandler(options: ActivityRouteOptions) {
       sendError(res, checked.status, checked.message, checked.status === 400 ? { fields: checked.fields } : {});
       return;
     }
-    const { events } = checked;
+    const { batch } = checked;
+    const { events } = batch;
 
     const intercept = options.interceptor();
     if (intercept) {
@@ -107,7 +108,7 @@ export function createActivityHandler(options: ActivityRouteOptions) {
       sequence += 1;
       const result = await intercept({ events, headers: req.headers, user: principal.user, sequence });
       if (result) {
-        if (result.store && !(await storeOrAnswer(options, events, principal.user, res))) return;
+        if (result.store && !(await storeOrAnswer(options, batch, principal.user, res))) return;
         if ('destroy' in result) {
           res.destroy();
         } else {
@@ -117,7 +118,7 @@ export function createActivityHandler(options: ActivityRouteOptions) {
       }
     }
 
-    const inserted = await storeOrAnswer(options, events, principal.user, res);
+    const inserted = await storeOrAnswer(options, batch, principal.user, res);
     if (!inserted) return;
     const answer: ActivityAccepted = { received: events.length, ...inserted };
     // 200, never 202/204: Glean's SDK treats anything else as an error.
@@ -128,12 +129,12 @@ export function createActivityHandler(options: ActivityRouteOptions) {
 /** Stores the batch; on failure answers 503 (retryable) or 500 and returns undefined. */
 async function storeOrAnswer(
   { store, now }: Pick<ActivityRouteOptions, 'store' | 'now'>,
-  events: readonly ActivityEvent[],
+  batch: EncodedBatch,
   user: string,
   res: ServerResponse,
 ): Promise<InsertResult | undefined> {
   try {
-    return await store.appendBatch(events, user, new Date(now()));
+    return await store.appendEncoded(batch, user, new Date(now()));
   } catch (error) {
     answerStoreFailure(res, error, true);
     return undefined;

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { ActivityEventSchema, describeIssues, type ActivityEvent } from '../src/model/activity-event';
+import { encodeBatch, hostOf, type EncodedBatch } from './event-store';
+import { findEventSpans } from './event-spans';
+import { wellFormedEventHost } from './well-formed-event';
 
 /**
  * Most events one request may carry; more is a 413 before any event is looked at. The
@@ -16,7 +19,7 @@ const EnvelopeSchema = z.strictObject({ events: z.array(z.unknown()) });
 const WEB_PROTOCOLS = new Set(['http:', 'https:']);
 
 export type BatchCheck =
-  | { ok: true; events: ActivityEvent[] }
+  | { ok: true; batch: EncodedBatch }
   | { ok: false; status: 400 | 413; message: string; fields: string[] };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -25,7 +28,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * Bytes of a request body → the events to store, or why not. Invalid UTF-8 is refused rather
  * than stored as U+FFFD; the event count is checked before a single event is validated; each
  * event is checked with the extension's own schema plus "url and referrer are http(s)" (a
- * `javascript:` or `data:` URL is not a page anyone visited, and would be a trap in any viewer).
+ * `javascript:` or `data:` URL is not a page anyone visited, and would be a trap in any viewer)
+ * — by the fast path `wellFormedEventHost` when it vouches for every event, else by the schema.
  */
 export function checkBatch(body: Buffer): BatchCheck {
   let text: string;
@@ -50,10 +54,50 @@ export function checkBatch(body: Buffer): BatchCheck {
       fields: ['events'],
     };
   }
-  const envelope = EnvelopeSchema.safeParse(json);
-  if (!envelope.success) return refused(envelope.error.issues.map(labelBody), false);
-  const candidates = envelope.data.events;
+  if (!isPlainEnvelope(json)) {
+    const envelope = EnvelopeSchema.safeParse(json);
+    if (!envelope.success) return refused(envelope.error.issues.map(labelBody), false);
+  }
+  const candidates = (json as { events: unknown[] }).events;
 
+  // The common case, a batch of well-formed events, is decided by the fast path; the first
+  // event it does not vouch for sends the whole batch through the schema, which names the problems.
+  const hosts: string[] = new Array(candidates.length);
+  let fast = true;
+  for (let i = 0; i < candidates.length; i++) {
+    const host = wellFormedEventHost(candidates[i]);
+    if (host === undefined) {
+      fast = false;
+      break;
+    }
+    hosts[i] = host;
+  }
+  if (!fast) {
+    const problem = checkEventsBySchema(candidates);
+    if (problem) return problem;
+    for (let i = 0; i < candidates.length; i++) hosts[i] = hostOf((candidates[i] as ActivityEvent).url);
+  }
+  // Valid, so the input has exactly the schema's fields; storing the input rather than zod's
+  // output keeps each event as the client wrote it, keys in the client's order — byte for byte
+  // when the body is cut into its events' own texts.
+  const valid = candidates as ActivityEvent[];
+  const spans = findEventSpans(body, valid.length);
+  return { ok: true, batch: spans ? { events: valid, hosts, texts: spans.events, array: spans.array } : encodeBatch(valid, hosts) };
+}
+
+/** `{ events: [...] }` and nothing else: what the envelope schema accepts, without running it. */
+function isPlainEnvelope(json: unknown): boolean {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return false;
+  let keys = 0;
+  for (const key in json) {
+    if (key !== 'events') return false;
+    keys += 1;
+  }
+  return keys === 1 && Array.isArray((json as { events: unknown }).events);
+}
+
+/** Each event through the schema, stopping after MAX_REPORTED_ISSUES problems; undefined when all pass. */
+function checkEventsBySchema(candidates: readonly unknown[]): BatchCheck | undefined {
   const issues: z.core.$ZodIssue[] = [];
   for (let i = 0; i < candidates.length && issues.length < MAX_REPORTED_ISSUES; i++) {
     const parsed = ActivityEventSchema.safeParse(candidates[i]);
@@ -73,10 +117,7 @@ export function checkBatch(body: Buffer): BatchCheck {
       }
     }
   }
-  if (issues.length > 0) return refused(issues, issues.length >= MAX_REPORTED_ISSUES);
-  // Valid, so the input has exactly the schema's fields; storing the input rather than zod's
-  // output keeps each event as the client wrote it, keys in the client's order.
-  return { ok: true, events: candidates as ActivityEvent[] };
+  return issues.length > 0 ? refused(issues, issues.length >= MAX_REPORTED_ISSUES) : undefined;
 }
 
 function labelBody(issue: z.core.$ZodIssue): z.core.$ZodIssue {

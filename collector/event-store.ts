@@ -11,6 +11,28 @@ export interface StoredEvent {
   event: ActivityEvent;
 }
 
+/**
+ * A valid batch as the engines write it (docs/design.md §9): the events, the host each is filed
+ * under, and their JSON as UTF-8 bytes — the client's own bytes when the body could be cut
+ * into its events (`findEventSpans`), else the parsed events serialised (`encodeBatch`).
+ */
+export interface EncodedBatch {
+  events: readonly ActivityEvent[];
+  /** `hostOf(event.url)` of each event. */
+  hosts: readonly string[];
+  /** Each event's JSON text. */
+  texts: readonly Buffer[];
+  /** The events as one JSON array. */
+  array: Buffer;
+}
+
+/** The batch of events given as objects (tests, tools, a body that could not be cut apart). */
+export function encodeBatch(events: readonly ActivityEvent[], hosts: readonly string[] = events.map((event) => hostOf(event.url))): EncodedBatch {
+  const texts = events.map((event) => Buffer.from(JSON.stringify(event), 'utf8'));
+  const array = Buffer.from(JSON.stringify(events), 'utf8');
+  return { events, hosts, texts, array };
+}
+
 export interface InsertResult {
   /** Events newly stored. */
   stored: number;
@@ -57,7 +79,10 @@ export interface EventStore {
   readonly engine: 'sqlite' | 'postgres';
   /** Where the data is, for the start banner (a URL without its password). */
   readonly location: string;
+  /** Appends a batch given as objects: `appendEncoded(encodeBatch(events), …)`. */
   appendBatch(events: readonly ActivityEvent[], user: string | null, receivedAt?: Date): Promise<InsertResult>;
+  /** Appends a validated batch first-wins by id, all or nothing. */
+  appendEncoded(batch: EncodedBatch, user: string | null, receivedAt?: Date): Promise<InsertResult>;
   readPage(query: EventQuery): Promise<EventPage>;
   countEvents(): Promise<number>;
   findEvent(id: string): Promise<StoredEvent | undefined>;
@@ -76,9 +101,9 @@ export interface EventStore {
 }
 
 /** The host an event is filed under: its url's hostname, lower case. */
-export function hostOf(url: string): string {
+export function hostOf(url: string | URL): string {
   try {
-    return new URL(url).hostname.toLowerCase();
+    return (typeof url === 'string' ? new URL(url) : url).hostname.toLowerCase();
   } catch {
     return '';
   }

@@ -3,7 +3,7 @@ import { Glean } from '@gleanwork/api-client';
 import { describe, expect, it } from 'vitest';
 import type { ActivityEvent } from '../../../src/model/activity-event';
 import { MAX_EVENTS_PER_REQUEST } from '../../../collector/batch-validation';
-import { authHeaders, makeEvent, postActivity, rawRequest, TOKEN, useCollector, describeEngines } from './helpers';
+import { authHeaders, makeEvent, newDatabase, postActivity, rawRequest, storedEventTexts, TOKEN, useCollector, describeEngines } from './helpers';
 
 describeEngines('POST /rest/api/v1/activity', () => {
   it('answers 200 and stores a valid batch', async () => {
@@ -35,6 +35,19 @@ describeEngines('POST /rest/api/v1/activity', () => {
     };
     expect((await postActivity(collector, { events: [sent] })).status).toBe(200);
     expect(JSON.stringify((await collector.store.findEvent('custom-id-1'))?.event)).toBe(JSON.stringify(sent));
+  });
+
+  it("stores each event as the client's own bytes, whitespace and escapes included", async () => {
+    const database = await newDatabase();
+    const collector = await useCollector({ database });
+    const first = `{ "id": "raw-1", "action": "VIEW", "timestamp": "2026-11-27T17:24:19.123Z",
+      "url": "https://docs.example.com/a", "params": { "title": "\\u00fc \\"quoted\\" }]{[ ü 🚀" } }`;
+    const second = '{"id":"raw-2","action":"SEARCH","timestamp":"2026-11-27T17:24:20.123Z","url":"https:\\/\\/docs.example.com\\/b"}';
+    const answer = await postActivity(collector, `{ "events": [\n  ${first},\n  ${second}\n] }`);
+    expect(answer.status).toBe(200);
+    expect(await storedEventTexts(database)).toEqual([first, second]);
+    expect((await collector.store.findEvent('raw-1'))?.event.params?.title).toBe('ü "quoted" }]{[ ü 🚀');
+    expect((await collector.store.findEvent('raw-2'))?.event.url).toBe('https://docs.example.com/b');
   });
 
   it('answers 400 to bad JSON and stores nothing', async () => {

@@ -80,6 +80,26 @@ export async function newDatabase(engine: Engine = currentEngine): Promise<strin
   return engine === 'postgres' ? newPostgresDatabase() : join(tempDir(), 'events.sqlite');
 }
 
+/** The stored `event` texts, oldest first, read from the database itself (SQLite file or PostgreSQL URL). */
+export async function storedEventTexts(database: string): Promise<string[]> {
+  if (/^postgres(ql)?:/.test(database)) {
+    const client = new pg.Client({ connectionString: database });
+    await client.connect();
+    try {
+      return (await client.query<{ event: string }>('SELECT event FROM events ORDER BY seq')).rows.map((row) => row.event);
+    } finally {
+      await client.end();
+    }
+  }
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(database, { readonly: true });
+  try {
+    return db.prepare<[], { event: string }>('SELECT event FROM events ORDER BY seq').all().map((row) => row.event);
+  } finally {
+    db.close();
+  }
+}
+
 /**
  * Starts a real collector (port 0, a fresh database of the block's engine) for the current
  * test and stops it when the test finishes. Call inside a test.

@@ -4,6 +4,7 @@ import {
   ActivityBatchSchema,
   ActivityEventSchema,
   InvalidEventError,
+  isWireTimestamp,
   validateRecordedEvent,
   toWireTimestamp,
 } from '../../../src/model/activity-event';
@@ -91,5 +92,31 @@ describe('ActivityEvent schema', () => {
 
   it('writes timestamps in UTC with milliseconds', () => {
     expect(toWireTimestamp(Date.UTC(2026, 10, 27, 17, 24, 19, 5))).toBe('2026-11-27T17:24:19.005Z');
+  });
+});
+
+describe('isWireTimestamp', () => {
+  it('says yes exactly when the text writes back to itself through Date (each field in its range, leap years)', () => {
+    const roundTrips = (value: string) => !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value;
+    const two = (n: number) => String(n).padStart(2, '0');
+    let accepted = 0;
+    for (const year of ['0000', '0004', '0100', '1900', '2000', '2023', '2024', '2100', '2400', '9999']) {
+      for (let month = 0; month <= 13; month++) {
+        for (let day = 0; day <= 32; day++) {
+          for (const time of ['00:00:00.000', '23:59:59.999', '24:00:00.000', '12:60:00.000', '12:00:60.000']) {
+            const value = `${year}-${two(month)}-${two(day)}T${time}Z`;
+            expect(isWireTimestamp(value), value).toBe(roundTrips(value));
+            if (roundTrips(value)) accepted += 1;
+          }
+        }
+      }
+    }
+    expect(accepted).toBe(2 * (365 * 10 + 5)); // two valid times a day; 0000, 0004, 2000, 2024 and 2400 are leap years
+  });
+
+  it('refuses other shapes of a moment', () => {
+    for (const value of ['2026-11-27T17:24:19Z', '2026-11-27T17:24:19.123+00:00', '2026-11-27 17:24:19.123Z', '+002026-11-27T17:24:19.123Z', ' 2026-11-27T17:24:19.123Z']) {
+      expect(isWireTimestamp(value), value).toBe(false);
+    }
   });
 });
