@@ -4,15 +4,21 @@
 // events stored over one 30-day month, with the aggregates the append path keeps of them.
 // The figure is the page's own `performance.now()` when the range is on screen
 // (`body[data-insights-rendered-ms]`), i.e. from the start of the navigation. Median of
-// several openings after a warm-up; nothing passes or fails on time.
-//   npx tsx bench/insights-open.ts [events…]
+// several openings after a warm-up; nothing passes or fails on time. With `--breakdown`, the
+// page's performance marks (`insights:*`, builds that have them) say where the time went.
+//
+// The seeded log is kept between runs (bench/seeded-log.ts): the first run at 1,000,000
+// events seeds for minutes, the next ones copy it in seconds. `BENCH_BASELINE=<chrome-mv3
+// dir>` measures a second build in the same run, its openings interleaved with this one's.
+//   npx tsx bench/insights-open.ts [--breakdown] [events…]
 import type { Page } from 'playwright-core';
-import { launchExtensionBrowser } from '../tests/e2e/harness';
 import { waitForBody } from '../tests/e2e/harness/popup-page';
+import { benchBuilds, launchOnSeededLog, type BenchBuild, type SeededLog } from './seeded-log';
 
+const BREAKDOWN = process.argv.includes('--breakdown');
 const SIZES = process.argv.slice(2).map(Number).filter((n) => n > 0);
 if (SIZES.length === 0) SIZES.push(1_000, 1_000_000);
-const OPENINGS = 9;
+const OPENINGS = Number(process.env.INSIGHTS_OPENINGS ?? 9);
 const SITES = 40;
 const PAGES_PER_SITE = 25;
 
@@ -34,7 +40,7 @@ function thirtyDayMonth(): { first: Date; days: number } {
  * `count` events spread evenly over the month: every 20th a SEARCH, the rest views (a start
  * with `truncated`, then its completion with a duration), on 40 sites of 25 pages each; and
  * the aggregates the append path makes of them (siteDays, pageDays, viewSpans, searches).
- * Generated inside the page, written in transactions of 10,000.
+ * Generated inside the page, written in transactions of 50,000.
  */
 function seed(page: Page, count: number, startMs: number, endMs: number): Promise<void> {
   return page.evaluate(
@@ -48,10 +54,10 @@ function seed(page: Page, count: number, startMs: number, endMs: number): Promis
       const siteDays = new Map<string, { day: string; host: string; seconds: number; views: number; searches: number }>();
       const pageDays = new Map<string, { day: string; url: string; host: string; title: string; seconds: number; views: number }>();
       const step = (endMs - startMs) / count;
-      for (let start = 0; start < count; start += 10_000) {
-        const tx = db.transaction(['events', 'viewSpans', 'searches'], 'readwrite');
+      for (let start = 0; start < count; start += 50_000) {
+        const tx = db.transaction(['events', 'viewSpans', 'searches'], 'readwrite', { durability: 'relaxed' });
         const events = tx.objectStore('events');
-        for (let i = start; i < Math.min(count, start + 10_000); i++) {
+        for (let i = start; i < Math.min(count, start + 50_000); i++) {
           const at = Math.floor(startMs + i * step);
           const time = at.toString(16).padStart(12, '0');
           const id = `${time.slice(0, 8)}-${time.slice(8, 12)}-7000-8000-${i.toString(16).padStart(12, '0')}`;
@@ -107,36 +113,91 @@ function seed(page: Page, count: number, startMs: number, endMs: number): Promis
   );
 }
 
-interface Result {
+interface Opening {
+  rendered: number;
   /** Of the read of the aggregates (from navigation start). */
   read: number;
   /** Of the pages table, filled after the first paint. */
   pages: number;
+  rows: number;
+  /** The page's own steps, from navigation start (`--breakdown`). */
+  steps: Record<string, number>;
+}
+
+/** One opening of `url` in `page`: its figures once the pages table is there too. */
+async function open(page: Page, url: string): Promise<Opening> {
+  await page.goto(url);
+  const rendered = Number(await waitForBody(page, 'insightsRenderedMs', undefined, 60_000));
+  const rows = await page.locator('tbody tr').count();
+  if (rows === 0) throw new Error(`the Insights page rendered no rows at ${url}`);
+  const read = Number(await waitForBody(page, 'insightsReadMs'));
+  const pages = Number(await waitForBody(page, 'insightsPagesMs', undefined, 60_000));
+  const steps = BREAKDOWN
+    ? await page.evaluate(() => {
+        const found: Record<string, number> = {};
+        const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+        if (navigation) {
+          found['html received'] = navigation.responseEnd;
+          found['DOM interactive'] = navigation.domInteractive;
+        }
+        for (const mark of performance.getEntriesByType('mark')) found[mark.name] ??= mark.startTime;
+        return found;
+      })
+    : {};
+  return { rendered, read, pages, rows, steps };
+}
+
+interface Summary {
   median: number;
   min: number;
   max: number;
+  read: number;
+  pages: number;
   rows: number;
+  steps: [string, number][];
 }
 
-async function measure(page: Page, url: string): Promise<Result> {
-  const times: number[] = [];
-  const reads: number[] = [];
-  const pages: number[] = [];
-  let rows = 0;
-  for (let i = 0; i <= OPENINGS; i++) {
-    await page.goto(url);
-    const ms = Number(await waitForBody(page, 'insightsRenderedMs', undefined, 60_000));
-    rows = await page.locator('tbody tr').count();
-    if (rows === 0) throw new Error(`the Insights page rendered no rows at ${url}`);
-    const read = Number(await waitForBody(page, 'insightsReadMs'));
-    const pagesAt = Number(await waitForBody(page, 'insightsPagesMs', undefined, 60_000));
-    if (i > 0) {
-      times.push(ms);
-      reads.push(read);
-      pages.push(pagesAt);
-    }
+function summarise(openings: Opening[]): Summary {
+  const rendered = openings.map((opening) => opening.rendered);
+  const names = [...new Set(openings.flatMap((opening) => Object.keys(opening.steps)))];
+  const steps = names
+    .map((name): [string, number] => [name, median(openings.map((opening) => opening.steps[name]).filter((ms): ms is number => ms !== undefined))])
+    .sort((a, b) => a[1] - b[1]);
+  return {
+    median: median(rendered),
+    min: Math.min(...rendered),
+    max: Math.max(...rendered),
+    read: median(openings.map((opening) => opening.read)),
+    pages: median(openings.map((opening) => opening.pages)),
+    rows: openings.at(-1)!.rows,
+    steps,
+  };
+}
+
+/**
+ * Opens `url` once in each browser as a warm-up (the first also compiles the script), then
+ * `OPENINGS` times each, the browsers taking turns and the order alternating, so a change of
+ * the machine's load hits every build alike.
+ */
+async function measure(pages: Page[], url: string): Promise<Summary[]> {
+  for (const page of pages) await open(page, url);
+  const openings = pages.map((): Opening[] => []);
+  for (let i = 0; i < OPENINGS; i++) {
+    const order = pages.map((_, at) => at);
+    if (i % 2 === 1) order.reverse();
+    for (const at of order) openings[at]!.push(await open(pages[at]!, url));
   }
-  return { read: median(reads), pages: median(pages), median: median(times), min: Math.min(...times), max: Math.max(...times), rows };
+  return openings.map(summarise);
+}
+
+function print(what: string, build: BenchBuild, builds: number, result: Summary): void {
+  const who = builds > 1 ? ` [${build.name}]` : '';
+  console.log(
+    `insights open${who}, ${what} rendered after ${result.median.toFixed(1)} ms ` +
+      `(median of ${OPENINGS}; min ${result.min.toFixed(1)}, max ${result.max.toFixed(1)}; aggregates read at ${result.read.toFixed(1)} ms; ` +
+      `pages table at ${result.pages.toFixed(1)} ms; ${result.rows} table rows)`,
+  );
+  for (const [name, ms] of result.steps) console.log(`    ${ms.toFixed(1).padStart(8)} ms  ${name}`);
 }
 
 const { first, days } = thirtyDayMonth();
@@ -144,34 +205,35 @@ const firstDay = dayOf(first);
 const startMs = first.getTime();
 const endMs = new Date(first.getFullYear(), first.getMonth(), days + 1).getTime();
 const busiestDay = dayOf(new Date(first.getFullYear(), first.getMonth(), 15));
-const monthMedians = new Map<number, number>();
+const builds = benchBuilds();
+const monthMedians = new Map<string, Map<number, number>>(builds.map((build) => [build.name, new Map()]));
 for (const size of SIZES) {
-  const browser = await launchExtensionBrowser();
+  const launched: SeededLog[] = [];
   try {
-    const setup = await browser.openPopup();
-    const seeding = Date.now();
-    await seed(setup.page, size, startMs, endMs);
-    await setup.close();
-    const seeded = ((Date.now() - seeding) / 1000).toFixed(0);
-    const base = `chrome-extension://${browser.extensionId}/insights.html`;
-    const page = await browser.context.newPage();
-    const month = await measure(page, `${base}?range=month&day=${firstDay}`);
-    monthMedians.set(size, month.median);
-    const label = `${size.toLocaleString('en-US')} events (${days} days, seeded in ${seeded} s)`;
-    console.log(
-      `insights open, ${label}: month view rendered after ${month.median.toFixed(1)} ms ` +
-        `(median of ${OPENINGS}; min ${month.min.toFixed(1)}, max ${month.max.toFixed(1)}; aggregates read at ${month.read.toFixed(1)} ms; pages table at ${month.pages.toFixed(1)} ms; ${month.rows} table rows)`,
-    );
-    const day = await measure(page, `${base}?range=day&day=${busiestDay}`);
-    console.log(
-      `insights open, ${label}: day view (${Math.round(size / days / 2).toLocaleString('en-US')} views that day) rendered after ` +
-        `${day.median.toFixed(1)} ms (median of ${OPENINGS}; min ${day.min.toFixed(1)}, max ${day.max.toFixed(1)}; aggregates read at ${day.read.toFixed(1)} ms; pages table at ${day.pages.toFixed(1)} ms)`,
-    );
+    // One after the other: the first seeds (when no log is kept yet), the others copy it.
+    for (const build of builds) {
+      launched.push(await launchOnSeededLog(build, 'insights', `${size} events from ${firstDay}, ${days} days\n${seed}`, (page) => seed(page, size, startMs, endMs)));
+    }
+    const seeded = launched.find((log) => log.seededInSeconds !== null)?.seededInSeconds;
+    const label = `${size.toLocaleString('en-US')} events (${days} days, ${seeded === undefined ? 'kept log' : `seeded in ${seeded} s`})`;
+    const pages = await Promise.all(launched.map((log) => log.browser.context.newPage()));
+    const base = (log: SeededLog) => `chrome-extension://${log.browser.extensionId}/insights.html`;
+    const ids = new Set(launched.map((log) => log.browser.extensionId));
+    if (ids.size !== 1) throw new Error(`the builds got different extension ids: ${[...ids].join(', ')}`);
+    const month = await measure(pages, `${base(launched[0]!)}?range=month&day=${firstDay}`);
+    month.forEach((result, at) => {
+      monthMedians.get(builds[at]!.name)!.set(size, result.median);
+      print(`${label}: month view`, builds[at]!, builds.length, result);
+    });
+    const day = await measure(pages, `${base(launched[0]!)}?range=day&day=${busiestDay}`);
+    day.forEach((result, at) => print(`${label}: day view (${Math.round(size / days / 2).toLocaleString('en-US')} views that day)`, builds[at]!, builds.length, result));
   } finally {
-    await browser.close();
+    for (const log of launched) await log.browser.close();
   }
 }
-if (monthMedians.size === 2) {
-  const [small, large] = [...monthMedians.values()];
-  console.log(`insights open: month view ratio ${SIZES[1]!.toLocaleString('en-US')} / ${SIZES[0]!.toLocaleString('en-US')} = ${(large! / small!).toFixed(2)}`);
+for (const [name, medians] of monthMedians) {
+  if (medians.size !== 2) continue;
+  const [small, large] = [...medians.values()];
+  const who = builds.length > 1 ? ` [${name}]` : '';
+  console.log(`insights open${who}: month view ratio ${SIZES[1]!.toLocaleString('en-US')} / ${SIZES[0]!.toLocaleString('en-US')} = ${(large! / small!).toFixed(2)}`);
 }
