@@ -1,4 +1,4 @@
-import type { PageDay, SiteDay } from '../store/aggregate-records';
+import type { PageDay, PageTotal, SiteDay } from '../store/aggregate-records';
 import { addDays, dayKey, type DayKey } from '../store/local-day';
 
 /**
@@ -15,14 +15,8 @@ export interface SiteTotal {
   share: number;
 }
 
-export interface PageTotal {
-  url: string;
-  host: string;
-  /** The latest title seen in the period. */
-  title: string;
-  seconds: number;
-  views: number;
-}
+/** A page's time over a period; its title is the latest seen in the period. */
+export type { PageTotal };
 
 export interface Period {
   first: DayKey;

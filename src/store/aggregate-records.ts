@@ -60,3 +60,30 @@ export const SearchMadeSchema = z.object({
   at: z.number(),
 });
 export type SearchMade = z.infer<typeof SearchMadeSchema>;
+
+/** One page's total over a stretch of days, with the latest title seen in it. */
+export const PageTotalSchema = z.object({
+  url: z.string(),
+  host: z.string(),
+  title: z.string(),
+  seconds: z.int().check(z.nonnegative()),
+  views: z.int().check(z.nonnegative()),
+});
+export type PageTotal = z.infer<typeof PageTotalSchema>;
+
+/**
+ * Store `pageMonths` (schema v4), key `month` (`YYYY-MM`): the page totals of a calendar
+ * month's days up to `through`, summed once by the Insights page from `pageDays`
+ * (docs/design.md §4, "Month summaries") so that a month's pages table reads one record
+ * instead of a page a day. `seconds` and `views` are the sums of the same days' `siteDays`
+ * when it was made: an append to those days since (only ever adds) makes them differ, and the
+ * summary is made again. Deletions and retention remove the months they change.
+ */
+export const PageMonthSchema = z.object({
+  month: z.string().check(z.regex(/^\d{4}-\d{2}$/)),
+  through: DaySchema,
+  seconds: z.int(),
+  views: z.int(),
+  pages: z.array(PageTotalSchema),
+});
+export type PageMonth = z.infer<typeof PageMonthSchema>;

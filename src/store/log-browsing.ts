@@ -9,6 +9,7 @@ import {
 import { stateRange, type LogDatabase } from './log-database';
 import { EVENT_STATES, type EventState, type StoredLogEntry } from './log-entry';
 import { BACKFILL_LAST, BACKFILL_NEXT } from './log-schema';
+import { forgetAllMonths, forgetMonthsOf, PAGE_MONTHS } from './page-months';
 import { DROPPED, DURABLE } from './recording-log';
 
 /**
@@ -110,18 +111,23 @@ export function createLogBrowsing(database: LogDatabase): LogBrowsing {
       return retried;
     },
 
-    // Deletions take the event's share out of the aggregates in the same transaction: a
-    // deleted page or site is in no total, even after a crash in between.
+    // Deletions take the event's share out of the aggregates in the same transaction, and
+    // forget the month summaries it was in: a deleted page or site is in no total, even after
+    // a crash in between.
     async deleteEvent(id) {
       const db = await database();
-      const tx = db.transaction(['events', 'counters', ...AGGREGATE_STORES], 'readwrite', DURABLE);
+      const tx = db.transaction(['events', 'counters', PAGE_MONTHS, ...AGGREGATE_STORES], 'readwrite', DURABLE);
       const events = tx.objectStore('events');
       const [seq, contribution] = await Promise.all([
         events.index('byId').getKey(id),
         storedContribution(tx as unknown as AggregateTransaction, id),
       ]);
       if (seq !== undefined) {
-        await Promise.all([events.delete(seq), applyToTotals(tx as unknown as AggregateTransaction, [contribution], -1)]);
+        await Promise.all([
+          events.delete(seq),
+          applyToTotals(tx as unknown as AggregateTransaction, [contribution], -1),
+          forgetMonthsOf(tx.objectStore(PAGE_MONTHS), contribution.spans.map((span) => span.day)),
+        ]);
       }
       await tx.done;
       return seq !== undefined;
@@ -129,8 +135,8 @@ export function createLogBrowsing(database: LogDatabase): LogBrowsing {
 
     async deleteSite(host) {
       const db = await database();
-      const tx = db.transaction(['events', 'counters', ...AGGREGATE_STORES], 'readwrite', DURABLE);
-      const aggregates = deleteSiteAggregates(tx as unknown as AggregateTransaction, host);
+      const tx = db.transaction(['events', 'counters', PAGE_MONTHS, ...AGGREGATE_STORES], 'readwrite', DURABLE);
+      const aggregates = Promise.all([deleteSiteAggregates(tx as unknown as AggregateTransaction, host), forgetAllMonths(tx.objectStore(PAGE_MONTHS))]);
       let deleted = 0;
       let cursor = await tx.objectStore('events').index('byHost').openCursor(IDBKeyRange.only(host));
       while (cursor) {
@@ -144,11 +150,12 @@ export function createLogBrowsing(database: LogDatabase): LogBrowsing {
 
     async deleteAll() {
       const db = await database();
-      const tx = db.transaction(['events', 'counters', ...AGGREGATE_STORES], 'readwrite', DURABLE);
+      const tx = db.transaction(['events', 'counters', PAGE_MONTHS, ...AGGREGATE_STORES], 'readwrite', DURABLE);
       const counters = tx.objectStore('counters');
       await Promise.all([
         tx.objectStore('events').clear(),
         clearAggregates(tx as unknown as AggregateTransaction),
+        forgetAllMonths(tx.objectStore(PAGE_MONTHS)),
         counters.delete(BACKFILL_NEXT),
         counters.delete(BACKFILL_LAST),
         tx.done,

@@ -1,5 +1,5 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
-import type { PageDay, SearchMade, SiteDay, ViewSpan } from './aggregate-records';
+import type { PageDay, PageMonth, SearchMade, SiteDay, ViewSpan } from './aggregate-records';
 import type { EventState, StoredLogEntry } from './log-entry';
 
 export const LOG_DB_NAME = 'activity-log';
@@ -46,6 +46,14 @@ export interface LogDB extends DBSchema {
     key: [string, string];
     value: SearchMade;
     indexes: { byId: string; byHost: string };
+  };
+  /**
+   * Version 4: the month summaries of the page totals (`src/store/page-months.ts`), made on
+   * reading; the append path never writes them.
+   */
+  pageMonths: {
+    key: string;
+    value: PageMonth;
   };
 }
 
@@ -109,6 +117,9 @@ export const MIGRATIONS: readonly Migration[] = [
         void counters.put(1, BACKFILL_NEXT);
         void counters.put(newest.key, BACKFILL_LAST);
       });
+  },
+  (db) => {
+    db.createObjectStore('pageMonths', { keyPath: 'month' });
   },
 ];
 

@@ -15,6 +15,7 @@ import { dayKey } from './local-day';
 import { connectLogDatabase, stateRange, type LogDatabase, type LogDatabaseOptions } from './log-database';
 import type { EventState, StoredLogEntry } from './log-entry';
 import { BACKFILL_LAST, BACKFILL_NEXT, OPEN_VIEW, TOTALS_CHANGED, type LogDB } from './log-schema';
+import { forgetMonthsThrough, PAGE_MONTHS } from './page-months';
 import { createTotalsCache, type TotalsCache, type TotalsLocks } from './totals-cache';
 
 /**
@@ -230,7 +231,7 @@ export function createRecordingLog(database: LogDatabase, clock: () => number, l
 
     async prune(policy = DEFAULT_RETENTION, now = clock()) {
       const db = await database();
-      const tx = db.transaction(['events', 'counters', ...AGGREGATE_STORES], 'readwrite', DURABLE);
+      const tx = db.transaction(['events', 'counters', PAGE_MONTHS, ...AGGREGATE_STORES], 'readwrite', DURABLE);
       const events = tx.objectStore('events');
       const byState = events.index('byState');
       const expiredBefore = now - policy.keepSentDays * DAY_MS;
@@ -238,7 +239,11 @@ export function createRecordingLog(database: LogDatabase, clock: () => number, l
       const summaryDays = policy.keepSummaryDays ?? DEFAULT_SUMMARY_DAYS;
       totals.begin();
       void tx.done.then(totals.fail, totals.fail);
-      await pruneAggregatesBefore(tx as unknown as AggregateTransaction, dayKey(now - (summaryDays - 1) * DAY_MS));
+      const firstKept = dayKey(now - (summaryDays - 1) * DAY_MS);
+      await Promise.all([
+        pruneAggregatesBefore(tx as unknown as AggregateTransaction, firstKept),
+        forgetMonthsThrough(tx.objectStore(PAGE_MONTHS), firstKept),
+      ]);
 
       // Deletes up to `max` records of one state, oldest first; never one in flight.
       const deleteOldest = async (state: EventState, max: number, upTo = Infinity) => {

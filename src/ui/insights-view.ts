@@ -2,9 +2,9 @@ import { chartHosts, dailyBars, hourRows, timelineSegments, type DayBar, type Ti
 import { formatClock, formatClockRange, formatDay, formatDayAndClock, formatRange } from '../insights/insights-format';
 import { includesToday, isDayKey, periodOf, rangeFromSearch, searchOfRange, shiftRange, type InsightsRange, type RangeKind } from '../insights/insights-range';
 import { readInsightsData, SEARCHES_SHOWN, type InsightsData } from '../insights/insights-read';
-import { hasAggregates, readPageDays } from '../insights/aggregate-reads';
-import type { PageDay } from '../store/aggregate-records';
-import { formatShare, pageTotals, siteTotals } from '../insights/summary';
+import { hasAggregates } from '../insights/aggregate-reads';
+import { readPeriodPages } from '../insights/month-pages';
+import { formatShare, siteTotals, type PageTotal } from '../insights/summary';
 import type { DenyOutcome } from '../settings/deny-site';
 import { dayKey } from '../store/local-day';
 import { openExistingLog } from '../store/open-existing-log';
@@ -38,6 +38,8 @@ export interface InsightsDeps {
   /** The page address's query (`?range=week&day=…`), and a way to replace it. */
   search: string;
   replaceSearch?: (search: string) => void;
+  /** Notes a step of the first range's opening (the entrypoint: `performance.mark`). */
+  mark?: (step: string) => void;
 }
 
 export interface InsightsPage {
@@ -57,6 +59,11 @@ export interface InsightsPage {
  */
 export function mountInsights(deps: InsightsDeps): InsightsPage {
   const { document: doc, factory, actions, t, locale, clock = Date.now } = deps;
+  /** Steps of the first range only: what the benchmark breaks the opening into. */
+  let marking = true;
+  const mark = (step: string) => {
+    if (marking) deps.mark?.(`insights:${step}`);
+  };
   const byId = <E extends HTMLElement>(id: string) => doc.getElementById(id) as E;
   const rangeButtons = [...doc.querySelectorAll<HTMLButtonElement>('[data-range]')];
   const dayInput = byId<HTMLInputElement>('range-day');
@@ -70,8 +77,8 @@ export function mountInsights(deps: InsightsDeps): InsightsPage {
 
   let range = rangeFromSearch(deps.search, clock());
   let data: InsightsData | null = null;
-  /** The range's page days, once read (null: still being read). */
-  let pageDays: PageDay[] | null = null;
+  /** The range's pages, most time first, once read (null: still being read). */
+  let pages: PageTotal[] | null = null;
   let generation = 0;
   let renders = 0;
   /** Denied from this page: marked at once, before the settings reader has seen the change. */
@@ -83,27 +90,34 @@ export function mountInsights(deps: InsightsDeps): InsightsPage {
 
   /**
    * Reads and paints a range in two steps: first the site days, searches and (a day) its views,
-   * which stay small whatever the log holds; then the page days (a page a day for every page
-   * read that day: tens of thousands in a heavy month), which fill the pages table.
+   * which stay small whatever the log holds; then the pages (a month's from its summary, §4),
+   * which fill the pages table.
    */
   async function show(wanted: InsightsRange): Promise<void> {
     const mine = ++generation;
+    mark('open');
     const db = await openExistingLog(factory);
+    mark('opened');
     try {
       const period = periodOf(wanted);
-      const first = db && hasAggregates(db) ? await readInsightsData(db, period) : null;
+      const first = db && hasAggregates(db) ? await readInsightsData(db, period, SEARCHES_SHOWN, (part) => mark(`read:${part}`)) : null;
+      mark('read');
       doc.body.dataset.insightsReadMs ??= performance.now().toFixed(1);
       if (mine !== generation) return;
       range = wanted;
       data = first;
-      pageDays = null;
+      pages = null;
       deps.replaceSearch?.(searchOfRange(range));
       render();
+      mark('rendered');
       doc.body.dataset.insightsRenderedMs ??= performance.now().toFixed(1);
-      const pages = first && db ? await readPageDays(db, period.first, period.last) : [];
+      const read = first && db ? await readPeriodPages(db, period, first.siteDays, dayKey(clock())) : [];
+      mark('pages:read');
       if (mine !== generation) return;
-      pageDays = pages;
+      pages = read;
       renderPages(chartHosts(siteTotals(data?.siteDays ?? []).sites));
+      mark('pages:rendered');
+      marking = false;
       doc.body.dataset.insightsPagesMs ??= performance.now().toFixed(1);
       doc.body.dataset.renders = String(++renders);
     } finally {
@@ -140,6 +154,7 @@ export function mountInsights(deps: InsightsDeps): InsightsPage {
     if (!deniedTest) {
       void actions.deniedTest().then(
         (test) => {
+          mark('denied');
           deniedTest = test;
           if (shownSites.some((site) => test(site.host))) renderSites(shownSites, hosts);
         },
@@ -278,15 +293,15 @@ export function mountInsights(deps: InsightsDeps): InsightsPage {
   }
 
   function renderPages(hosts: string[]): void {
-    const pages = pageTotals(pageDays ?? []).filter((page) => page.seconds > 0);
+    const shown = (pages ?? []).filter((page) => page.seconds > 0);
     byId('pages-table').replaceChildren(
-      ...(pages.length > 0
+      ...(shown.length > 0
         ? [
             dataTable(
               doc,
               'pages-heading',
               [t('colPage'), t('colSite'), t('colInFront'), t('colViews')],
-              pages.slice(0, PAGE_ROWS).map((page) => {
+              shown.slice(0, PAGE_ROWS).map((page) => {
                 const title = doc.createElement('span');
                 title.className = 'page-title';
                 title.title = page.url;
@@ -301,11 +316,11 @@ export function mountInsights(deps: InsightsDeps): InsightsPage {
         : []),
     );
     byId('pages-note').textContent =
-      pageDays === null
+      pages === null
         ? t('pagesLoading')
-        : pages.length > PAGE_ROWS
-          ? t('pagesMore', (pages.length - PAGE_ROWS).toLocaleString(locale))
-          : pages.length === 0
+        : shown.length > PAGE_ROWS
+          ? t('pagesMore', (shown.length - PAGE_ROWS).toLocaleString(locale))
+          : shown.length === 0
             ? t('insightsEmpty')
             : '';
   }

@@ -333,7 +333,7 @@ describe('schema', () => {
     const request = factory.open('activity-log');
     const db = await new Promise<IDBDatabase>((resolve) => (request.onsuccess = () => resolve(request.result)));
     expect(db.version).toBe(LOG_DB_VERSION);
-    expect([...db.objectStoreNames]).toEqual(['capture', 'counters', 'events', 'pageDays', 'searches', 'siteDays', 'viewSpans']);
+    expect([...db.objectStoreNames]).toEqual(['capture', 'counters', 'events', 'pageDays', 'pageMonths', 'searches', 'siteDays', 'viewSpans']);
     db.close();
     expect(urls(await (await openEventLog(factory)).recent(1))).toEqual(['https://example.com/kept']);
   });
