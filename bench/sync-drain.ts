@@ -13,7 +13,7 @@ import type { RecordedEvent } from '../src/model/activity-event';
 import { uuidv7 } from '../src/model/event-id';
 import { openEventLog } from '../src/store/event-log';
 import { createSync } from '../src/sync/sync-engine';
-import { parseSyncStatus, type SyncStatus } from '../src/sync/sync-status';
+import { SYNC_STATUS, type SyncStatus } from '../src/settings/stored-items';
 
 const BACKLOG = 10_000;
 
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     }));
     for (let i = 0; i < events.length; i += 1000) await log.append(events.slice(i, i + 1000));
 
-    let status: SyncStatus = parseSyncStatus(undefined);
+    let status: SyncStatus = SYNC_STATUS.parse(undefined);
     const sync = createSync({
       log,
       fetch,

@@ -5,8 +5,8 @@ import { historyJobs } from '../src/history/history-job';
 import { routeRequests } from '../src/messaging/request-router';
 import { extensionBrowser as browser } from '../src/platform/extension-browser';
 import { answerMessages } from '../src/platform/message-channel';
-import { PAUSE_KEY } from '../src/settings/pause';
 import { settingsReaderOf } from '../src/settings/settings-reader';
+import { PAUSE } from '../src/settings/stored-items';
 import { buildAggregates } from '../src/store/aggregate-backfill';
 import { logHealthRecorder } from '../src/store/log-health';
 import { askForPersistentStorage } from '../src/store/persistent-storage';
@@ -134,9 +134,7 @@ export default defineBackground(() => {
   void imports.resume().catch(reportFailure('history import'));
   // A log from before the daily aggregates gets them in the background, chunk by chunk.
   void buildAggregates(log).catch(reportFailure('daily summary'));
-  browser.storage.onChanged.addListener((changes, area) => {
-    if (area === 'local' && PAUSE_KEY in changes) sync.refreshBadge().catch(reportFailure('badge'));
-  });
+  PAUSE.watch(browser.storage, () => void sync.refreshBadge().catch(reportFailure('badge')));
 
   // Retention (docs/design.md §4) hourly, off the recording path.
   browser.alarms.onAlarm.addListener(({ name }) => {

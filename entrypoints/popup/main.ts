@@ -31,7 +31,7 @@ void Promise.all([
       local: browser.storage.local,
       settings: settingsReaderOf(browser.storage),
       session: browser.storage.session,
-      onStorageChanged: (listener) => browser.storage.onChanged.addListener(listener),
+      events: browser.storage,
       sendMessage: requestSender(messageSender((message) => browser.runtime.sendMessage(message))),
       openOptions: () => void browser.runtime.openOptionsPage(),
       t,

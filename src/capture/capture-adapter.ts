@@ -1,12 +1,14 @@
 import type Browser from 'webextension-polyfill';
 import type { RecordedEvent } from '../model/activity-event';
-import { isPaused, PAUSE_KEY, PauseSchema } from '../settings/pause';
+import { OpenViewSchema, initialCaptureState, type CaptureState, type OpenView } from '../model/capture-state';
+import { getItems } from '../platform/stored-item';
+import { isPaused, type Pause } from '../settings/pause';
 import type { Settings } from '../settings/settings';
 import type { SettingsReader } from '../settings/settings-reader';
+import { CAPTURE_BACKLOG, CAPTURE_SESSION, CAPTURE_STATE, PAUSE } from '../settings/stored-items';
 import { applySignal, HEARTBEAT_INTERVAL_MS, needsTabSnapshot, resumeState } from './capture-machine';
 import type { CaptureSignal, IdleState, TabSnapshot } from './capture-signal';
-import { CaptureStateSchema, OpenViewSchema, initialCaptureState, type CaptureState, type OpenView } from './capture-state';
-import { BACKLOG_KEY, BacklogSchema, logWriter } from './log-writer';
+import { logWriter } from './log-writer';
 import { sessionSaver } from './session-saver';
 import { isHeard, snapshotTab, toTabSnapshot } from './tab-snapshot';
 
@@ -59,15 +61,6 @@ interface BrowserEvent<L> {
   removeListener(listener: L): void;
 }
 
-/** storage.session: the machine's state, so a restarted worker resumes mid-view. */
-export const STATE_KEY = 'captureState';
-/**
- * storage.session: when the first worker of this browser session started. Written before that
- * worker records anything, so a later worker that finds no saved state knows it follows a
- * worker stopped early, not a new browser session (which would make a second view of the
- * visit in front).
- */
-export const SESSION_KEY = 'captureSession';
 export const HEARTBEAT_ALARM = 'capture-heartbeat';
 export const PAUSE_END_ALARM = 'pause-end';
 /**
@@ -226,7 +219,7 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     record,
     keep: async (backlog) => {
       if (stopped) return;
-      await (backlog ? storage.session.set({ [BACKLOG_KEY]: backlog }) : storage.session.remove(BACKLOG_KEY));
+      await (backlog ? CAPTURE_BACKLOG.set(storage, backlog) : CAPTURE_BACKLOG.remove(storage));
     },
     onFailing: deps.onWriteFailing,
     onRecovered: deps.onWriteRecovered,
@@ -237,7 +230,7 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
   const saver = sessionSaver({
     write: async (state) => {
       if (stopped) return;
-      await storage.session.set({ [STATE_KEY]: state });
+      await CAPTURE_STATE.set(storage, state);
       if (titleUnsaved) saveOpenViewTitle();
     },
     clock,
@@ -273,9 +266,9 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     const openWindows = windows.getAll({ populate: true, windowTypes: ['normal'] });
     openWindows.catch(() => undefined); // not needed when the session state is resumed
     const unreadable = Symbol('log unreadable');
-    const [session, local, settings, loggedView] = await Promise.all([
-      storage.session.get([STATE_KEY, BACKLOG_KEY, SESSION_KEY]),
-      storage.local.get(PAUSE_KEY),
+    const [[saved, backlog, sessionStartedAt], pause, settings, loggedView] = await Promise.all([
+      getItems(storage, [CAPTURE_STATE, CAPTURE_BACKLOG, CAPTURE_SESSION]),
+      PAUSE.get(storage),
       // As they are when the load begins: later changes come as signals.
       deps.settings.settingsNow(),
       // A log that cannot be read (a full disk refuses opening it too) must not stop capture:
@@ -285,31 +278,28 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
         return unreadable;
       }),
     ]);
-    const saved = CaptureStateSchema.safeParse(session[STATE_KEY]);
     // Events a stopped worker could not write go first; their open view is newer than the log's.
-    const backlog = BacklogSchema.safeParse(session[BACKLOG_KEY]).data;
     if (backlog) writer.restore(backlog);
     const logged =
       backlog && backlog.events.length > 0
         ? backlog.openView
         : loggedView === unreadable
           ? // Nothing better to go on than the session's own word.
-            (saved.data?.view ?? null)
+            (saved?.view ?? null)
           : (OpenViewSchema.safeParse(loggedView).data ?? null);
-    const pausedNow = isPaused(local[PAUSE_KEY], at);
-    changeAlarms(() => schedulePauseEnd(local[PAUSE_KEY], at));
-    if (saved.success) {
+    const pausedNow = isPaused(pause, at);
+    changeAlarms(() => schedulePauseEnd(pause, at));
+    if (saved) {
       if (idle) idle.setDetectionInterval(settings.idleThresholdSeconds);
-      const ctx: Context = { state: resumeState(saved.data, logged), settings };
+      const ctx: Context = { state: resumeState(saved, logged), settings };
       // The pause may have ended (or begun) while no worker was running to hear of it.
-      if (saved.data.paused !== pausedNow) step(ctx, { type: 'pauseChanged', at, paused: pausedNow });
+      if (saved.paused !== pausedNow) step(ctx, { type: 'pauseChanged', at, paused: pausedNow });
       return ctx;
     }
     // No state saved. A new browser session, unless an earlier worker of this one left its
     // start time: then the log's open view is this session's, still open (the earlier worker
     // was stopped before its state was saved), and not an orphan of a crash.
-    const sessionStartedAt = typeof session[SESSION_KEY] === 'number' ? session[SESSION_KEY] : null;
-    if (sessionStartedAt === null) await storage.session.set({ [SESSION_KEY]: workerStartedAt });
+    if (sessionStartedAt === null) await CAPTURE_SESSION.set(storage, workerStartedAt);
     const ours = logged !== null && sessionStartedAt !== null && logged.lastAliveAt >= sessionStartedAt;
     const ctx: Context = { state: initialCaptureState(), settings };
     const [open, idleNow] = await Promise.all([openWindows, applyIdleThreshold(settings)]);
@@ -335,8 +325,8 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
    * Keeps the alarm that ends a timed pause. Chrome may drop alarms when the browser
    * restarts, so it is set again each time the state is loaded, not only when pausing.
    */
-  async function schedulePauseEnd(stored: unknown, at: number): Promise<void> {
-    const until = PauseSchema.safeParse(stored).data?.until;
+  async function schedulePauseEnd(pause: Pause | null, at: number): Promise<void> {
+    const until = pause?.until;
     if (typeof until === 'number' && until > at) await alarms.create(PAUSE_END_ALARM, { when: until });
     else await alarms.clear(PAUSE_END_ALARM);
   }
@@ -498,13 +488,12 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
       await applyIdleThreshold(ctx.settings);
     });
   });
-  listen(storage.onChanged, (changes, area) => {
-    const at = clock();
-    if (area === 'local' && PAUSE_KEY in changes) {
-      const stored = changes[PAUSE_KEY]!.newValue;
-      enqueue({ type: 'pauseChanged', at, paused: isPaused(stored, at) }, () => changeAlarms(() => schedulePauseEnd(stored, at)));
-    }
-  });
+  removers.push(
+    PAUSE.watch(storage, (pause) => {
+      const at = clock();
+      enqueue({ type: 'pauseChanged', at, paused: isPaused(pause, at) }, () => changeAlarms(() => schedulePauseEnd(pause, at)));
+    }),
+  );
 
   // The state is loaded as the worker starts, so the start-up snapshot describes the
   // browser before any signal that woke the worker is applied.

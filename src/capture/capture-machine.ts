@@ -4,7 +4,7 @@ import { pageTitle } from '../privacy/page-title';
 import { recordableUrl } from '../privacy/recordable-url';
 import type { Settings } from '../settings/settings';
 import type { CaptureSignal, TabSnapshot } from './capture-signal';
-import { initialCaptureState, type CaptureState, type OpenView, type Page, type TabState } from './capture-state';
+import { initialCaptureState, type CaptureState, type OpenView, type Page, type TabState } from '../model/capture-state';
 
 /**
  * The settings capture follows, taken from `Settings` by name: a renamed or removed setting

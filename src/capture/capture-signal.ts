@@ -1,4 +1,4 @@
-import type { OpenView } from './capture-state';
+import type { OpenView } from '../model/capture-state';
 
 /**
  * A tab as the browser describes it when a signal arrives. Only asked for (`tabs.get`, which

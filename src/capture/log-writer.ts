@@ -1,20 +1,5 @@
-import * as z from 'zod/mini';
-import { InvalidEventError, RecordedEventSchema, type RecordedEvent } from '../model/activity-event';
-import { OpenViewSchema, type OpenView } from './capture-state';
-
-/**
- * Capture's events not yet durable in the log because a write failed: kept in memory and in
- * storage.session (`BACKLOG_KEY`) until a retry writes them, in order, before anything newer.
- * `openView` is the view left open after the newest of them.
- */
-export const BacklogSchema = z.object({
-  events: z.array(RecordedEventSchema),
-  openView: z.nullable(OpenViewSchema),
-});
-export type Backlog = z.infer<typeof BacklogSchema>;
-
-/** storage.session: the backlog, written before any state that follows from it. */
-export const BACKLOG_KEY = 'captureBacklog';
+import { InvalidEventError, type RecordedEvent } from '../model/activity-event';
+import type { Backlog, OpenView } from '../model/capture-state';
 
 /** Waits between retries of a failing write; the last one repeats. */
 export const RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000] as const;

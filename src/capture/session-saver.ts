@@ -1,4 +1,4 @@
-import type { CaptureState } from './capture-state';
+import type { CaptureState } from '../model/capture-state';
 
 export interface SessionSaver {
   /** Saves `state` soon, in place of any state not saved yet. */

@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import type { ImportJob } from '../settings/stored-items';
 import type { RecordedEvent } from '../model/activity-event';
 import { uuidv5 } from './uuidv5';
 
@@ -16,22 +16,6 @@ export type ClassifyVisit = (
   title: string | undefined,
 ) => { action: 'HISTORICAL_VIEW' | 'HISTORICAL_SEARCH'; url: string; title?: string; query?: string } | null;
 
-/** An import in progress or finished, kept in storage.local so a new worker can resume it. */
-export const ImportJobSchema = z.object({
-  startTime: z.number(),
-  endTime: z.number(),
-  state: z.literal(['running', 'cancelled', 'done', 'failed']),
-  /** Visits of the period found in the history (known once the history was read). */
-  totalVisits: z.int().check(z.nonnegative()),
-  /** Visits handled so far, recorded or filtered out. */
-  doneVisits: z.int().check(z.nonnegative()),
-  /** Events written to the log (a visit imported before is not written again). */
-  written: z.int().check(z.nonnegative()),
-  /** The last visit handled, in the import's order: a resumed import goes on after it. */
-  cursor: z.nullable(z.string()),
-  error: z.optional(z.string()),
-});
-export type ImportJob = z.infer<typeof ImportJobSchema>;
 
 export interface HistoryImportDeps {
   history: HistoryApi;

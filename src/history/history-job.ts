@@ -1,17 +1,13 @@
-import type Browser from 'webextension-polyfill';
+import type { Areas } from '../platform/stored-item';
 import type { SettingsReader } from '../settings/settings-reader';
+import { HISTORY_NAMESPACE, IMPORT_JOB, type ImportJob } from '../settings/stored-items';
 import type { EventLog } from '../store/event-log';
 import { visitClassifier } from './classify-visit';
-import { ImportJobSchema, newImportJob, runHistoryImport, type HistoryApi, type ImportJob } from './history-import';
+import { newImportJob, runHistoryImport, type HistoryApi } from './history-import';
 import { randomUuid } from './uuidv5';
 
-/** storage.local: the import in progress or last finished (the options page shows it). */
-export const IMPORT_JOB_KEY = 'historyImport';
-/** storage.local: the per-install namespace of imported visits' ids, made once. */
-export const NAMESPACE_KEY = 'historyNamespace';
-
 export interface HistoryJobsDeps {
-  storage: Pick<Browser.Storage.Static, 'local'>;
+  storage: Areas<'local'>;
   /** The `history` API once the optional permission is granted (read at each use). */
   history: () => HistoryApi | undefined;
   log: Pick<EventLog, 'append'>;
@@ -27,15 +23,14 @@ export interface HistoryJobsDeps {
  */
 export function historyJobs(deps: HistoryJobsDeps) {
   const { storage, log, clock = Date.now, onError = console.error } = deps;
-  const local = storage.local;
   let running: Promise<ImportJob> | null = null;
   let cancelRequested = false;
 
   async function namespace(): Promise<string> {
-    const { [NAMESPACE_KEY]: stored } = await local.get(NAMESPACE_KEY);
-    if (typeof stored === 'string') return stored;
+    const stored = await HISTORY_NAMESPACE.get(storage);
+    if (stored !== null) return stored;
     const created = randomUuid();
-    await local.set({ [NAMESPACE_KEY]: created });
+    await HISTORY_NAMESPACE.set(storage, created);
     return created;
   }
 
@@ -50,12 +45,12 @@ export function historyJobs(deps: HistoryJobsDeps) {
           append: (events) => log.append(events),
           classify: visitClassifier(settings),
           namespace: await namespace(),
-          saveJob: (saved) => local.set({ [IMPORT_JOB_KEY]: saved }),
+          saveJob: (saved) => IMPORT_JOB.set(storage, saved),
           cancelled: () => cancelRequested,
         });
       } catch (error) {
         const failed = { ...job, state: 'failed' as const, error: error instanceof Error ? error.message : String(error) };
-        await local.set({ [IMPORT_JOB_KEY]: failed });
+        await IMPORT_JOB.set(storage, failed);
         throw error;
       }
     })().finally(() => {
@@ -78,18 +73,14 @@ export function historyJobs(deps: HistoryJobsDeps) {
     async cancel(): Promise<void> {
       cancelRequested = true;
       if (running) return;
-      const { [IMPORT_JOB_KEY]: stored } = await local.get(IMPORT_JOB_KEY);
-      const job = ImportJobSchema.safeParse(stored);
-      if (!running && job.success && job.data.state === 'running') {
-        await local.set({ [IMPORT_JOB_KEY]: { ...job.data, state: 'cancelled' } });
-      }
+      const job = await IMPORT_JOB.get(storage);
+      if (!running && job?.state === 'running') await IMPORT_JOB.set(storage, { ...job, state: 'cancelled' });
     },
     /** Goes on with an import a stopped worker or a closed browser left running. */
     async resume(): Promise<void> {
-      const { [IMPORT_JOB_KEY]: stored } = await local.get(IMPORT_JOB_KEY);
-      const job = ImportJobSchema.safeParse(stored);
-      if (running || !job.success || job.data.state !== 'running' || !deps.history()) return;
-      await run(job.data).catch(onError);
+      const job = await IMPORT_JOB.get(storage);
+      if (running || job?.state !== 'running' || !deps.history()) return;
+      await run(job).catch(onError);
     },
   };
 }

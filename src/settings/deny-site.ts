@@ -1,8 +1,7 @@
-import type Browser from 'webextension-polyfill';
+import { patchItem, type StoredArea } from '../platform/stored-item';
 import { hostPatternProblem, isHostAllowed } from '../privacy/host-filter';
 import type { ManagedPolicy } from './managed-settings';
-import { parseStoredSettings } from './settings';
-import { SETTINGS_KEY } from './settings-store';
+import { SETTINGS } from './stored-items';
 
 /** What "Deny site" did: the site is now on the deny list, was already denied, or cannot be. */
 export type DenyOutcome = 'denied' | 'already' | 'locked' | 'invalid';
@@ -14,17 +13,15 @@ export type DenyOutcome = 'denied' | 'already' | 'locked' | 'invalid';
  * "Delete site" removes it. A deny list an administrator locked is not changed ('locked').
  */
 export async function denySite(
-  local: Pick<Browser.Storage.StorageArea, 'get' | 'set'>,
+  local: StoredArea,
   policy: Pick<ManagedPolicy, 'locked' | 'settings'>,
   host: string,
 ): Promise<DenyOutcome> {
   if (host === '' || hostPatternProblem(host) !== null) return 'invalid';
-  const { [SETTINGS_KEY]: stored } = await local.get(SETTINGS_KEY);
-  const own = parseStoredSettings(stored).denyList;
+  const own = (await SETTINGS.get({ local })).denyList;
   const inForce = policy.locked.has('denyList') ? (policy.settings.denyList ?? []) : own;
   if (!isHostAllowed(`https://${host}/`, { allowList: [], denyList: inForce })) return 'already';
   if (policy.locked.has('denyList')) return 'locked';
-  const fields = typeof stored === 'object' && stored !== null ? stored : {};
-  await local.set({ [SETTINGS_KEY]: { ...fields, denyList: [...own, host] } });
+  await patchItem({ local }, SETTINGS, { denyList: [...own, host] });
   return 'denied';
 }

@@ -1,5 +1,6 @@
 import type Browser from 'webextension-polyfill';
 import { SettingsSchema, type Settings } from './settings';
+import { MANAGED_POLICY } from './stored-items';
 
 /**
  * Settings an administrator presets and locks through managed storage (docs/design.md §8): the
@@ -7,8 +8,6 @@ import { SettingsSchema, type Settings } from './settings';
  * `public/managed_schema.json`. A field present there is the value in force and the user
  * cannot change it. docs/enterprise.md shows how to deploy it.
  */
-
-type ReadableArea = Pick<Browser.Storage.StorageArea, 'get'>;
 
 /** Every setting can be locked, and the API token too (it is not part of `Settings`). */
 export type LockableField = Exclude<keyof Settings, 'version'> | 'apiToken';
@@ -34,21 +33,17 @@ export interface ManagedPolicy {
   ignored: string[];
 }
 
-const NO_POLICY: ManagedPolicy = { settings: {}, locked: new Set(), ignored: [] };
-
 /**
- * Reads and validates the policy. No policy is the normal case and never an error: Firefox
- * rejects the read when no `policies.json` names the add-on, Chrome answers `{}`, and a
- * browser without the API has no area at all.
+ * Validates the policy as read from `storage.managed` (`MANAGED_POLICY`). No policy is the
+ * normal case and never an error: Firefox rejects the read when no `policies.json` names the
+ * add-on, Chrome answers `{}`, and a browser without the API has no area at all — all `{}`.
  */
-export async function readManagedPolicy(managed: ReadableArea | undefined): Promise<ManagedPolicy> {
-  let stored: Record<string, unknown>;
-  try {
-    stored = (await managed?.get(null)) ?? {};
-  } catch {
-    return NO_POLICY;
-  }
-  if (typeof stored !== 'object' || stored === null) return NO_POLICY;
+export async function readManagedPolicy(managed: Pick<Browser.Storage.StorageArea, 'get'> | undefined): Promise<ManagedPolicy> {
+  return parseManagedPolicy(await MANAGED_POLICY.read({ managed }));
+}
+
+/** The policy in a record read from `storage.managed`: see `readManagedPolicy`. */
+export function parseManagedPolicy(stored: Record<string, unknown>): ManagedPolicy {
 
   const settings: Record<string, unknown> = {};
   const locked = new Set<LockableField>();

@@ -4,10 +4,8 @@ import * as z from 'zod/mini';
 export const PauseSchema = z.object({ until: z.nullable(z.number()) });
 export type Pause = z.infer<typeof PauseSchema>;
 
-export const PAUSE_KEY = 'pause';
-
-export function isPaused(stored: unknown, now: number): boolean {
-  const pause = PauseSchema.safeParse(stored);
-  if (!pause.success) return false;
-  return pause.data.until === null || pause.data.until > now;
+/** Whether logging is paused at `now` (`pause` as stored: the item `PAUSE`, null when not paused). */
+export function isPaused(pause: Pause | null, now: number): boolean {
+  if (pause === null) return false;
+  return pause.until === null || pause.until > now;
 }

@@ -1,19 +1,16 @@
 import type Browser from 'webextension-polyfill';
-import { applyManagedPolicy, readManagedPolicy, type ManagedPolicy } from './managed-settings';
-import { parseStoredSettings, type Settings } from './settings';
-import { readSavedToken, SETTINGS_KEY, TOKEN_KEY, TOKEN_ORIGIN_KEY, tokenForEndpoint, type SavedToken } from './settings-store';
-
-/** storage.local: the policy as last read, so a new worker need not wait for `storage.managed`. */
-export const POLICY_CACHE_KEY = 'managedPolicyCache';
-
-type StorageChanges = Record<string, Browser.Storage.StorageChange>;
+import { watchItems, type Areas, type StorageEvents, type StoredArea } from '../platform/stored-item';
+import { applyManagedPolicy, parseManagedPolicy, type ManagedPolicy } from './managed-settings';
+import type { Settings } from './settings';
+import { readSavedToken, tokenForEndpoint, type SavedToken } from './settings-store';
+import { API_TOKEN, API_TOKEN_ORIGIN, MANAGED_POLICY, POLICY_CACHE, SETTINGS } from './stored-items';
 
 export interface SettingsReaderDeps {
-  local: Pick<Browser.Storage.StorageArea, 'get' | 'set'>;
+  local: StoredArea;
   /** `storage.managed`; absent where the browser has none. */
   managed?: Pick<Browser.Storage.StorageArea, 'get'>;
-  /** `storage.onChanged.addListener`: a new policy or new user settings are read from then on. */
-  onStorageChanged: (listener: (changes: StorageChanges, area: string) => void) => void;
+  /** `browser.storage`'s `onChanged`: a new policy or new user settings are read from then on. */
+  events: StorageEvents;
   onError?: (error: unknown) => void;
 }
 
@@ -65,19 +62,9 @@ export function createSettingsReader(deps: SettingsReaderDeps): SettingsReader {
     for (const listener of listeners) listener();
   };
 
-  const readLive = async (): Promise<Record<string, unknown>> => {
-    try {
-      const stored = (await managed?.get(null)) ?? {};
-      return typeof stored === 'object' && stored !== null ? stored : {};
-    } catch {
-      return {}; // Firefox without a policies.json naming the add-on: no policy
-    }
-  };
-  const parse = (raw: Record<string, unknown>) => readManagedPolicy({ get: async () => raw });
-  const cachedRaw = local.get(POLICY_CACHE_KEY).then(
-    (stored) => stored[POLICY_CACHE_KEY] as Record<string, unknown> | undefined,
-    () => undefined,
-  );
+  const readLive = () => MANAGED_POLICY.read({ managed });
+  const parse = async (raw: Record<string, unknown>) => parseManagedPolicy(raw);
+  const cachedRaw = POLICY_CACHE.get({ local }).catch(() => undefined);
 
   let known: Record<string, unknown> | undefined;
   /** The policy in force; at the very first start it waits for the first read. */
@@ -89,7 +76,7 @@ export function createSettingsReader(deps: SettingsReaderDeps): SettingsReader {
     const before = known ?? (await cachedRaw);
     known = raw;
     policy = policyNow = parse(raw);
-    if (JSON.stringify(before) !== JSON.stringify(raw)) await local.set({ [POLICY_CACHE_KEY]: raw });
+    if (JSON.stringify(before) !== JSON.stringify(raw)) await POLICY_CACHE.set({ local }, raw);
     // A change for whoever read without waiting (`settingsNow`): none was in force before the
     // first read at the very first start.
     if (!announced && JSON.stringify(before ?? {}) !== JSON.stringify(raw)) changed();
@@ -99,21 +86,21 @@ export function createSettingsReader(deps: SettingsReaderDeps): SettingsReader {
   policyNow = cachedRaw.then((cached) => parse(cached ?? {}));
   void firstLive.then(adopt).catch(onError);
 
-  deps.onStorageChanged((changes, area) => {
-    if (area === 'managed') {
-      // Told at once, and every read from now on waits for the new policy: whoever reacts to
-      // the change (capture's next signal, sync's next run) gets it. Told even if the read
-      // finds what was known: a second change may have undone the first.
-      const reread = readLive();
-      policy = policyNow = reread.then(parse);
-      changed();
-      void reread.then((raw) => adopt(raw, { announced: true })).catch(onError);
-    } else if (area === 'local' && (SETTINGS_KEY in changes || TOKEN_KEY in changes || TOKEN_ORIGIN_KEY in changes)) changed();
+  MANAGED_POLICY.watch(deps.events, () => {
+    // Told at once, and every read from now on waits for the new policy: whoever reacts to
+    // the change (capture's next signal, sync's next run) gets it. Told even if the read
+    // finds what was known: a second change may have undone the first.
+    const reread = readLive();
+    policy = policyNow = reread.then(parse);
+    changed();
+    void reread.then((raw) => adopt(raw, { announced: true })).catch(onError);
   });
+  // One Save writes the settings and the token together: one change.
+  watchItems(deps.events, [SETTINGS, API_TOKEN, API_TOKEN_ORIGIN], changed);
 
   async function settingsWith(inForcePolicy: Promise<ManagedPolicy>): Promise<Settings> {
-    const [{ [SETTINGS_KEY]: stored }, inForce] = await Promise.all([local.get(SETTINGS_KEY), inForcePolicy]);
-    return applyManagedPolicy(parseStoredSettings(stored), inForce);
+    const [stored, inForce] = await Promise.all([SETTINGS.get({ local }), inForcePolicy]);
+    return applyManagedPolicy(stored, inForce);
   }
   const settings = () => settingsWith(policy);
   async function tokenFor(endpointUrl: string): Promise<string> {
@@ -140,16 +127,17 @@ export function createSettingsReader(deps: SettingsReaderDeps): SettingsReader {
 }
 
 /** The part of `browser.storage` a reader of the context's own settings uses. */
-export type SettingsStorage = Pick<Browser.Storage.Static, 'local' | 'onChanged'> & {
-  managed?: Pick<Browser.Storage.StorageArea, 'get'>;
-};
+export type SettingsStorage = Areas<'local'> &
+  StorageEvents & {
+    managed?: Pick<Browser.Storage.StorageArea, 'get'>;
+  };
 
 /** The reader each entrypoint builds once, on its own `browser.storage` (docs/design.md §8). */
 export function settingsReaderOf(storage: SettingsStorage, onError?: (error: unknown) => void): SettingsReader {
   return createSettingsReader({
     local: storage.local,
     managed: storage.managed,
-    onStorageChanged: (listener) => storage.onChanged.addListener(listener),
+    events: storage,
     onError,
   });
 }

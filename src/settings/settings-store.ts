@@ -1,15 +1,9 @@
 import type Browser from 'webextension-polyfill';
+import { getItems, type StoredArea } from '../platform/stored-item';
 import { applyManagedPolicy, readManagedPolicy, type ManagedPolicy } from './managed-settings';
-import { parseStoredSettings, type Settings } from './settings';
+import type { Settings } from './settings';
+import { API_TOKEN, API_TOKEN_ORIGIN, SETTINGS } from './stored-items';
 
-/** Settings live in storage.local, never storage.sync: they hold the endpoint (docs/design.md §5). */
-export const SETTINGS_KEY = 'settings';
-/** The API token, apart from the settings so that pages never need to read it back. */
-export const TOKEN_KEY = 'apiToken';
-/** The origin the token was saved for (docs/design.md §5): it is sent there and nowhere else. */
-export const TOKEN_ORIGIN_KEY = 'apiTokenOrigin';
-
-type LocalArea = Pick<Browser.Storage.StorageArea, 'get'>;
 type ManagedArea = Pick<Browser.Storage.StorageArea, 'get'>;
 
 /**
@@ -17,9 +11,9 @@ type ManagedArea = Pick<Browser.Storage.StorageArea, 'get'>;
  * locked through `storage.managed` (docs/design.md §8) on top. Most code reads them through
  * the `SettingsReader`, which reads the policy once.
  */
-export async function readSettings(local: LocalArea, managed: ManagedArea | undefined): Promise<Settings> {
-  const [{ [SETTINGS_KEY]: stored }, policy] = await Promise.all([local.get(SETTINGS_KEY), readManagedPolicy(managed)]);
-  return applyManagedPolicy(parseStoredSettings(stored), policy);
+export async function readSettings(local: StoredArea, managed: ManagedArea | undefined): Promise<Settings> {
+  const [stored, policy] = await Promise.all([SETTINGS.get({ local }), readManagedPolicy(managed)]);
+  return applyManagedPolicy(stored, policy);
 }
 
 /** `https://glean.example.com` for an endpoint URL; null for none or an unreadable one. */
@@ -35,13 +29,12 @@ export interface SavedToken {
 }
 
 /** The user's saved token, or null. A token saved before origins were kept belongs to the endpoint saved with it. */
-export async function readSavedToken(local: LocalArea): Promise<SavedToken | null> {
-  const stored = await local.get([TOKEN_KEY, TOKEN_ORIGIN_KEY, SETTINGS_KEY]);
-  const token = stored[TOKEN_KEY];
-  if (typeof token !== 'string' || token === '') return null;
-  const origin = stored[TOKEN_ORIGIN_KEY];
-  if (typeof origin === 'string') return { token, origin: origin === '' ? null : origin };
-  return { token, origin: originOf(parseStoredSettings(stored[SETTINGS_KEY]).endpointUrl) };
+export async function readSavedToken(local: StoredArea): Promise<SavedToken | null> {
+  // One read: a Save writes the token and its origin together.
+  const [token, origin, settings] = await getItems({ local }, [API_TOKEN, API_TOKEN_ORIGIN, SETTINGS]);
+  if (token === '') return null;
+  if (origin !== undefined) return { token, origin: origin === '' ? null : origin };
+  return { token, origin: originOf(settings.endpointUrl) };
 }
 
 /**

@@ -1,18 +1,7 @@
+import type { StoredArea } from '../platform/stored-item';
+import { LOG_KEPT_SINCE } from '../settings/stored-items';
 import type { LogDatabase } from './log-database';
 import { LOG_CREATED } from './log-schema';
-
-/**
- * storage.local: when this profile's log was first seen (epoch ms), the same moment as the
- * log's own `counters` record `LOG_CREATED`. The two live in different databases of the
- * browser: a log that lacks the record while storage.local has it was made anew — the browser
- * discarded the one before (docs/design.md §4 "A log the browser discards").
- */
-export const LOG_KEPT_KEY = 'logKeptSince';
-
-type LocalArea = {
-  get(key: string): Promise<Record<string, unknown>>;
-  set(items: Record<string, unknown>): Promise<void>;
-};
 
 export type LogKept = { discarded: false } | { discarded: true; keptSince: number };
 
@@ -30,20 +19,22 @@ export async function checkLogKept({
   clock = Date.now,
 }: {
   database: LogDatabase;
-  local: LocalArea;
+  local: StoredArea;
   clock?: () => number;
 }): Promise<LogKept> {
   const db = await database();
-  const [created, stored] = await Promise.all([db.get('counters', LOG_CREATED), local.get(LOG_KEPT_KEY)]);
-  const keptSince = stored[LOG_KEPT_KEY];
+  // storage.local keeps the log's `LOG_CREATED` too (`LOG_KEPT_SINCE`): the two live in
+  // different databases of the browser, so a log that lacks it while storage.local has it was
+  // made anew — the browser discarded the one before (docs/design.md §4).
+  const [created, keptSince] = await Promise.all([db.get('counters', LOG_CREATED), LOG_KEPT_SINCE.get({ local })]);
   if (created !== undefined) {
-    if (keptSince !== created) await local.set({ [LOG_KEPT_KEY]: created });
+    if (keptSince !== created) await LOG_KEPT_SINCE.set({ local }, created);
     return { discarded: false };
   }
   const now = clock();
   // `add`, not `put`: two workers checking at once agree on one moment.
   await db.add('counters', now, LOG_CREATED).catch(() => undefined);
   const mark = (await db.get('counters', LOG_CREATED)) ?? now;
-  await local.set({ [LOG_KEPT_KEY]: mark });
-  return typeof keptSince === 'number' ? { discarded: true, keptSince } : { discarded: false };
+  await LOG_KEPT_SINCE.set({ local }, mark);
+  return keptSince !== null ? { discarded: true, keptSince } : { discarded: false };
 }

@@ -1,34 +1,5 @@
-import * as z from 'zod/mini';
-
-/**
- * Whether capture's writes reach the log (docs/design.md §4). Kept in storage.session: it is
- * held in memory, so it can still be written when the disk refuses everything else, and the
- * popup reads it from there.
- */
-export const LogHealthSchema = z.object({
-  /** A write failed and its events wait for a retry. */
-  failing: z._default(z.boolean(), false),
-  /** Why, in words (`describeWriteFailure`). */
-  reason: z._default(z.nullable(z.string()), null),
-  /** Events waiting to be written. */
-  waiting: z._default(z.int().check(z.nonnegative()), 0),
-  /** Writes that failed in this browser session. */
-  failedWrites: z._default(z.int().check(z.nonnegative()), 0),
-  /** When the writes began to fail; null while they succeed. */
-  since: z._default(z.nullable(z.number()), null),
-  /**
-   * The browser discarded the log and made an empty one (`log-discard.ts`): when the lost log
-   * was first seen. Null when the log is the one kept. Told for the rest of the browser session.
-   */
-  discardedSince: z._default(z.nullable(z.number()), null),
-});
-export type LogHealth = z.infer<typeof LogHealthSchema>;
-
-export const LOG_HEALTH_KEY = 'logHealth';
-
-export function parseLogHealth(stored: unknown): LogHealth {
-  return LogHealthSchema.safeParse(stored ?? {}).data ?? LogHealthSchema.parse({});
-}
+import { LOG_HEALTH, type LogHealth } from '../settings/stored-items';
+import type { StoredArea } from '../platform/stored-item';
 
 /** What the badge's `!` stands for: writes fail, or the browser discarded the log. */
 export function logNeedsAttention(health: LogHealth): boolean {
@@ -61,16 +32,11 @@ export function describeWriteFailure(error: unknown): string {
   }
 }
 
-type SessionArea = { get(key: string): Promise<Record<string, unknown>>; set(items: Record<string, unknown>): Promise<void> };
-
 /** Keeps `LogHealth` in storage.session as capture's writes fail and recover. */
-export function logHealthRecorder(session: SessionArea, clock: () => number = Date.now) {
+export function logHealthRecorder(session: StoredArea, clock: () => number = Date.now) {
   let writing: Promise<void> = Promise.resolve();
   const update = (change: (health: LogHealth) => LogHealth): Promise<void> =>
-    (writing = writing.then(async () => {
-      const health = parseLogHealth((await session.get(LOG_HEALTH_KEY))[LOG_HEALTH_KEY]);
-      await session.set({ [LOG_HEALTH_KEY]: change(health) });
-    }));
+    (writing = writing.then(async () => LOG_HEALTH.set({ session }, change(await LOG_HEALTH.get({ session })))));
   return {
     failing: (error: unknown, waiting: number) =>
       update((health) => ({

@@ -1,4 +1,4 @@
-import type { SyncStatus } from './sync-status';
+import type { SyncStatus } from '../settings/stored-items';
 
 /** Failures in a row after which the badge warns (docs/design.md §5: "repeated sync error"). */
 export const FAILURES_BEFORE_WARNING = 3;

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '../model/activity-event';
 import { parseRetryAfter } from './backoff';
 import { bodyOf } from './batch';
-import type { SyncProblem } from './sync-status';
+import type { SyncProblem } from '../settings/stored-items';
 
 export const REQUEST_TIMEOUT_MS = 30_000;
 

@@ -3,7 +3,7 @@ import type { EventLog, Rejection } from '../store/event-log';
 import { isWaiting, nextRetryDelayMs } from './backoff';
 import { fitBatch, type BatchLimits } from './batch';
 import { postBatch, type PostOutcome } from './post-batch';
-import type { SyncStatus } from './sync-status';
+import type { SyncStatus } from '../settings/stored-items';
 
 export interface SyncConfig {
   enabled: boolean;

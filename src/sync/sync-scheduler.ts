@@ -2,15 +2,14 @@ import type Browser from 'webextension-polyfill';
 import type { Settings } from '../settings/settings';
 import type { SettingsReader } from '../settings/settings-reader';
 import type { EventLog } from '../store/event-log';
-import { LOG_HEALTH_KEY, logNeedsAttention, parseLogHealth } from '../store/log-health';
+import { LOG_HEALTH, SYNC_SESSION_STARTED, SYNC_STATUS } from '../settings/stored-items';
+import { logNeedsAttention } from '../store/log-health';
 import { badgeText } from './badge';
 import type { Sync, SyncReport } from './sync-engine';
-import { parseSyncStatus, SYNC_STATUS_KEY } from './sync-status';
 
 export const SYNC_SOON_ALARM = 'sync-soon';
 export const SYNC_PERIODIC_ALARM = 'sync-periodic';
 export const SYNC_RETRY_ALARM = 'sync-retry';
-const SESSION_STARTED_KEY = 'syncSessionStarted';
 /** The first pending event waits this long, so what follows it goes in the same request. */
 export const FIRST_EVENT_DELAY_MS = 30_000;
 
@@ -54,7 +53,6 @@ export interface SyncScheduler {
 export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
   const { browser, sync, log, clock = Date.now, onError = console.error, afterRecordingDelayMs = AFTER_RECORDING_DELAY_MS } = deps;
   const { alarms, storage, action } = browser;
-  const local = storage.local;
 
   let afterRecording: Promise<void> | null = null;
   let recordedAgain = false;
@@ -75,16 +73,15 @@ export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
   /** Shows the pending count or the sync problem; `known` saves reading what the caller read. */
   async function updateBadge(known?: { settings: Settings; pending: number }): Promise<void> {
     if (!action) return;
-    const [settings, pending, stored, health] = await Promise.all([
+    const [settings, pending, status, health] = await Promise.all([
       known?.settings ?? deps.settings.settings(),
       // A log that cannot be read has no count to show; the `!` of its failing writes still shows.
       known?.pending ?? log.countState('pending').catch(() => 0),
-      local.get(SYNC_STATUS_KEY),
-      storage.session.get(LOG_HEALTH_KEY),
+      SYNC_STATUS.get(storage),
+      LOG_HEALTH.get(storage),
     ]);
     const configured = settings.syncEnabled && settings.endpointUrl !== '';
-    const logFailing = logNeedsAttention(parseLogHealth(health[LOG_HEALTH_KEY]));
-    const text = badgeText(pending, parseSyncStatus(stored[SYNC_STATUS_KEY]), configured, logFailing);
+    const text = badgeText(pending, status, configured, logNeedsAttention(health));
     await action.setBadgeText({ text });
     if (text === '!') await action.setBadgeBackgroundColor({ color: '#b3261e' });
   }
@@ -106,9 +103,8 @@ export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
    * which runtime.onStartup does not cover.
    */
   async function syncOnBrowserStart(): Promise<void> {
-    const { [SESSION_STARTED_KEY]: started } = await storage.session.get(SESSION_STARTED_KEY);
-    if (started) return;
-    await storage.session.set({ [SESSION_STARTED_KEY]: true });
+    if (await SYNC_SESSION_STARTED.get(storage)) return;
+    await SYNC_SESSION_STARTED.set(storage, true);
     await syncNow();
   }
 
@@ -127,11 +123,8 @@ export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
   deps.settings.onChange(() => {
     // New settings end an auth error and a backoff: the next try uses them at once.
     void (async () => {
-      const { [SYNC_STATUS_KEY]: stored } = await local.get(SYNC_STATUS_KEY);
-      const status = parseSyncStatus(stored);
-      if (status.state !== 'idle') {
-        await local.set({ [SYNC_STATUS_KEY]: { ...status, state: 'idle', nextAttemptAt: null, failures: 0 } });
-      }
+      const status = await SYNC_STATUS.get(storage);
+      if (status.state !== 'idle') await SYNC_STATUS.set(storage, { ...status, state: 'idle', nextAttemptAt: null, failures: 0 });
       await ensurePeriodicAlarm();
       await syncNow();
     })().catch(onError);

@@ -1,12 +1,10 @@
-import type Browser from 'webextension-polyfill';
+import type { StoredArea } from '../platform/stored-item';
 import type { SettingsReader } from '../settings/settings-reader';
+import { SYNC_STATUS, type SyncStatus } from '../settings/stored-items';
 import type { SyncConfig } from './sync-engine';
-import { parseSyncStatus, SYNC_STATUS_KEY, type SyncStatus } from './sync-status';
-
-type LocalArea = Pick<Browser.Storage.StorageArea, 'get' | 'set'>;
 
 /** Where the sync engine finds its settings (the settings reader) and keeps its status (storage.local). */
-export function syncStorage(local: LocalArea, reader: Pick<SettingsReader, 'sync' | 'generation'>) {
+export function syncStorage(local: StoredArea, reader: Pick<SettingsReader, 'sync' | 'generation'>) {
   return {
     async loadConfig(): Promise<SyncConfig> {
       const { settings, token, generation } = await reader.sync();
@@ -19,12 +17,7 @@ export function syncStorage(local: LocalArea, reader: Pick<SettingsReader, 'sync
       };
     },
     settingsGeneration: () => reader.generation(),
-    async loadStatus(): Promise<SyncStatus> {
-      const { [SYNC_STATUS_KEY]: stored } = await local.get(SYNC_STATUS_KEY);
-      return parseSyncStatus(stored);
-    },
-    async saveStatus(status: SyncStatus): Promise<void> {
-      await local.set({ [SYNC_STATUS_KEY]: status });
-    },
+    loadStatus: (): Promise<SyncStatus> => SYNC_STATUS.get({ local }),
+    saveStatus: (status: SyncStatus): Promise<void> => SYNC_STATUS.set({ local }, status),
   };
 }

@@ -1,12 +1,11 @@
-import type Browser from 'webextension-polyfill';
-import { IMPORT_JOB_KEY } from '../history/history-job';
-import { ImportJobSchema, type ImportJob } from '../history/history-import';
 import type { SendRequest } from '../messaging/protocol';
+import type { Areas, StorageEvents } from '../platform/stored-item';
+import { IMPORT_JOB, type ImportJob } from '../settings/stored-items';
 import type { Translate } from './i18n';
 
 export interface HistoryImportDeps {
   document: Document;
-  storage: Pick<Browser.Storage.Static, 'local' | 'onChanged'>;
+  storage: Areas<'local'> & StorageEvents;
   /** `permissions.request({ permissions: ['history'] })`, from the click (a user gesture). */
   requestHistoryPermission: () => Promise<boolean>;
   send: SendRequest;
@@ -38,16 +37,15 @@ export async function mountHistoryImport(deps: HistoryImportDeps): Promise<void>
   const progress = doc.getElementById('importProgress') as HTMLProgressElement;
   const status = doc.getElementById('importStatus')!;
 
-  function show(stored: unknown): void {
-    const job = ImportJobSchema.safeParse(stored);
-    if (!job.success) return;
-    const running = job.data.state === 'running';
+  function show(job: ImportJob | null): void {
+    if (job === null) return;
+    const running = job.state === 'running';
     start.disabled = running;
     cancel.hidden = !running;
     progress.hidden = false;
-    progress.max = Math.max(1, job.data.totalVisits);
-    progress.value = job.data.doneVisits;
-    status.textContent = importStatusText(job.data, t, locale);
+    progress.max = Math.max(1, job.totalVisits);
+    progress.value = job.doneVisits;
+    status.textContent = importStatusText(job, t, locale);
   }
 
   start.addEventListener('click', async () => {
@@ -66,8 +64,6 @@ export async function mountHistoryImport(deps: HistoryImportDeps): Promise<void>
     }
   });
   cancel.addEventListener('click', () => void deps.send({ type: 'cancelImport' }));
-  storage.onChanged.addListener((changes, area) => {
-    if (area === 'local' && IMPORT_JOB_KEY in changes) show(changes[IMPORT_JOB_KEY]!.newValue);
-  });
-  show((await storage.local.get(IMPORT_JOB_KEY))[IMPORT_JOB_KEY]);
+  IMPORT_JOB.watch(storage, show);
+  show(await IMPORT_JOB.get(storage));
 }

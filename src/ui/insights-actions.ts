@@ -1,4 +1,4 @@
-import type Browser from 'webextension-polyfill';
+import type { StoredArea } from '../platform/stored-item';
 import type { Request } from '../messaging/protocol';
 import { isHostAllowed } from '../privacy/host-filter';
 import { denySite } from '../settings/deny-site';
@@ -8,7 +8,7 @@ import type { InsightsActions } from './insights-view';
 
 export interface InsightsActionDeps {
   log: Pick<EventLog, 'deleteSite'>;
-  local: Pick<Browser.Storage.StorageArea, 'get' | 'set'>;
+  local: StoredArea;
   settings: Pick<SettingsReader, 'settings' | 'policy'>;
   sendMessage: (request: Request) => Promise<unknown>;
 }

@@ -1,6 +1,7 @@
-import type Browser from 'webextension-polyfill';
+import { entry, patchedEntry, removeItems, setItems, type StoredArea } from '../platform/stored-item';
 import type { SettingsReader } from '../settings/settings-reader';
-import { originOf, SETTINGS_KEY, TOKEN_KEY, TOKEN_ORIGIN_KEY } from '../settings/settings-store';
+import { originOf } from '../settings/settings-store';
+import { API_TOKEN, API_TOKEN_ORIGIN, SETTINGS } from '../settings/stored-items';
 import type { EventLog } from '../store/event-log';
 import { describeConnection, testConnection } from './connection-test';
 import { localizePage, type Translate } from './i18n';
@@ -17,7 +18,7 @@ import {
 
 export interface OptionsDeps {
   document: Document;
-  local: Pick<Browser.Storage.StorageArea, 'get' | 'set' | 'remove'>;
+  local: StoredArea;
   openLog: () => Promise<Pick<EventLog, 'countByState' | 'droppedCount' | 'close'>>;
   fetch: typeof fetch;
   /**
@@ -163,11 +164,7 @@ export function mountOptions(deps: OptionsDeps): Promise<void> {
     // Before any await: the request must run inside the click's user gesture.
     const access = needsHostPermission(endpointUrl) ? deps.requestHostPermission(originPattern(endpointUrl)) : null;
     void (async () => {
-      const [{ [SETTINGS_KEY]: stored }, policy, savedToken] = await Promise.all([
-        local.get(SETTINGS_KEY),
-        deps.settings.policy(),
-        deps.settings.savedToken(),
-      ]);
+      const [policy, savedToken] = await Promise.all([deps.settings.policy(), deps.settings.savedToken()]);
       // A locked field keeps the user's own stored value: the policy wins while it lasts.
       const editable = Object.fromEntries(Object.entries(result.settings).filter(([name]) => !locked.has(name)));
       // A token belongs to the origin it is saved for (docs/design.md §5): a new one is saved
@@ -175,13 +172,15 @@ export function mountOptions(deps: OptionsDeps): Promise<void> {
       const origin = originOf(policy.settings.endpointUrl ?? endpointUrl) ?? '';
       const newToken = result.token !== null && !locked.has('apiToken');
       const stale = !newToken && savedToken !== null && savedToken.origin !== (origin || null);
-      if (stale) await local.remove([TOKEN_KEY, TOKEN_ORIGIN_KEY]);
-      await local.set({
-        [SETTINGS_KEY]: { ...(stored as object | undefined), ...editable },
-        ...(newToken && { [TOKEN_KEY]: result.token, [TOKEN_ORIGIN_KEY]: origin }),
+      if (stale) await removeItems({ local }, [API_TOKEN, API_TOKEN_ORIGIN]);
+      // One write, so whoever follows the settings sees one change. The stored fields a
+      // locked field keeps are left as they are.
+      await setItems({ local }, [
+        await patchedEntry({ local }, SETTINGS, editable),
+        ...(newToken ? [entry(API_TOKEN, result.token!), entry(API_TOKEN_ORIGIN, origin)] : []),
         // A token saved before origins were kept is the endpoint's it was saved with.
-        ...(!newToken && !stale && savedToken !== null && { [TOKEN_ORIGIN_KEY]: origin }),
-      });
+        ...(!newToken && !stale && savedToken !== null ? [entry(API_TOKEN_ORIGIN, origin)] : []),
+      ]);
       removedFor = stale && savedToken.origin !== null ? { from: savedToken.origin } : null;
       saved.textContent = t('saved');
       doc.body.dataset.saved = 'ok';
@@ -203,7 +202,7 @@ export function mountOptions(deps: OptionsDeps): Promise<void> {
   }
 
   forgetToken.addEventListener('click', async () => {
-    await local.remove([TOKEN_KEY, TOKEN_ORIGIN_KEY]);
+    await removeItems({ local }, [API_TOKEN, API_TOKEN_ORIGIN]);
     removedFor = null;
     saved.textContent = t('tokenForgotten');
     await showSettings();

@@ -1,14 +1,13 @@
-import type Browser from 'webextension-polyfill';
 import type { SendRequest } from '../messaging/protocol';
-import { isPaused, PAUSE_KEY, PauseSchema } from '../settings/pause';
+import { getItems, watchItems, type StorageEvents, type StoredArea } from '../platform/stored-item';
+import { isPaused } from '../settings/pause';
 import type { Settings } from '../settings/settings';
 import type { SettingsReader } from '../settings/settings-reader';
 import { readSettings } from '../settings/settings-store';
 import type { EventLog } from '../store/event-log';
 import type { StoredLogEntry } from '../store/log-entry';
-import { LOG_HEALTH_KEY, parseLogHealth, type LogHealth } from '../store/log-health';
+import { LOG_HEALTH, PAUSE, SYNC_STATUS, type LogHealth } from '../settings/stored-items';
 import type { SyncReport } from '../sync/sync-engine';
-import { parseSyncStatus, SYNC_STATUS_KEY } from '../sync/sync-status';
 import type { SiteDay } from '../store/aggregate-records';
 import {
   EXPORT_FORMATS,
@@ -32,18 +31,17 @@ const EXPORT_CHUNK = 5_000;
 const SEARCH_DELAY_MS = 150;
 const HOUR_MS = 3_600_000;
 
-type StorageChanges = Record<string, Browser.Storage.StorageChange>;
-
 
 export interface PopupDeps {
   document: Document;
   log: EventLog;
-  local: Pick<Browser.Storage.StorageArea, 'get' | 'set' | 'remove'>;
+  local: StoredArea;
   /** The settings in force, with the administrator's policy; may answer slowly at first, see `showStatus`. */
   settings: Pick<SettingsReader, 'settings' | 'onChange'>;
-  /** storage.session: whether capture's writes reach the log (`LOG_HEALTH_KEY`). */
-  session?: Pick<Browser.Storage.StorageArea, 'get'>;
-  onStorageChanged?: (listener: (changes: StorageChanges, area: string) => void) => void;
+  /** storage.session: whether capture's writes reach the log (`LOG_HEALTH`). */
+  session?: StoredArea;
+  /** `browser.storage`: the status line follows sync's status, the pause and the log's health. */
+  events?: StorageEvents;
   sendMessage: SendRequest;
   openOptions: () => void;
   t: Translate;
@@ -170,14 +168,14 @@ export function mountPopup(deps: PopupDeps): Promise<void> {
   );
 
   async function showStatus(): Promise<void> {
-    const [counts, settings, stored, health] = await Promise.all([
+    const [counts, settings, [sync, pause], health] = await Promise.all([
       // Only pending and rejected: counting `sent` reads up to the whole log (100,000 records by default).
       Promise.all([log.countState('pending'), log.countState('rejected')]).then(
         (found) => ({ found }),
         (error: unknown) => ({ error }),
       ),
       settingsInForce,
-      local.get([SYNC_STATUS_KEY, PAUSE_KEY]),
+      getItems({ local }, [SYNC_STATUS, PAUSE]),
       readLogHealth(),
     ]);
     if ('error' in counts) {
@@ -188,13 +186,13 @@ export function mountPopup(deps: PopupDeps): Promise<void> {
     }
     const [pending, rejected] = counts.found;
     const now = clock();
-    const paused = isPaused(stored[PAUSE_KEY], now);
+    const paused = isPaused(pause, now);
     doc.getElementById('status')!.textContent = statusLine(
       {
         paused,
-        pausedUntil: PauseSchema.safeParse(stored[PAUSE_KEY]).data?.until ?? null,
+        pausedUntil: pause?.until ?? null,
         pending,
-        sync: parseSyncStatus(stored[SYNC_STATUS_KEY]),
+        sync,
         syncConfigured: settings.syncEnabled && settings.endpointUrl !== '',
         now,
         locale,
@@ -324,13 +322,13 @@ export function mountPopup(deps: PopupDeps): Promise<void> {
   );
 
   const pause = (until: number | null) => async () => {
-    await local.set({ [PAUSE_KEY]: { until } });
+    await PAUSE.set({ local }, { until });
     await showStatus();
   };
   byId('pause-indefinitely').addEventListener('click', pause(null));
   byId('pause-hour').addEventListener('click', () => void pause(clock() + HOUR_MS)());
   resumeButton.addEventListener('click', async () => {
-    await local.remove(PAUSE_KEY);
+    await PAUSE.remove({ local });
     await showStatus();
   });
 
@@ -378,15 +376,14 @@ export function mountPopup(deps: PopupDeps): Promise<void> {
 
   byId('options').addEventListener('click', () => deps.openOptions());
 
-  deps.onStorageChanged?.((changes, area) => {
-    if (area === 'session' && LOG_HEALTH_KEY in changes) {
+  if (deps.events) {
+    LOG_HEALTH.watch(deps.events, () => {
       // A popup opened while the disk refused even reads loads once the log is back.
       if (doc.body.dataset.loaded === 'failed') void load().catch(loadFailed);
       else void showStatus().catch(showFailure);
-    }
-    if (area !== 'local') return;
-    if (SYNC_STATUS_KEY in changes || PAUSE_KEY in changes) void showStatus().catch(showFailure);
-  });
+    });
+    watchItems(deps.events, [SYNC_STATUS, PAUSE], () => void showStatus().catch(showFailure));
+  }
 
   deps.settings.onChange(() => {
     settingsInForce = deps.settings.settings();
@@ -394,8 +391,8 @@ export function mountPopup(deps: PopupDeps): Promise<void> {
   });
 
   async function readLogHealth(): Promise<LogHealth> {
-    const stored = (await deps.session?.get(LOG_HEALTH_KEY).catch(() => undefined)) ?? {};
-    return parseLogHealth(stored[LOG_HEALTH_KEY]);
+    const session = deps.session;
+    return session ? LOG_HEALTH.get({ session }).catch(() => LOG_HEALTH.fallback) : LOG_HEALTH.fallback;
   }
 
   /** The status line when the log cannot be read: the writes' trouble first, when there is one. */

@@ -1,5 +1,5 @@
-import type { LogHealth } from '../store/log-health';
-import type { SyncStatus } from '../sync/sync-status';
+import type { LogHealth } from '../settings/stored-items';
+import type { SyncStatus } from '../settings/stored-items';
 import type { Translate } from './i18n';
 import { formatExactTime, formatRelativeTime } from './log-row';
 

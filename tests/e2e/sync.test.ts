@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { EventStore } from '../../collector/event-store';
 import { startCollector, type RunningCollector } from '../../collector/start';
-import { parseSyncStatus, SYNC_STATUS_KEY } from '../../src/sync/sync-status';
+import { SYNC_STATUS } from '../../src/settings/stored-items';
 import { startTestPostgres } from '../unit/collector/postgres-server';
 import {
   E2E_BROWSERS,
@@ -191,7 +191,7 @@ describe.each(E2E_BROWSERS)('sync to the collector, end to end, in %s', (browser
       const syncStarted = Date.now();
       expect(await browser!.syncNow()).toBe('failed');
       expect(stopped).toBe(true);
-      const status = parseSyncStatus((await browser!.getStorage(SYNC_STATUS_KEY))[SYNC_STATUS_KEY]);
+      const status = SYNC_STATUS.parse((await browser!.getStorage(SYNC_STATUS.key))[SYNC_STATUS.key]);
       expect(status).toMatchObject({ state: 'backoff', failures: 1, lastError: expect.stringMatching(/database is unavailable/) });
       // Not sooner than the collector's Retry-After (5 s) asks.
       expect(status.nextAttemptAt! - syncStarted).toBeGreaterThanOrEqual(5_000);

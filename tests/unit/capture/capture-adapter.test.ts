@@ -5,15 +5,13 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import {
   HEARTBEAT_ALARM,
   PAUSE_END_ALARM,
-  STATE_KEY,
-  SESSION_KEY,
   startCapture,
   type CaptureAdapterDeps,
   type CaptureBrowser,
   type CaptureHandle,
 } from '../../../src/capture/capture-adapter';
 import type { IdleState } from '../../../src/capture/capture-signal';
-import { BACKLOG_KEY } from '../../../src/capture/log-writer';
+import { CAPTURE_BACKLOG, CAPTURE_SESSION, CAPTURE_STATE } from '../../../src/settings/stored-items';
 import type { RecordedEvent } from '../../../src/model/activity-event';
 import { uuidv7 } from '../../../src/model/event-id';
 import { settingsReaderOf } from '../../../src/settings/settings-reader';
@@ -213,11 +211,11 @@ describe('capture adapter', () => {
       'done https://b.example/ @2 3s, view https://c.example/ @5',
     ]);
     // Not durable yet as far as capture knows: the session state still has the first view.
-    const { [STATE_KEY]: early } = await fakeBrowser.storage.session.get(STATE_KEY);
+    const { [CAPTURE_STATE.key]: early } = await fakeBrowser.storage.session.get(CAPTURE_STATE.key);
     expect(early).toMatchObject({ view: { url: 'https://a.example/' } });
     release();
     await capture.settled();
-    const { [STATE_KEY]: late } = await fakeBrowser.storage.session.get(STATE_KEY);
+    const { [CAPTURE_STATE.key]: late } = await fakeBrowser.storage.session.get(CAPTURE_STATE.key);
     expect(late).toMatchObject({ view: { url: 'https://c.example/' } });
     expect((await lines()).slice(-2)).toEqual(['done https://b.example/ @2 3s', 'view https://c.example/ @5']);
   });
@@ -238,7 +236,7 @@ describe('capture adapter', () => {
     await capture.settled();
     expect(errors.map((error) => (error as Error).message)).toContain('a listener that throws');
     expect((await lines()).slice(-2)).toEqual(['done https://b.example/ @1 1s', 'view https://c.example/ @2']);
-    const { [STATE_KEY]: state } = await fakeBrowser.storage.session.get(STATE_KEY);
+    const { [CAPTURE_STATE.key]: state } = await fakeBrowser.storage.session.get(CAPTURE_STATE.key);
     expect(state).toMatchObject({ view: { url: 'https://c.example/' } });
   });
 
@@ -286,7 +284,7 @@ describe('capture adapter', () => {
     const capture = start();
     await commit(tab.id!, 'https://a.example/');
     await capture.settled();
-    const { [STATE_KEY]: state } = await fakeBrowser.storage.session.get(STATE_KEY);
+    const { [CAPTURE_STATE.key]: state } = await fakeBrowser.storage.session.get(CAPTURE_STATE.key);
     expect(state).toMatchObject({ view: { url: 'https://a.example/' } });
     expect(await log.openView()).toMatchObject({ url: 'https://a.example/', startedAt: T0 });
     expect(await fakeBrowser.alarms.get(HEARTBEAT_ALARM)).toMatchObject({ periodInMinutes: 0.5 });
@@ -310,12 +308,12 @@ describe('capture adapter', () => {
     const capture = start();
     await commit(tab.id!, 'https://a.example/');
     await capture.settled();
-    const { [STATE_KEY]: stale } = await fakeBrowser.storage.session.get(STATE_KEY);
+    const { [CAPTURE_STATE.key]: stale } = await fakeBrowser.storage.session.get(CAPTURE_STATE.key);
     now += 5_000;
     await commit(tab.id!, 'https://b.example/', 'link');
     // Stopped with B's events durable but the state as of A: the session saves come later.
     await stopWorker({ keepSession: true });
-    await fakeBrowser.storage.session.set({ [STATE_KEY]: stale });
+    await fakeBrowser.storage.session.set({ [CAPTURE_STATE.key]: stale });
     const restarted = await openTab('https://b.example/');
 
     now += 3_000;
@@ -773,12 +771,12 @@ describe('a log write that fails (docs/design.md §3)', () => {
     await capture.settled();
     expect(failing).toEqual([{ name: 'QuotaExceededError', waiting: 2 }]);
     // Kept where a restarted worker finds them, with the state that follows from them.
-    const session = await fakeBrowser.storage.session.get([STATE_KEY, BACKLOG_KEY]);
-    expect((session[BACKLOG_KEY] as { events: RecordedEvent[] }).events.map(describeEvent)).toEqual([
+    const session = await fakeBrowser.storage.session.get([CAPTURE_STATE.key, CAPTURE_BACKLOG.key]);
+    expect((session[CAPTURE_BACKLOG.key] as { events: RecordedEvent[] }).events.map(describeEvent)).toEqual([
       'done https://a.example/ @0 2s',
       'view https://b.example/ @2',
     ]);
-    expect(session[STATE_KEY]).toMatchObject({ view: { url: 'https://b.example/' } });
+    expect(session[CAPTURE_STATE.key]).toMatchObject({ view: { url: 'https://b.example/' } });
     expect(await lines()).toEqual(['view https://a.example/ @0']);
 
     now += 3_000;
@@ -800,7 +798,7 @@ describe('a log write that fails (docs/design.md §3)', () => {
     ]);
     expect(recovered).toBe(1);
     expect(await log.openView()).toMatchObject({ url: 'https://d.example/' });
-    expect((await fakeBrowser.storage.session.get(BACKLOG_KEY))[BACKLOG_KEY]).toBeUndefined();
+    expect((await fakeBrowser.storage.session.get(CAPTURE_BACKLOG.key))[CAPTURE_BACKLOG.key]).toBeUndefined();
   });
 
   it('retries on its own, without waiting for the next signal', async () => {
@@ -878,10 +876,10 @@ describe('a worker stopped before its first state save (docs/design.md §3)', ()
     await commit(tab.id!, 'https://b.example/', 'link');
     await Promise.all(running.map((capture) => capture.settled()));
     // Stopped with the events durable and no state saved yet (the save comes ~100 ms later).
-    await fakeBrowser.storage.session.remove(STATE_KEY);
-    expect((await fakeBrowser.storage.session.get(SESSION_KEY))[SESSION_KEY]).toBe(T0);
+    await fakeBrowser.storage.session.remove(CAPTURE_STATE.key);
+    expect((await fakeBrowser.storage.session.get(CAPTURE_SESSION.key))[CAPTURE_SESSION.key]).toBe(T0);
     await stopWorker({ keepSession: true });
-    await fakeBrowser.storage.session.remove(STATE_KEY);
+    await fakeBrowser.storage.session.remove(CAPTURE_STATE.key);
     await openTab('https://b.example/');
     now += 5_000;
     const capture = start();
@@ -903,7 +901,7 @@ describe('a worker stopped before its first state save (docs/design.md §3)', ()
     await stopWorker({ keepSession: false }); // a browser restart: storage.session is gone
     now += 60_000;
     // The first worker of the new session wrote its start and was stopped at once.
-    await fakeBrowser.storage.session.set({ [SESSION_KEY]: now });
+    await fakeBrowser.storage.session.set({ [CAPTURE_SESSION.key]: now });
     await openTab('https://a.example/');
     now += 1_000;
     const capture = start();

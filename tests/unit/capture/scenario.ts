@@ -1,6 +1,6 @@
 import { applySignal, HEARTBEAT_INTERVAL_MS, needsTabSnapshot, SETTLE_MS, type CaptureConfig } from '../../../src/capture/capture-machine';
 import type { CaptureSignal, TabSnapshot } from '../../../src/capture/capture-signal';
-import { CaptureStateSchema, initialCaptureState, type CaptureState } from '../../../src/capture/capture-state';
+import { CaptureStateSchema, initialCaptureState, type CaptureState } from '../../../src/model/capture-state';
 import type { RecordedEvent } from '../../../src/model/activity-event';
 
 export const T0 = Date.UTC(2026, 10, 27, 9, 0, 0);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { initialCaptureState, type CaptureState } from '../../../src/capture/capture-state';
+import { initialCaptureState, type CaptureState } from '../../../src/model/capture-state';
 import { sessionSaver } from '../../../src/capture/session-saver';
 
 const state = (nextNavId: number): CaptureState => ({ ...initialCaptureState(), nextNavId });

@@ -7,8 +7,8 @@ import {
   type ClassifyVisit,
   type HistoryApi,
   type HistoryImportDeps,
-  type ImportJob,
 } from '../../../src/history/history-import';
+import type { ImportJob } from '../../../src/settings/stored-items';
 import { randomUuid } from '../../../src/history/uuidv5';
 import { openEventLog, type EventLog } from '../../../src/store/event-log';
 

@@ -2,7 +2,8 @@ import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { HistoryApi } from '../../../src/history/history-import';
-import { historyJobs, IMPORT_JOB_KEY, NAMESPACE_KEY } from '../../../src/history/history-job';
+import { historyJobs } from '../../../src/history/history-job';
+import { HISTORY_NAMESPACE, IMPORT_JOB } from '../../../src/settings/stored-items';
 import { readSettings } from '../../../src/settings/settings-store';
 import { openEventLog, type EventLog } from '../../../src/store/event-log';
 
@@ -43,12 +44,12 @@ describe('history import jobs', () => {
   it('imports with the user settings, keeps one namespace per install, and records the job', async () => {
     const job = await jobs().start(7);
     expect(job).toMatchObject({ state: 'done', totalVisits: 6, doneVisits: 6, written: 4 });
-    const { [IMPORT_JOB_KEY]: saved, [NAMESPACE_KEY]: namespace } = await fakeBrowser.storage.local.get([IMPORT_JOB_KEY, NAMESPACE_KEY]);
+    const { [IMPORT_JOB.key]: saved, [HISTORY_NAMESPACE.key]: namespace } = await fakeBrowser.storage.local.get([IMPORT_JOB.key, HISTORY_NAMESPACE.key]);
     expect(saved).toMatchObject({ state: 'done', written: 4 });
     const actions = (await log.recent(10)).map((e) => e.event.action).sort();
     expect(actions).toEqual(['HISTORICAL_SEARCH', 'HISTORICAL_SEARCH', 'HISTORICAL_VIEW', 'HISTORICAL_VIEW']);
     expect(await jobs().start(30)).toMatchObject({ state: 'done', written: 0 });
-    expect((await fakeBrowser.storage.local.get(NAMESPACE_KEY))[NAMESPACE_KEY]).toBe(namespace);
+    expect((await fakeBrowser.storage.local.get(HISTORY_NAMESPACE.key))[HISTORY_NAMESPACE.key]).toBe(namespace);
   });
 
   it('says clearly when the history permission is missing', () => {
@@ -57,31 +58,31 @@ describe('history import jobs', () => {
 
   it('resumes an import a stopped worker left running, and leaves a finished one alone', async () => {
     await fakeBrowser.storage.local.set({
-      [IMPORT_JOB_KEY]: { startTime: NOW - 7 * 86_400_000, endTime: NOW, state: 'running', totalVisits: 6, doneVisits: 0, written: 0, cursor: null },
+      [IMPORT_JOB.key]: { startTime: NOW - 7 * 86_400_000, endTime: NOW, state: 'running', totalVisits: 6, doneVisits: 0, written: 0, cursor: null },
     });
     await jobs().resume();
-    expect((await fakeBrowser.storage.local.get(IMPORT_JOB_KEY))[IMPORT_JOB_KEY]).toMatchObject({ state: 'done', written: 4 });
+    expect((await fakeBrowser.storage.local.get(IMPORT_JOB.key))[IMPORT_JOB.key]).toMatchObject({ state: 'done', written: 4 });
     await jobs().resume();
     expect(await log.recent(10)).toHaveLength(4);
   });
 
   it('cancels an import no worker is running (it cannot resume: no permission), so it can be started again', async () => {
     const left = { startTime: NOW - 7 * 86_400_000, endTime: NOW, state: 'running', totalVisits: 6, doneVisits: 2, written: 1, cursor: 'x' };
-    await fakeBrowser.storage.local.set({ [IMPORT_JOB_KEY]: left });
+    await fakeBrowser.storage.local.set({ [IMPORT_JOB.key]: left });
     const withoutPermission = jobs(null);
     await withoutPermission.resume();
     await withoutPermission.cancel();
-    expect((await fakeBrowser.storage.local.get(IMPORT_JOB_KEY))[IMPORT_JOB_KEY]).toEqual({ ...left, state: 'cancelled' });
+    expect((await fakeBrowser.storage.local.get(IMPORT_JOB.key))[IMPORT_JOB.key]).toEqual({ ...left, state: 'cancelled' });
   });
 
   it('keeps a cancel that arrives while a woken worker is about to resume', async () => {
     await fakeBrowser.storage.local.set({
-      [IMPORT_JOB_KEY]: { startTime: NOW - 7 * 86_400_000, endTime: NOW, state: 'running', totalVisits: 6, doneVisits: 0, written: 0, cursor: null },
+      [IMPORT_JOB.key]: { startTime: NOW - 7 * 86_400_000, endTime: NOW, state: 'running', totalVisits: 6, doneVisits: 0, written: 0, cursor: null },
     });
     const woken = jobs();
     const resumed = woken.resume();
     const cancelled = woken.cancel();
     await Promise.all([resumed, cancelled]);
-    expect((await fakeBrowser.storage.local.get(IMPORT_JOB_KEY))[IMPORT_JOB_KEY]).toMatchObject({ state: 'cancelled' });
+    expect((await fakeBrowser.storage.local.get(IMPORT_JOB.key))[IMPORT_JOB.key]).toMatchObject({ state: 'cancelled' });
   });
 });

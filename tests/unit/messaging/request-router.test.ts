@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { RequestHandlers } from '../../../src/messaging/protocol';
 import { routeRequests } from '../../../src/messaging/request-router';
 import { requestSender } from '../../../src/messaging/request-sender';
-import { parseSyncStatus } from '../../../src/sync/sync-status';
+import { SYNC_STATUS } from '../../../src/settings/stored-items';
 
 function table(calls: unknown[]): RequestHandlers {
   return {
     syncNow: async (request) => {
       calls.push(request);
-      return { outcome: 'done', sent: 0, rejected: 0, requests: 0, status: parseSyncStatus({}) };
+      return { outcome: 'done', sent: 0, rejected: 0, requests: 0, status: SYNC_STATUS.parse({}) };
     },
     logChanged: async (request) => (calls.push(request), null),
     importHistory: async (request) => (calls.push(request), null),

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { createSettingsReader, POLICY_CACHE_KEY, type SettingsReaderDeps } from '../../../src/settings/settings-reader';
+import { createSettingsReader, type SettingsReaderDeps } from '../../../src/settings/settings-reader';
+import { POLICY_CACHE } from '../../../src/settings/stored-items';
 
 const ENDPOINT = 'https://glean.corp.example/rest/api/v1/activity';
 
@@ -26,7 +27,7 @@ function reader(overrides: Partial<SettingsReaderDeps> = {}) {
   return createSettingsReader({
     local: fakeBrowser.storage.local,
     managed: fakeBrowser.storage.managed,
-    onStorageChanged: (listener) => fakeBrowser.storage.onChanged.addListener(listener),
+    events: fakeBrowser.storage,
     ...overrides,
   });
 }
@@ -50,7 +51,7 @@ describe('the settings reader', () => {
   });
 
   it('answers at once with the policy last seen while storage.managed is slow, then takes the new one', async () => {
-    await fakeBrowser.storage.local.set({ [POLICY_CACHE_KEY]: { keepSentDays: 9 }, settings: { keepSentDays: 3 } });
+    await fakeBrowser.storage.local.set({ [POLICY_CACHE.key]: { keepSentDays: 9 }, settings: { keepSentDays: 3 } });
     const managed = slowManaged({ keepSentDays: 12 });
     const settings = reader({ managed: managed.area });
     const changes: number[] = [];
@@ -61,7 +62,7 @@ describe('the settings reader', () => {
     await settle();
     expect((await settings.settings()).keepSentDays).toBe(12);
     expect(changes).toEqual([1]);
-    expect((await fakeBrowser.storage.local.get(POLICY_CACHE_KEY))[POLICY_CACHE_KEY]).toEqual({ keepSentDays: 12 });
+    expect((await fakeBrowser.storage.local.get(POLICY_CACHE.key))[POLICY_CACHE.key]).toEqual({ keepSentDays: 12 });
     expect(managed.reads()).toBe(1);
   });
 

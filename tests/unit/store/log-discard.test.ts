@@ -2,7 +2,8 @@ import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { connectLogDatabase } from '../../../src/store/log-database';
-import { checkLogKept, LOG_KEPT_KEY } from '../../../src/store/log-discard';
+import { checkLogKept } from '../../../src/store/log-discard';
+import { LOG_KEPT_SINCE } from '../../../src/settings/stored-items';
 import { LOG_DB_NAME } from '../../../src/store/log-schema';
 
 const deleted = (factory: IDBFactory) =>
@@ -18,9 +19,9 @@ describe('checkLogKept', () => {
     const local = fakeBrowser.storage.local;
     const database = connectLogDatabase(new IDBFactory());
     expect(await checkLogKept({ database, local, clock: () => 1_000 })).toEqual({ discarded: false });
-    expect((await local.get(LOG_KEPT_KEY))[LOG_KEPT_KEY]).toBe(1_000);
+    expect((await local.get(LOG_KEPT_SINCE.key))[LOG_KEPT_SINCE.key]).toBe(1_000);
     expect(await checkLogKept({ database, local, clock: () => 2_000 })).toEqual({ discarded: false });
-    expect((await local.get(LOG_KEPT_KEY))[LOG_KEPT_KEY]).toBe(1_000);
+    expect((await local.get(LOG_KEPT_SINCE.key))[LOG_KEPT_SINCE.key]).toBe(1_000);
     (await database()).close();
   });
 
@@ -37,7 +38,7 @@ describe('checkLogKept', () => {
     expect(await checkLogKept({ database: anew, local, clock: () => 5_000 })).toEqual({ discarded: true, keptSince: 1_000 });
     // Reported once: the new log is the one kept from now on.
     expect(await checkLogKept({ database: anew, local, clock: () => 6_000 })).toEqual({ discarded: false });
-    expect((await local.get(LOG_KEPT_KEY))[LOG_KEPT_KEY]).toBe(5_000);
+    expect((await local.get(LOG_KEPT_SINCE.key))[LOG_KEPT_SINCE.key]).toBe(5_000);
     (await anew()).close();
   });
 
@@ -48,7 +49,7 @@ describe('checkLogKept', () => {
     await checkLogKept({ database, local, clock: () => 1_000 });
     await local.clear();
     expect(await checkLogKept({ database, local, clock: () => 3_000 })).toEqual({ discarded: false });
-    expect((await local.get(LOG_KEPT_KEY))[LOG_KEPT_KEY]).toBe(1_000);
+    expect((await local.get(LOG_KEPT_SINCE.key))[LOG_KEPT_SINCE.key]).toBe(1_000);
     (await database()).close();
   });
 });

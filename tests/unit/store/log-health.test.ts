@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { describeWriteFailure, LOG_HEALTH_KEY, logHealthRecorder, logNeedsAttention, parseLogHealth } from '../../../src/store/log-health';
+import { describeWriteFailure, logHealthRecorder, logNeedsAttention } from '../../../src/store/log-health';
+import { LOG_HEALTH } from '../../../src/settings/stored-items';
 
 describe('describeWriteFailure', () => {
   it('says what a full disk, a newer log and other failures mean', () => {
@@ -27,7 +28,7 @@ describe('logHealthRecorder', () => {
     fakeBrowser.reset();
     let now = 1_000;
     const recorder = logHealthRecorder(fakeBrowser.storage.session, () => now);
-    const read = async () => parseLogHealth((await fakeBrowser.storage.session.get(LOG_HEALTH_KEY))[LOG_HEALTH_KEY]);
+    const read = async () => LOG_HEALTH.parse((await fakeBrowser.storage.session.get(LOG_HEALTH.key))[LOG_HEALTH.key]);
     const full = new DOMException('Quota exceeded', 'QuotaExceededError');
     await recorder.failing(full, 2);
     now = 5_000;
@@ -53,7 +54,7 @@ describe('logHealthRecorder', () => {
   it('keeps that the browser discarded the log through later failures and recoveries, and the badge asks for attention', async () => {
     fakeBrowser.reset();
     const recorder = logHealthRecorder(fakeBrowser.storage.session, () => 9_000);
-    const read = async () => parseLogHealth((await fakeBrowser.storage.session.get(LOG_HEALTH_KEY))[LOG_HEALTH_KEY]);
+    const read = async () => LOG_HEALTH.parse((await fakeBrowser.storage.session.get(LOG_HEALTH.key))[LOG_HEALTH.key]);
     expect(logNeedsAttention(await read())).toBe(false);
     await recorder.discarded(1_000);
     expect(await read()).toMatchObject({ failing: false, discardedSince: 1_000 });

@@ -12,7 +12,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, BACKOFF_FLOOR_MS } from '../../../src/sync/backoff';
 import { createSync, SUSPECT_AFTER_ATTEMPTS, UNIFORM_SINGLE_REFUSALS, type LockManagerLike, type SyncConfig, type SyncDeps } from '../../../src/sync/sync-engine';
-import { parseSyncStatus, type SyncStatus } from '../../../src/sync/sync-status';
+import { SYNC_STATUS, type SyncStatus } from '../../../src/settings/stored-items';
 
 const NOW = Date.UTC(2026, 10, 27, 12, 0, 0);
 
@@ -64,7 +64,7 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sync-test-'));
   collector = await startCollector({ port: 0, dbFile: join(dir, 'events.sqlite'), token: 'secret-token' });
   log = await openEventLog(new IDBFactory(), { clock: () => NOW });
-  status = parseSyncStatus(undefined);
+  status = SYNC_STATUS.parse(undefined);
   config = {
     enabled: true,
     endpointUrl: collector.activityUrl,

@@ -19,7 +19,7 @@ import {
   startSyncScheduler,
   type SchedulerBrowser,
 } from '../../../src/sync/sync-scheduler';
-import { parseSyncStatus, SYNC_STATUS_KEY } from '../../../src/sync/sync-status';
+import { SYNC_STATUS } from '../../../src/settings/stored-items';
 
 const NOW = Date.UTC(2026, 10, 27, 12, 0, 0);
 
@@ -30,7 +30,7 @@ let nextReport: Partial<SyncReport>;
 const fakeSync: Sync = {
   async run({ force = false } = {}) {
     runs.push({ force });
-    return { outcome: 'done', sent: 0, rejected: 0, requests: 0, status: parseSyncStatus({}), ...nextReport };
+    return { outcome: 'done', sent: 0, rejected: 0, requests: 0, status: SYNC_STATUS.parse({}), ...nextReport };
   },
 };
 
@@ -38,7 +38,7 @@ const reader = () =>
   createSettingsReader({
     local: fakeBrowser.storage.local,
     managed: fakeBrowser.storage.managed,
-    onStorageChanged: (listener) => fakeBrowser.storage.onChanged.addListener(listener),
+    events: fakeBrowser.storage,
   });
 
 function start() {
@@ -144,27 +144,27 @@ describe('sync scheduler', () => {
   });
 
   it('sets an alarm for the end of a backoff', async () => {
-    nextReport = { outcome: 'failed', status: parseSyncStatus({ state: 'backoff', failures: 1, nextAttemptAt: NOW + 12_000 }) };
+    nextReport = { outcome: 'failed', status: SYNC_STATUS.parse({ state: 'backoff', failures: 1, nextAttemptAt: NOW + 12_000 }) };
     await start().syncNow();
     expect(await fakeBrowser.alarms.get(SYNC_RETRY_ALARM)).toMatchObject({ scheduledTime: NOW + 12_000 });
   });
 
   it('ends an auth error when the settings or the token change, and tries again', async () => {
-    await fakeBrowser.storage.local.set({ [SYNC_STATUS_KEY]: parseSyncStatus({ state: 'auth-error', lastError: 'HTTP 401' }) });
+    await fakeBrowser.storage.local.set({ [SYNC_STATUS.key]: SYNC_STATUS.parse({ state: 'auth-error', lastError: 'HTTP 401' }) });
     start();
     await fakeBrowser.storage.local.set({ apiToken: 'new-token' });
     await settled();
-    const { [SYNC_STATUS_KEY]: status } = await fakeBrowser.storage.local.get(SYNC_STATUS_KEY);
+    const { [SYNC_STATUS.key]: status } = await fakeBrowser.storage.local.get(SYNC_STATUS.key);
     expect(status).toMatchObject({ state: 'idle', failures: 0, nextAttemptAt: null });
     expect(runs).toEqual([{ force: false }]);
   });
 
   it('ends an auth error when the administrator\'s policy changes, and tries again', async () => {
-    await fakeBrowser.storage.local.set({ [SYNC_STATUS_KEY]: parseSyncStatus({ state: 'auth-error', lastError: 'HTTP 401' }) });
+    await fakeBrowser.storage.local.set({ [SYNC_STATUS.key]: SYNC_STATUS.parse({ state: 'auth-error', lastError: 'HTTP 401' }) });
     start();
     await fakeBrowser.storage.onChanged.trigger({ apiToken: { newValue: 'rotated' } }, 'managed');
     await settled();
-    const { [SYNC_STATUS_KEY]: status } = await fakeBrowser.storage.local.get(SYNC_STATUS_KEY);
+    const { [SYNC_STATUS.key]: status } = await fakeBrowser.storage.local.get(SYNC_STATUS.key);
     expect(status).toMatchObject({ state: 'idle', failures: 0, nextAttemptAt: null });
     expect(runs).toEqual([{ force: false }]);
   });
@@ -193,7 +193,7 @@ describe('sync scheduler', () => {
       const scheduler = startSyncScheduler({ browser: fakeBrowser as unknown as SchedulerBrowser, sync: engine, settings, log, clock: () => NOW });
       expect((await scheduler.syncNow()).outcome).toBe('superseded');
       // The run the settings change asked for sends with the new token.
-      const savedStatus = async () => parseSyncStatus((await fakeBrowser.storage.local.get(SYNC_STATUS_KEY))[SYNC_STATUS_KEY]);
+      const savedStatus = async () => SYNC_STATUS.parse((await fakeBrowser.storage.local.get(SYNC_STATUS.key))[SYNC_STATUS.key]);
       for (let i = 0; i < 200 && (await savedStatus()).lastSuccessAt === null; i++) await settled();
       expect(collector.store.count()).toBe(3);
       expect(await savedStatus()).toMatchObject({ state: 'idle', lastError: null, lastSuccessAt: expect.any(Number) });

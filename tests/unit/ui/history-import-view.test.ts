@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import type { ImportJob } from '../../../src/history/history-import';
+import type { ImportJob } from '../../../src/settings/stored-items';
 import { importStatusText, mountHistoryImport } from '../../../src/ui/history-import-view';
 import { translatorFor } from './messages';
 

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { createSettingsReader, POLICY_CACHE_KEY, type SettingsReader } from '../../../src/settings/settings-reader';
+import { createSettingsReader, type SettingsReader } from '../../../src/settings/settings-reader';
+import { POLICY_CACHE } from '../../../src/settings/stored-items';
 import { mountOptions } from '../../../src/ui/options-view';
 import { translatorFor } from './messages';
 
@@ -27,7 +28,7 @@ function reader(managed: { get: (keys: null) => Promise<Record<string, unknown>>
   return createSettingsReader({
     local: fakeBrowser.storage.local,
     managed,
-    onStorageChanged: (listener) => fakeBrowser.storage.onChanged.addListener(listener),
+    events: fakeBrowser.storage,
   });
 }
 
@@ -96,7 +97,7 @@ describe('the options page while it loads (the policy answers seconds late)', ()
   });
 
   it('never overwrites a field the user changed when the policy arrives later', async () => {
-    await fakeBrowser.storage.local.set({ [POLICY_CACHE_KEY]: {}, settings: { keepSentDays: 7, syncIntervalMinutes: 5 } });
+    await fakeBrowser.storage.local.set({ [POLICY_CACHE.key]: {}, settings: { keepSentDays: 7, syncIntervalMinutes: 5 } });
     let answer!: () => void;
     const answered = new Promise<void>((resolve) => (answer = resolve));
     const slow = { get: async () => (await answered, { denyList: ['*.bank.example'] }) };

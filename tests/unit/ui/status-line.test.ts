@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { describeWriteFailure, parseLogHealth } from '../../../src/store/log-health';
-import { parseSyncStatus } from '../../../src/sync/sync-status';
+import { describeWriteFailure } from '../../../src/store/log-health';
+import { LOG_HEALTH, SYNC_STATUS } from '../../../src/settings/stored-items';
 import { statusLine } from '../../../src/ui/status-line';
 import { en, translatorFor } from './messages';
 
 const NOW = Date.UTC(2026, 10, 27, 12, 0, 0);
-const base = { paused: false, pending: 12, sync: parseSyncStatus(undefined), syncConfigured: true, now: NOW, locale: 'en-US' };
+const base = { paused: false, pending: 12, sync: SYNC_STATUS.parse(undefined), syncConfigured: true, now: NOW, locale: 'en-US' };
 
 describe('statusLine', () => {
   it('says logging, pending and when sync last worked', () => {
-    expect(statusLine({ ...base, sync: parseSyncStatus({ lastSuccessAt: NOW - 120_000 }) }, en)).toBe(
+    expect(statusLine({ ...base, sync: SYNC_STATUS.parse({ lastSuccessAt: NOW - 120_000 }) }, en)).toBe(
       'Logging on · 12 pending · last sync 2 min. ago',
     );
   });
@@ -19,22 +19,22 @@ describe('statusLine', () => {
   });
 
   it('names the last error, and an auth error in words', () => {
-    expect(statusLine({ ...base, sync: parseSyncStatus({ lastError: 'HTTP 500: down', state: 'idle' }) }, en)).toBe(
+    expect(statusLine({ ...base, sync: SYNC_STATUS.parse({ lastError: 'HTTP 500: down', state: 'idle' }) }, en)).toBe(
       'Logging on · 12 pending · never synced · last error: HTTP 500: down',
     );
     expect(
-      statusLine({ ...base, sync: parseSyncStatus({ lastError: 'HTTP 500: down', state: 'backoff', nextAttemptAt: NOW + 90_000 }) }, en),
+      statusLine({ ...base, sync: SYNC_STATUS.parse({ lastError: 'HTTP 500: down', state: 'backoff', nextAttemptAt: NOW + 90_000 }) }, en),
     ).toBe('Logging on · 12 pending · never synced · sync failed (HTTP 500: down), trying again in 1 min.');
-    expect(statusLine({ ...base, sync: parseSyncStatus({ lastError: 'HTTP 401: wrong token', state: 'auth-error' }) }, en)).toBe(
+    expect(statusLine({ ...base, sync: SYNC_STATUS.parse({ lastError: 'HTTP 401: wrong token', state: 'auth-error' }) }, en)).toBe(
       'Logging on · 12 pending · never synced · sync stopped: the server refused the token (HTTP 401: wrong token)',
     );
   });
 
   it('says that the server refuses our events, and a web page instead of the API, in words', () => {
-    expect(statusLine({ ...base, sync: parseSyncStatus({ lastError: 'HTTP 400: Bad Request', state: 'refusing' }) }, en)).toBe(
+    expect(statusLine({ ...base, sync: SYNC_STATUS.parse({ lastError: 'HTTP 400: Bad Request', state: 'refusing' }) }, en)).toBe(
       'Logging on · 12 pending · never synced · sync stopped: the server refuses our events: HTTP 400: Bad Request',
     );
-    const notApi = parseSyncStatus({ lastError: 'HTTP 200: …', lastProblem: 'notApi', state: 'backoff', nextAttemptAt: NOW + 90_000 });
+    const notApi = SYNC_STATUS.parse({ lastError: 'HTTP 200: …', lastProblem: 'notApi', state: 'backoff', nextAttemptAt: NOW + 90_000 });
     expect(statusLine({ ...base, sync: notApi }, en)).toBe(
       'Logging on · 12 pending · never synced · sync failed (the endpoint answered a web page, not the activity API), trying again in 1 min.',
     );
@@ -47,15 +47,15 @@ describe('statusLine', () => {
   });
 
   it('says first, in words, that what is recorded is not being saved, and how much waits', () => {
-    const logHealth = parseLogHealth({ failing: true, reason: describeWriteFailure(new DOMException('quota', 'QuotaExceededError')), waiting: 4, failedWrites: 2 });
+    const logHealth = LOG_HEALTH.parse({ failing: true, reason: describeWriteFailure(new DOMException('quota', 'QuotaExceededError')), waiting: 4, failedWrites: 2 });
     expect(statusLine({ ...base, logHealth }, en)).toBe(
       'Not saved: The browser refused to store more data (disk full?) — 4 events wait in memory, retried (2 failed writes) · Logging on · 12 pending · never synced',
     );
-    expect(statusLine({ ...base, logHealth: parseLogHealth({ failedWrites: 2 }) }, en)).toBe('Logging on · 12 pending · never synced');
+    expect(statusLine({ ...base, logHealth: LOG_HEALTH.parse({ failedWrites: 2 }) }, en)).toBe('Logging on · 12 pending · never synced');
   });
 
   it('says first that the browser discarded the log, and since when what was not sent is lost', () => {
-    const logHealth = parseLogHealth({ discardedSince: NOW - 86_400_000 });
+    const logHealth = LOG_HEALTH.parse({ discardedSince: NOW - 86_400_000 });
     expect(statusLine({ ...base, logHealth }, en)).toMatch(
       /^The browser discarded the activity log \(its database was damaged, e\.g\. after the disk was full\): what was recorded since 11\/26\/26, \d+:00:00 (AM|PM) and not yet sent is lost · Logging on · 12 pending · never synced$/,
     );

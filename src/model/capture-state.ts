@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { RecordedEventSchema } from './activity-event';
 
 /**
  * What the capture state machine remembers between two browser signals. It is kept in
@@ -81,6 +82,17 @@ export const CaptureStateSchema = z.object({
   view: z.nullable(OpenViewSchema),
 });
 export type CaptureState = z.infer<typeof CaptureStateSchema>;
+
+/**
+ * Capture's events not yet durable in the log because a write failed: kept in memory and in
+ * storage.session until a retry writes them, in order, before anything newer
+ * (`src/capture/log-writer.ts`). `openView` is the view left open after the newest of them.
+ */
+export const BacklogSchema = z.object({
+  events: z.array(RecordedEventSchema),
+  openView: z.nullable(OpenViewSchema),
+});
+export type Backlog = z.infer<typeof BacklogSchema>;
 
 export function initialCaptureState(): CaptureState {
   return {
