@@ -69,9 +69,18 @@ export function isAbsoluteUrl(value: string): boolean {
   }
 }
 
+/**
+ * At most `limit` UTF-16 units, the unit `.length`, the extension's truncation (`pageTitle`) and
+ * the collector's fast path measure in. Not `z.maxLength`: zod 4.6.7 counts code points there,
+ * so `'t'.repeat(2047) + '😀'` (2,049 units, 2,048 code points) passed a limit of 2,048.
+ */
+function maxUnits(limit: number) {
+  return z.refine<string>((value) => value.length <= limit, { message: `must be at most ${limit} characters` });
+}
+
 const AbsoluteUrlSchema = z
   .string()
-  .check(z.maxLength(MAX_URL_LENGTH), z.refine(isAbsoluteUrl, { message: 'must be an absolute URL' }));
+  .check(maxUnits(MAX_URL_LENGTH), z.refine(isAbsoluteUrl, { message: 'must be an absolute URL' }));
 
 export const ActivityEventParamsSchema = z.strictObject({
   bodyContent: z.optional(z.string()),
@@ -82,7 +91,7 @@ export const ActivityEventParamsSchema = z.strictObject({
   duration: z.optional(z.int().check(z.nonnegative())),
   query: z.optional(z.string()),
   referrer: z.optional(AbsoluteUrlSchema),
-  title: z.optional(z.string().check(z.maxLength(MAX_TITLE_LENGTH))),
+  title: z.optional(z.string().check(maxUnits(MAX_TITLE_LENGTH))),
   /** More params may follow with the same action + timestamp + url (the VIEW protocol). */
   truncated: z.optional(z.boolean()),
 });
@@ -90,7 +99,7 @@ export type ActivityEventParams = z.infer<typeof ActivityEventParamsSchema>;
 
 /** An event as any client may send it: Glean does not require an id. */
 export const ActivityEventSchema = z.strictObject({
-  id: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  id: z.optional(z.string().check(z.minLength(1), maxUnits(128))),
   action: ActionSchema,
   params: z.optional(ActivityEventParamsSchema),
   timestamp: TimestampSchema,

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Glean } from '@gleanwork/api-client';
 import { describe, expect, it } from 'vitest';
-import type { ActivityEvent } from '../../../src/model/activity-event';
+import { MAX_TITLE_LENGTH, type ActivityEvent } from '../../../src/model/activity-event';
 import { MAX_EVENTS_PER_REQUEST } from '../../../collector/batch-validation';
 import { authHeaders, makeEvent, newDatabase, postActivity, rawRequest, storedEventTexts, TOKEN, useCollector, describeEngines } from './helpers';
 
@@ -65,6 +65,8 @@ describeEngines('POST /rest/api/v1/activity', () => {
     ['unknown action', { action: 'LIKE' }, 'events.1.action'],
     ['a field Glean does not define', { source: 'x' }, 'events.1'],
     ['a relative url', { url: '/relative' }, 'events.1.url'],
+    // 2,049 UTF-16 units, 2,048 code points: zod's maxLength, counting code points, let it through.
+    ['a title one unit too long', { params: { title: `${'t'.repeat(MAX_TITLE_LENGTH - 1)}\uD83D\uDE00` } }, 'events.1.params.title'],
   ])('answers 400 naming the field for %s, storing nothing of the batch', async (_, change, field) => {
     const collector = await useCollector();
     const bad = { ...makeEvent(), ...change };

@@ -5,6 +5,8 @@ import {
   ActivityEventSchema,
   InvalidEventError,
   isWireTimestamp,
+  MAX_TITLE_LENGTH,
+  MAX_URL_LENGTH,
   validateRecordedEvent,
   toWireTimestamp,
 } from '../../../src/model/activity-event';
@@ -35,6 +37,17 @@ describe('ActivityEvent schema', () => {
   it('accepts a minimal event and keeps it as given', () => {
     const minimal = { id: valid.id, action: 'SEARCH', timestamp: valid.timestamp, url: valid.url };
     expect(validateRecordedEvent(minimal)).toEqual(minimal);
+  });
+
+  it('measures the title, url and id limits in UTF-16 units, as the extension truncates', () => {
+    // 2,049 units but 2,048 code points: zod's own maxLength counts code points and let it pass.
+    const title = `${'t'.repeat(MAX_TITLE_LENGTH - 1)}\uD83D\uDE00`;
+    expect(fieldsOf({ ...valid, params: { title } })).toEqual(['params.title']);
+    expect(validateRecordedEvent({ ...valid, params: { title: title.slice(0, -2) + 'x' } }).params?.title).toHaveLength(MAX_TITLE_LENGTH);
+    const url = `https://example.com/x${'\uD83D\uDE00'.repeat((MAX_URL_LENGTH - 20) / 2)}`;
+    expect(url.length).toBe(MAX_URL_LENGTH + 1);
+    expect(fieldsOf({ ...valid, url })).toEqual(['url']);
+    expect(fieldsOf({ ...valid, id: '\uD83D\uDE00'.repeat(64) + 'x' })).toEqual(['id']);
   });
 
   it('refuses an unknown action', () => {
