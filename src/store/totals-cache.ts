@@ -16,7 +16,8 @@ import type { LogDB } from './log-schema';
  * - for a transaction that also checks the note of a change made elsewhere (a deletion in a
  *   page, retention, the build: `markTotalsChanged`), aborting when it is there;
  * - on the same connection they were read on.
- * Any failure forgets them all; the next append reads again.
+ * Any failure forgets them all; the next append reads again. What it hands out and what it is
+ * given are copied: the records kept change only through `settle`.
  */
 
 /** The Web Lock whose holder may keep the totals in memory. */
@@ -81,9 +82,11 @@ export function createTotalsCache(locks?: TotalsLocks): TotalsCache {
       if (!owned || inFlight > 0 || db !== on) return null;
       const keys = totalKeys(contributions);
       if (!keys.sites.every((key) => sites.has(key)) || !keys.pages.every((key) => pages.has(key))) return null;
+      // Copies, as `settle` keeps copies: what a caller does with the records it was handed
+      // (an append's additions, one that then aborts) never reaches what is kept.
       return {
-        sites: new Map(keys.sites.map((key) => [key, sites.get(key)!])),
-        pages: new Map(keys.pages.map((key) => [key, pages.get(key)!])),
+        sites: new Map(keys.sites.map((key) => [key, { ...sites.get(key)! }])),
+        pages: new Map(keys.pages.map((key) => [key, { ...pages.get(key)! }])),
       };
     },
     begin() {
@@ -94,8 +97,8 @@ export function createTotalsCache(locks?: TotalsLocks): TotalsCache {
       if (!owned) return;
       if (fresh || db !== on) forget();
       on = db;
-      for (const [key, value] of written.sites) keep(sites, key, value);
-      for (const [key, value] of written.pages) keep(pages, key, value);
+      for (const [key, value] of written.sites) keep(sites, key, { ...value });
+      for (const [key, value] of written.pages) keep(pages, key, { ...value });
     },
     fail() {
       inFlight--;

@@ -6,6 +6,10 @@ import type { RecordedEvent } from '../../../src/model/activity-event';
 import { uuidv7 } from '../../../src/model/event-id';
 import { connectEventLog, openEventLog, type EventLog } from '../../../src/store/event-log';
 import { openExistingLog } from '../../../src/store/open-existing-log';
+import { createTotalsCache } from '../../../src/store/totals-cache';
+import { contributionOf } from '../../../src/store/daily-aggregates';
+import type { LogDB } from '../../../src/store/log-schema';
+import type { IDBPDatabase } from 'idb';
 import { fakeLocks } from './fake-locks';
 
 // The totals kept in memory (docs/design.md §4): the log holding the lock writes the totals
@@ -112,5 +116,28 @@ describe('the totals kept in memory', () => {
     await owner.append([completion('https://a.example/1', 1)]);
     await Promise.all(Array.from({ length: 30 }, () => owner.append([completion('https://a.example/1', 2)])));
     expect(await sites()).toEqual([{ host: 'a.example', seconds: 61, views: 31 }]);
+  });
+
+  it('are copied in and out: a caller that changes the records it was given or handed changes nothing kept', async () => {
+    const cache = createTotalsCache(fakeLocks());
+    await Promise.resolve(); // the lock is granted
+    const db = {} as IDBPDatabase<LogDB>;
+    const view = completion('https://a.example/1', 10);
+    const contributions = [contributionOf(view, 'a.example')!];
+    const site = { day: DAY, host: 'a.example', seconds: 10, views: 1, searches: 0 };
+    const page = { day: DAY, url: view.url, host: 'a.example', title: 'A page', seconds: 10, views: 1 };
+    const written = { sites: new Map([[`${DAY}\na.example`, site]]), pages: new Map([[`${DAY}\n${view.url}`, page]]) };
+    cache.begin();
+    cache.settle(db, written, { fresh: false });
+    site.seconds = 999;
+    page.views = 999;
+    const known = cache.known(db, contributions)!;
+    expect([...known.sites.values()]).toEqual([{ ...site, seconds: 10 }]);
+    expect([...known.pages.values()]).toEqual([{ ...page, views: 1 }]);
+    // An append that adds to what it was handed, then aborts (its write never settles).
+    known.sites.get(`${DAY}\na.example`)!.seconds += 5;
+    known.pages.get(`${DAY}\n${view.url}`)!.seconds += 5;
+    expect([...cache.known(db, contributions)!.sites.values()][0]!.seconds).toBe(10);
+    expect([...cache.known(db, contributions)!.pages.values()][0]!.seconds).toBe(10);
   });
 });
