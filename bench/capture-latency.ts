@@ -2,7 +2,7 @@
 // its events being durable in IndexedDB (`self.activityLogger.captureLatencyMs`, the latest
 // 1,000). Targets: p50 ≤ 5 ms, p99 ≤ 20 ms. Prints numbers; never fails on them.
 //
-//   npm run build && npx tsx bench/capture-latency.ts [--rounds 3] [--navigations 200] [--pause-ms 0] [--breakdown] [--no-analysis] [--settle 20]
+//   npm run build && npx tsx bench/capture-latency.ts [--rounds 3] [--navigations 200] [--pause-ms 0] [--breakdown] [--no-analysis] [--settle 20] [--baseline DIR [--aa]]
 //
 // Same-document changes are reported apart (--settle N, 0 for none): a view of a pushState
 // address is recorded once the address has settled (docs/design.md §3, SETTLE_MS), so its
@@ -14,7 +14,8 @@
 // Before / after in the same run: --baseline DIR (or BENCH_BASELINE_BUILD=DIR) measures that
 // unpacked build too, round by round interleaved with the current one (B A, A B, B A, …: the
 // machine's load drifts, so only pairs measured side by side compare), and prints each build's
-// pooled percentiles and their ratio. `node bench/build-baseline.mjs <git ref>` makes that build
+// pooled percentiles and their ratio; --aa measures the baseline a second time in every round,
+// so the run prints its own noise band (baseline against itself) beside them. `node bench/build-baseline.mjs <git ref>` makes that build
 // of any commit (in a worktree of its own, with its own `npm ci`), into .bench-baseline/.
 //
 // When a target is missed (or with --breakdown) it goes on to find out why, in the same browser:
@@ -55,6 +56,14 @@ const { values } = parseArgs({
     'no-analysis': { type: 'boolean', default: false },
     settle: { type: 'string', default: '20' },
     baseline: { type: 'string', default: process.env.BENCH_BASELINE_BUILD ?? '' },
+    // With --baseline: measure the baseline twice a round, the second time as if it were
+    // another build, to print the run's A/A noise band beside the before/after ratios.
+    aa: { type: 'boolean', default: false },
+    // With --baseline: one more build measured in the same rounds (e.g. a variant with one
+    // part of the change taken out), printed as "also" with its ratio to the baseline.
+    also: { type: 'string', default: '' },
+    // Only time the append transaction's shapes, this many navigations a round (measureShapes).
+    shapes: { type: 'string', default: '0' },
   },
 });
 const BASELINE = values.baseline ? resolve(values.baseline) : null;
@@ -412,6 +421,125 @@ async function measureFloor(browser: ExtensionBrowser, server: TestPageServer): 
 }
 
 /**
+ * The append transaction's shapes, timed side by side (`--shapes`): with capture paused, a
+ * bare onCommitted listener writes, for each navigation, the next shape in turn to a scratch
+ * database laid out like the log — the same records a completing append writes (the view's
+ * completion and the next view's start, the open view, the span, the two totals, the check),
+ * with and without parts of it. Every shape sees the same navigations, so their differences
+ * are what each part costs under this load (docs/design.md §4, BENCHMARKS.md).
+ */
+async function measureShapes(browser: ExtensionBrowser, server: TestPageServer, navigations: number): Promise<Record<string, number[]>> {
+  await browser.worker.evaluate(async () => {
+    (globalThis as { __name?: unknown }).__name ??= (target: unknown) => target;
+    const g = globalThis as unknown as {
+      chrome: {
+        storage: { local: { set(items: object): Promise<void> } };
+        webNavigation: { onCommitted: { addListener(l: (d: { tabId: number; frameId: number }) => void): void } };
+      };
+      benchShapes?: Record<string, number[]>;
+    };
+    await g.chrome.storage.local.set({ pause: { until: null } });
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('bench-shapes', 1);
+      open.onupgradeneeded = () => {
+        const d = open.result;
+        const events = d.createObjectStore('events', { keyPath: 'seq', autoIncrement: true });
+        events.createIndex('byId', 'event.id', { unique: true });
+        events.createIndex('byState', ['state', 'recordedAt']);
+        events.createIndex('byHost', 'host');
+        d.createObjectStore('capture');
+        d.createObjectStore('counters');
+        // As schema v4: the totals with a host index, the spans with id and host indexes.
+        d.createObjectStore('siteDays', { keyPath: ['day', 'host'] }).createIndex('byHostDay', ['host', 'day']);
+        d.createObjectStore('pageDays', { keyPath: ['day', 'url'] }).createIndex('byHostDay', ['host', 'day']);
+        const spans = d.createObjectStore('viewSpans', { keyPath: ['day', 'id'] });
+        spans.createIndex('byId', 'id');
+        spans.createIndex('byHost', 'host');
+        // Without indexes: the host in the keys instead.
+        d.createObjectStore('siteDaysBare', { keyPath: ['day', 'host'] });
+        d.createObjectStore('pageDaysBare', { keyPath: ['day', 'host', 'url'] });
+        d.createObjectStore('viewSpansBare', { keyPath: ['day', 'host', 'id'] });
+        // All three kinds of aggregate record in one store, told apart by the key's first part.
+        d.createObjectStore('aggregates');
+      };
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    type Parts = { check?: 'counters' | 'aggregates'; totals?: 'indexed' | 'bare' | 'one store'; span?: boolean; extra?: number; extraStore?: string };
+    // The first twice (its A/A band); then the parts of schema v4's completing append, and
+    // the layouts tried against it (BENCHMARKS.md, "what the extra records cost").
+    const shapes: Record<string, Parts> = {
+      'before the totals: 2 events + open view': {},
+      'the same again (A/A)': {},
+      'v4 now: + check, span (2 indexes), 2 totals (1 index each)': { check: 'counters', totals: 'indexed', span: true },
+      'v4 without the check': { totals: 'indexed', span: true },
+      'no indexes on the aggregates (host in their keys)': { check: 'counters', totals: 'bare', span: true },
+      'one aggregate store (span, totals, check in it)': { check: 'aggregates', totals: 'one store', span: true },
+      'as many records, in the open view\'s store (2 stores)': { extra: 5, extraStore: 'capture' },
+    };
+    const names = Object.keys(shapes);
+    const times: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
+    g.benchShapes = times;
+    const host = location.hostname || '127.0.0.1';
+    let seq = 0;
+    const append = (parts: Parts) => {
+      const at = Date.now();
+      const day = new Date(at).toISOString().slice(0, 10);
+      const url = `http://${host}/page-${seq++ % 10}`;
+      const stores = ['events', 'capture'];
+      if (parts.check === 'counters') stores.push('counters');
+      if (parts.totals === 'indexed') stores.push('siteDays', 'pageDays', ...(parts.span ? ['viewSpans'] : []));
+      if (parts.totals === 'bare') stores.push('siteDaysBare', 'pageDaysBare', ...(parts.span ? ['viewSpansBare'] : []));
+      if (parts.totals === 'one store') stores.push('aggregates');
+      if (parts.extraStore && !stores.includes(parts.extraStore)) stores.push(parts.extraStore);
+      const tx = db.transaction(stores, 'readwrite', { durability: 'relaxed' });
+      const completion = crypto.randomUUID();
+      for (const start of [false, true]) {
+        const event = { id: start ? crypto.randomUUID() : completion, action: 'VIEW', url, timestamp: new Date(at).toISOString(), params: start ? { truncated: true, title: 'A title' } : { duration: 3, title: 'A title' } };
+        tx.objectStore('events').add({ event, state: 'pending', host, recordedAt: at, attempts: 0 });
+      }
+      tx.objectStore('capture').put({ tabId: 1, navId: seq, url, startedAt: at, lastAliveAt: at }, 'openView');
+      const span = { day, id: completion, host, url, title: 'A title', start: at - 3000, seconds: 3, views: 1 };
+      const site = { day, host, seconds: 3 * seq, views: seq, searches: 0 };
+      const page = { day, url, host, title: 'A title', seconds: 3 * seq, views: seq };
+      if (parts.totals === 'indexed' || parts.totals === 'bare') {
+        const suffix = parts.totals === 'bare' ? 'Bare' : '';
+        if (parts.span) tx.objectStore(`viewSpans${suffix}`).put(span);
+        tx.objectStore(`siteDays${suffix}`).put(site);
+        tx.objectStore(`pageDays${suffix}`).put(page);
+      }
+      if (parts.totals === 'one store') {
+        const store = tx.objectStore('aggregates');
+        if (parts.span) store.put(span, ['span', day, host, completion]);
+        store.put(site, ['site', day, host]);
+        store.put(page, ['page', day, host, url]);
+      }
+      for (let i = 0; i < (parts.extra ?? 0); i++) tx.objectStore(parts.extraStore!).put({ day, host, url, seconds: 3 * seq, views: seq }, `x${i}-${seq % 10}`);
+      if (parts.check) {
+        const store = tx.objectStore(parts.check);
+        store.add(0, 'changedElsewhere');
+        store.delete('changedElsewhere');
+      }
+      return new Promise<void>((resolve, reject) => {
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+        tx.commit();
+      });
+    };
+    let turn = 0;
+    g.chrome.webNavigation.onCommitted.addListener(({ frameId }) => {
+      if (frameId !== 0) return;
+      const started = performance.now();
+      const name = names[turn++ % names.length]!;
+      void append(shapes[name]!).then(() => times[name]!.push(performance.now() - started));
+    });
+  });
+  await browse(browser, server, navigations);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  return browser.worker.evaluate(() => (globalThis as { benchShapes?: Record<string, number[]> }).benchShapes ?? {});
+}
+
+/**
  * `count` same-document changes (`history.pushState` to a new query, 1.5 s apart, longer than
  * the settle time so each is its own view), each timed from the page's call to the start of
  * its view in the log.
@@ -478,36 +606,71 @@ function describeBaseline(dir: string): string {
 }
 
 /**
- * The baseline and the current build, round by round, alternating which goes first; then each
- * build's pooled percentiles. Only the latency of full loads and tab switches: the settle time
- * of same-document changes is measured apart, on the current build.
+ * The baseline and the current build, round by round, rotating which goes first; then each
+ * build's pooled percentiles and their ratios. With `aa`, the baseline is measured a second
+ * time in every round as if it were another build: the ratio of the baseline to itself is the
+ * run's own noise band (what "unchanged within noise" can mean at this run's load). Only the
+ * latency of full loads and tab switches: the settle time of same-document changes is
+ * measured apart, on the current build.
  */
-async function compareWithBaseline(server: TestPageServer, baseline: string): Promise<void> {
-  console.log(`before / after in the same run — before: ${describeBaseline(baseline)}; after: the current build (${CHROME_BUILD_DIR})`);
-  const pooled = { before: [] as number[], after: [] as number[] };
+async function compareWithBaseline(server: TestPageServer, baseline: string, aa: boolean, also: string | null): Promise<void> {
+  console.log(`before / after in the same run — before: ${describeBaseline(baseline)}; after: the current build (${CHROME_BUILD_DIR})${aa ? '; "before again": the baseline a second time (A/A)' : ''}${also ? `; "also": ${also}` : ''}`);
+  const builds = [
+    { name: 'before', dir: baseline as string | undefined },
+    { name: 'after', dir: undefined },
+    ...(aa ? [{ name: 'before again', dir: baseline }] : []),
+    ...(also ? [{ name: 'also', dir: also }] : []),
+  ];
+  const pooled = new Map(builds.map((build) => [build.name, [] as number[]]));
   for (let round = 1; round <= ROUNDS; round++) {
-    const order = round % 2 === 1 ? (['before', 'after'] as const) : (['after', 'before'] as const);
-    for (const which of order) {
-      const result = await measureRound(server, `${round} ${which}`, which === 'before' ? baseline : undefined);
-      pooled[which].push(...result.latencies);
+    // B A, A B, … (or B A B', A B' B, B' B A with the A/A build): the load drifts, so each
+    // build takes each place in turn.
+    const shift = (round - 1) % builds.length;
+    const order = builds.length > 2 ? [...builds.slice(shift), ...builds.slice(0, shift)] : round % 2 === 1 ? builds : [...builds].reverse();
+    for (const { name, dir } of order) {
+      const result = await measureRound(server, `${round} ${name}`, dir);
+      pooled.get(name)!.push(...result.latencies);
       await result.browser.close();
     }
   }
-  const sorted = (samples: number[]) => [...samples].sort((a, b) => a - b);
-  const [before, after] = [sorted(pooled.before), sorted(pooled.after)];
-  console.log(`  before, all ${ROUNDS} rounds: ${summary(before)}`);
-  console.log(`  after,  all ${ROUNDS} rounds: ${summary(after)}`);
-  const ratio = (p: number) => (percentile(after, p) / percentile(before, p)).toFixed(2);
-  console.log(`  after / before: p50 ×${ratio(50)}, p90 ×${ratio(90)}, p99 ×${ratio(99)}`);
+  const sorted = new Map([...pooled].map(([name, samples]) => [name, [...samples].sort((a, b) => a - b)]));
+  for (const [name, samples] of sorted) console.log(`  ${`${name},`.padEnd(13)} all ${ROUNDS} rounds: ${summary(samples)}`);
+  const before = sorted.get('before')!;
+  const ratios = (of: number[]) => [50, 90, 99].map((p) => `p${p} ×${(percentile(of, p) / percentile(before, p)).toFixed(2)}`).join(', ');
+  console.log(`  after / before: ${ratios(sorted.get('after')!)}`);
+  if (aa) console.log(`  before again / before (the noise band, A/A): ${ratios(sorted.get('before again')!)}`);
+  if (also) console.log(`  also / before: ${ratios(sorted.get('also')!)}`);
 }
 
 async function main(): Promise<void> {
   const server = await startTestPageServer();
   let browser: ExtensionBrowser | undefined;
   try {
+    if (Number(values.shapes) > 0) {
+      const pooled: Record<string, number[]> = {};
+      for (let round = 1; round <= ROUNDS; round++) {
+        const shapesBrowser = await launchExtensionBrowser();
+        try {
+          await captureSettled(shapesBrowser.worker, { timeout: 30_000 });
+          const times = await measureShapes(shapesBrowser, server, Number(values.shapes));
+          for (const [name, samples] of Object.entries(times)) (pooled[name] ??= []).push(...samples);
+          console.log(`shapes round ${round}: load average ${loadavg().map((n) => n.toFixed(1)).join(' ')} on ${cpus().length} CPUs`);
+        } finally {
+          await shapesBrowser.close();
+        }
+      }
+      const first = [...Object.values(pooled)[0]!].sort((a, b) => a - b);
+      console.log(`the append transaction's shapes, ${ROUNDS} rounds pooled (ratios to the first):`);
+      for (const [name, samples] of Object.entries(pooled)) {
+        const sorted = [...samples].sort((a, b) => a - b);
+        const ratio = (p: number) => (percentile(sorted, p) / percentile(first, p)).toFixed(2);
+        console.log(`  ${name.padEnd(60)} ${summary(samples)}  ×${ratio(50)} ×${ratio(90)} ×${ratio(99)}`);
+      }
+      return;
+    }
     if (BASELINE) {
       if (!existsSync(join(BASELINE, 'manifest.json'))) throw new Error(`--baseline ${BASELINE}: no unpacked extension there (manifest.json missing)`);
-      await compareWithBaseline(server, BASELINE);
+      await compareWithBaseline(server, BASELINE, values.aa, values.also ? resolve(values.also) : null);
       if (SETTLE_SAMPLES > 0) {
         const result = await measureRound(server, 'settle', undefined);
         const settle = await settleTimes(result.browser, server, SETTLE_SAMPLES);
