@@ -4,18 +4,18 @@ import { uuidv7 } from '../src/model/event-id';
 import { historyJobs } from '../src/history/history-job';
 import { routeRequests } from '../src/messaging/request-router';
 import { extensionBrowser as browser } from '../src/platform/extension-browser';
+import { runAlarms } from '../src/platform/alarm-table';
 import { answerMessages } from '../src/platform/message-channel';
 import { settingsReaderOf } from '../src/settings/settings-reader';
-import { PAUSE } from '../src/settings/stored-items';
 import { buildAggregates } from '../src/store/aggregate-backfill';
 import { logHealthRecorder } from '../src/store/log-health';
 import { askForPersistentStorage } from '../src/store/persistent-storage';
 import { connectLogDatabase } from '../src/store/log-database';
 import { checkLogKept } from '../src/store/log-discard';
 import { createRecordingLog } from '../src/store/recording-log';
-import { runRetention } from '../src/store/retention';
+import { hourlyRetention } from '../src/store/retention';
 import { createSync } from '../src/sync/sync-engine';
-import { startSyncScheduler, type SyncScheduler } from '../src/sync/sync-scheduler';
+import { appendThenSchedule, startSyncScheduler, type SyncScheduler } from '../src/sync/sync-scheduler';
 import { syncStorage } from '../src/sync/sync-storage';
 
 /** What an end-to-end test reads from the worker (`self.activityLogger`). */
@@ -31,8 +31,6 @@ export interface BackgroundStatus {
   /** Browser event → events durable in the log, in ms, the latest 1,000 (read by bench/). */
   captureLatencyMs: number[];
 }
-
-const PRUNE_ALARM = 'prune-log';
 
 export default defineBackground(() => {
   const status: BackgroundStatus = { ready: false, captureLatencyMs: [] };
@@ -51,7 +49,7 @@ export default defineBackground(() => {
   // A log the browser discarded and made anew is said so, not taken for an empty one
   // (docs/design.md §4 "A log the browser discards").
   void checkLogKept({ database, local: browser.storage.local })
-    .then((kept) => (kept.discarded ? logHealth.discarded(kept.keptSince).then(() => sync.refreshBadge()) : undefined))
+    .then((kept) => (kept.discarded ? logHealth.discarded(kept.keptSince) : undefined))
     .catch(reportFailure('log check'));
   // Asks the browser not to evict the log under storage pressure (README "Choices":
   // persistent storage rather than the unlimitedStorage permission).
@@ -69,23 +67,22 @@ export default defineBackground(() => {
     onError: reportFailure('sync'),
   });
   status.sync = sync;
+  // Recorded events are pending: the badge and the sync schedule follow (docs/design.md §5).
+  const append = appendThenSchedule(log, sync, reportFailure('sync scheduling'));
 
   status.capture = startCapture({
     browser,
     settings,
-    record: async (events, openView) => {
-      await log.append(events, { openView });
-      if (events.length > 0) sync.eventsRecorded().catch(reportFailure('sync scheduling'));
-    },
+    record: (events, openView) => append(events, { openView }),
     readOpenView: () => log.openView(),
     newId: uuidv7,
     onError: reportFailure('capture'),
     // Visible in the popup and as the badge's `!` (docs/design.md §4), not only in the console.
     onWriteFailing: (error, waiting) => {
       reportFailure('log write')(error);
-      void logHealth.failing(error, waiting).then(() => sync.refreshBadge()).catch(reportFailure('badge'));
+      void logHealth.failing(error, waiting).catch(reportFailure('log health'));
     },
-    onWriteRecovered: () => void logHealth.recovered().then(() => sync.refreshBadge()).catch(reportFailure('badge')),
+    onWriteRecovered: () => void logHealth.recovered().catch(reportFailure('log health')),
     onRecorded: (latencyMs) => {
       status.captureLatencyMs.push(latencyMs);
       if (status.captureLatencyMs.length > 1000) status.captureLatencyMs.shift();
@@ -96,14 +93,8 @@ export default defineBackground(() => {
     storage: browser.storage,
     // Present only once the optional permission is granted.
     history: () => browser.history,
-    // Imported events are pending like captured ones: the badge and the sync schedule follow.
-    log: {
-      append: async (events) => {
-        const written = await log.append(events);
-        if (written > 0) sync.eventsRecorded().catch(reportFailure('sync scheduling'));
-        return written;
-      },
-    },
+    // Imported events are pending like captured ones.
+    log: { append },
     settings,
     onError: reportFailure('history import'),
   });
@@ -112,7 +103,7 @@ export default defineBackground(() => {
     browser.runtime.onMessage,
     routeRequests({
       syncNow: () => sync.syncNow({ force: true }),
-      // The popup deletes and pauses without the worker; the badge follows (docs/design.md §7).
+      // The popup and the Insights page delete without the worker; the badge follows (docs/design.md §7).
       logChanged: () => sync.refreshBadge().then(() => null),
       // Answered at once: the options page follows the progress in storage.local.
       importHistory: ({ days }) => {
@@ -134,24 +125,12 @@ export default defineBackground(() => {
   void imports.resume().catch(reportFailure('history import'));
   // A log from before the daily aggregates gets them in the background, chunk by chunk.
   void buildAggregates(log).catch(reportFailure('daily summary'));
-  PAUSE.watch(browser.storage, () => void sync.refreshBadge().catch(reportFailure('badge')));
 
-  // Retention (docs/design.md §4) hourly, off the recording path.
-  browser.alarms.onAlarm.addListener(({ name }) => {
-    if (name !== PRUNE_ALARM) return;
-    void runRetention({
-      log,
-      policy: async () => {
-        const { keepSentDays, maxRecords, keepSummaryDays } = await settings.settings();
-        return { keepSentDays, maxRecords, keepSummaryDays };
-      },
-      onError: reportFailure('retention'),
-    });
-  });
-  // Created once: a worker wakes far more often than hourly, and creating the alarm again
-  // at each start would push its first run away every time.
-  void browser.alarms.get(PRUNE_ALARM).then((existing) => {
-    if (!existing) return browser.alarms.create(PRUNE_ALARM, { delayInMinutes: 1, periodInMinutes: 60 });
+  // The one alarm listener (docs/design.md §1 "Alarms").
+  runAlarms(browser.alarms.onAlarm, {
+    ...status.capture.alarms,
+    ...sync.alarms,
+    ...hourlyRetention({ log, settings, alarms: browser.alarms, onError: reportFailure('retention') }),
   });
 
   status.ready = true;

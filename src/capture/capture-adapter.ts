@@ -1,6 +1,7 @@
 import type Browser from 'webextension-polyfill';
 import type { RecordedEvent } from '../model/activity-event';
 import { OpenViewSchema, initialCaptureState, type CaptureState, type OpenView } from '../model/capture-state';
+import type { AlarmJobs } from '../platform/alarm-table';
 import { getItems } from '../platform/stored-item';
 import { isPaused, type Pause } from '../settings/pause';
 import type { Settings } from '../settings/settings';
@@ -50,6 +51,8 @@ export interface CaptureAdapterDeps {
 }
 
 export interface CaptureHandle {
+  /** The jobs of capture's alarms (the heartbeat, the end of a pause), for the alarm table. */
+  alarms: AlarmJobs;
   /** Resolves when every signal received so far has been handled. */
   settled(): Promise<void>;
   /** Removes every listener (a worker that stops loses them the same way). */
@@ -473,13 +476,6 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
       if (state === 'active') confirmFocus();
     });
   }
-  listen(alarms.onAlarm, ({ name }) => {
-    if (name === HEARTBEAT_ALARM) {
-      enqueue({ type: 'heartbeat', at: clock() });
-      confirmFocus();
-    }
-    if (name === PAUSE_END_ALARM) enqueue({ type: 'pauseChanged', at: clock(), paused: false });
-  });
   // A new policy changes the settings in force as much as the user does; the reader tells of both.
   deps.settings.onChange(() => {
     const settings = deps.settings.settingsNow();
@@ -500,6 +496,13 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
   enqueue(null);
 
   return {
+    alarms: {
+      [HEARTBEAT_ALARM]: () => {
+        enqueue({ type: 'heartbeat', at: clock() });
+        confirmFocus();
+      },
+      [PAUSE_END_ALARM]: () => enqueue({ type: 'pauseChanged', at: clock(), paused: false }),
+    },
     async settled() {
       // Until nothing new arrived meanwhile: every signal applied and its state saved.
       let seen: Promise<void>;

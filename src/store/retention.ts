@@ -1,4 +1,9 @@
+import type Browser from 'webextension-polyfill';
+import type { AlarmJobs } from '../platform/alarm-table';
+import type { SettingsReader } from '../settings/settings-reader';
 import type { EventLog, PruneResult, RetentionPolicy } from './event-log';
+
+export const PRUNE_ALARM = 'prune-log';
 
 export interface RetentionDeps {
   log: Pick<EventLog, 'prune'>;
@@ -21,4 +26,32 @@ export async function runRetention({ log, policy, onError }: RetentionDeps): Pro
     onError(error);
     return null;
   }
+}
+
+/**
+ * Retention every hour, off the recording path (docs/design.md §4): the alarm's job for the
+ * alarm table, with the limits in force at each run. The alarm is created once: a worker wakes
+ * far more often than hourly, and creating it again at each start would push its first run
+ * away every time.
+ */
+export function hourlyRetention({
+  log,
+  settings,
+  alarms,
+  onError,
+}: {
+  log: Pick<EventLog, 'prune'>;
+  settings: Pick<SettingsReader, 'settings'>;
+  alarms: Pick<Browser.Alarms.Static, 'get' | 'create'>;
+  onError: (error: unknown) => void;
+}): AlarmJobs {
+  void alarms
+    .get(PRUNE_ALARM)
+    .then((existing) => (existing ? undefined : alarms.create(PRUNE_ALARM, { delayInMinutes: 1, periodInMinutes: 60 })))
+    .catch(onError);
+  const policy = async (): Promise<RetentionPolicy> => {
+    const { keepSentDays, maxRecords, keepSummaryDays } = await settings.settings();
+    return { keepSentDays, maxRecords, keepSummaryDays };
+  };
+  return { [PRUNE_ALARM]: () => void runRetention({ log, policy, onError }) };
 }

@@ -1,8 +1,11 @@
 import type Browser from 'webextension-polyfill';
+import type { AlarmJobs } from '../platform/alarm-table';
+import { watchItems } from '../platform/stored-item';
 import type { Settings } from '../settings/settings';
 import type { SettingsReader } from '../settings/settings-reader';
 import type { EventLog } from '../store/event-log';
-import { LOG_HEALTH, SYNC_SESSION_STARTED, SYNC_STATUS } from '../settings/stored-items';
+import type { RecordingLog } from '../store/recording-log';
+import { LOG_HEALTH, PAUSE, SYNC_SESSION_STARTED, SYNC_STATUS } from '../settings/stored-items';
 import { logNeedsAttention } from '../store/log-health';
 import { badgeText } from './badge';
 import type { Sync, SyncReport } from './sync-engine';
@@ -37,6 +40,8 @@ export interface SyncSchedulerDeps {
 export const AFTER_RECORDING_DELAY_MS = 500;
 
 export interface SyncScheduler {
+  /** The jobs of sync's alarms (soon after recording, periodic, the end of a backoff), for the alarm table. */
+  alarms: AlarmJobs;
   /** Call after events were recorded: schedules the next sync (docs/design.md §5 triggers). */
   eventsRecorded(): Promise<void>;
   /** Runs a sync now and updates the badge. */
@@ -116,9 +121,6 @@ export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
     }
   }
 
-  alarms.onAlarm.addListener(({ name }) => {
-    if (name === SYNC_SOON_ALARM || name === SYNC_PERIODIC_ALARM || name === SYNC_RETRY_ALARM) runInBackground();
-  });
   // The administrator's policy changes the settings in force as much as the user does.
   deps.settings.onChange(() => {
     // New settings end an auth error and a backoff: the next try uses them at once.
@@ -129,10 +131,15 @@ export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
       await syncNow();
     })().catch(onError);
   });
+  // The badge follows the log's health (a failing write, a discarded log: `!`) and a pause
+  // wherever they are written; the popup's deletions, which change only the log, come as
+  // `logChanged` (`refreshBadge`).
+  watchItems(storage, [LOG_HEALTH, PAUSE], () => void updateBadge().catch(onError));
   void ensurePeriodicAlarm().catch(onError);
   void syncOnBrowserStart().catch(onError);
 
   return {
+    alarms: { [SYNC_SOON_ALARM]: runInBackground, [SYNC_PERIODIC_ALARM]: runInBackground, [SYNC_RETRY_ALARM]: runInBackground },
     eventsRecorded() {
       // Recording is frequent: one round of this work at a time, and one more afterwards
       // for whatever was recorded meanwhile, so it never piles up behind capture.
@@ -154,5 +161,22 @@ export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
     },
     syncNow,
     refreshBadge: () => updateBadge(),
+  };
+}
+
+/**
+ * The log's append, then the sync schedule (docs/design.md §5 "When"): what capture and the
+ * history import record is pending, so the badge and the next sync follow. Scheduling is off
+ * the append's path; a failure of it is reported, never the append's.
+ */
+export function appendThenSchedule(
+  log: Pick<RecordingLog, 'append'>,
+  scheduler: Pick<SyncScheduler, 'eventsRecorded'>,
+  onError: (error: unknown) => void,
+): RecordingLog['append'] {
+  return async (events, options) => {
+    const written = await log.append(events, options);
+    if (written > 0) scheduler.eventsRecorded().catch(onError);
+    return written;
   };
 }

@@ -14,6 +14,7 @@ import type { IdleState } from '../../../src/capture/capture-signal';
 import { CAPTURE_BACKLOG, CAPTURE_SESSION, CAPTURE_STATE } from '../../../src/settings/stored-items';
 import type { RecordedEvent } from '../../../src/model/activity-event';
 import { uuidv7 } from '../../../src/model/event-id';
+import { runAlarms } from '../../../src/platform/alarm-table';
 import { settingsReaderOf } from '../../../src/settings/settings-reader';
 import { openEventLog, type EventLog } from '../../../src/store/event-log';
 import { T0, describeEvent } from './scenario';
@@ -59,6 +60,8 @@ function start(overrides: Partial<CaptureBrowser> = {}, deps: Partial<CaptureAda
     onError: (error) => errors.push(error),
     ...deps,
   });
+  // What the background does with capture's alarm jobs (entrypoints/background.ts).
+  runAlarms(fakeBrowser.alarms.onAlarm, capture.alarms);
   running.push(capture);
   return capture;
 }

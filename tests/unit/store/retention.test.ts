@@ -1,8 +1,10 @@
 import { IDBFactory } from 'fake-indexeddb';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { uuidv7 } from '../../../src/model/event-id';
 import { connectEventLog, openEventLog } from '../../../src/store/event-log';
-import { runRetention } from '../../../src/store/retention';
+import { hourlyRetention, PRUNE_ALARM, runRetention } from '../../../src/store/retention';
+import { DEFAULT_SETTINGS } from '../../../src/settings/settings';
 
 const policy = async () => ({ keepSentDays: 30, maxRecords: 1 });
 
@@ -33,5 +35,24 @@ describe('runRetention', () => {
     const unreadable = async () => Promise.reject(new Error('storage.local is gone'));
     await expect(runRetention({ log, policy: unreadable, onError: (error) => errors.push(error) })).resolves.toBeNull();
     expect(errors).toEqual([new Error('storage.local is gone')]);
+  });
+});
+
+describe('hourlyRetention', () => {
+  beforeEach(() => fakeBrowser.reset());
+  const settings = { settings: async () => ({ ...DEFAULT_SETTINGS, keepSentDays: 9, maxRecords: 2000, keepSummaryDays: 40 }) };
+
+  it('creates the hourly alarm once, and its job prunes with the limits in force at the run', async () => {
+    const prune = vi.fn(async () => ({ removed: 0, dropped: 0 }));
+    const jobs = hourlyRetention({ log: { prune }, settings, alarms: fakeBrowser.alarms, onError: () => undefined });
+    await vi.waitFor(async () => expect(await fakeBrowser.alarms.get(PRUNE_ALARM)).toMatchObject({ periodInMinutes: 60 }));
+    const first = (await fakeBrowser.alarms.get(PRUNE_ALARM))!.scheduledTime;
+    // A later worker keeps the alarm as it is: its first run is not pushed away.
+    hourlyRetention({ log: { prune }, settings, alarms: fakeBrowser.alarms, onError: () => undefined });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect((await fakeBrowser.alarms.get(PRUNE_ALARM))!.scheduledTime).toBe(first);
+    expect(Object.keys(jobs)).toEqual([PRUNE_ALARM]);
+    jobs[PRUNE_ALARM]!();
+    await vi.waitFor(() => expect(prune).toHaveBeenCalledWith({ keepSentDays: 9, maxRecords: 2000, keepSummaryDays: 40 }));
   });
 });

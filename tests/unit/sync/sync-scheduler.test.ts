@@ -2,9 +2,10 @@ import { IDBFactory } from 'fake-indexeddb';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startCollector } from '../../../collector/start';
 import { uuidv7 } from '../../../src/model/event-id';
+import { runAlarms } from '../../../src/platform/alarm-table';
 import { openEventLog } from '../../../src/store/event-log';
 import { createSync } from '../../../src/sync/sync-engine';
 import { syncStorage } from '../../../src/sync/sync-storage';
@@ -12,6 +13,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createSettingsReader } from '../../../src/settings/settings-reader';
 import type { Sync, SyncReport } from '../../../src/sync/sync-engine';
 import {
+  appendThenSchedule,
   FIRST_EVENT_DELAY_MS,
   SYNC_PERIODIC_ALARM,
   SYNC_RETRY_ALARM,
@@ -19,7 +21,7 @@ import {
   startSyncScheduler,
   type SchedulerBrowser,
 } from '../../../src/sync/sync-scheduler';
-import { SYNC_STATUS } from '../../../src/settings/stored-items';
+import { LOG_HEALTH, PAUSE, SYNC_STATUS } from '../../../src/settings/stored-items';
 
 const NOW = Date.UTC(2026, 10, 27, 12, 0, 0);
 
@@ -42,7 +44,7 @@ const reader = () =>
   });
 
 function start() {
-  return startSyncScheduler({
+  const scheduler = startSyncScheduler({
     browser: fakeBrowser as unknown as SchedulerBrowser,
     sync: fakeSync,
     settings: reader(),
@@ -50,6 +52,9 @@ function start() {
     clock: () => NOW,
     afterRecordingDelayMs: 0,
   });
+  // What the background does with sync's alarm jobs (entrypoints/background.ts).
+  runAlarms(fakeBrowser.alarms.onAlarm, scheduler.alarms);
+  return scheduler;
 }
 
 const settled = () => new Promise((resolve) => setTimeout(resolve, 20));
@@ -201,5 +206,53 @@ describe('sync scheduler', () => {
       await collector.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the badge', () => {
+  it("follows the log's health and a pause from storage, wherever they are written", async () => {
+    const texts: string[] = [];
+    startSyncScheduler({
+      browser: {
+        ...(fakeBrowser as unknown as SchedulerBrowser),
+        action: { setBadgeText: async ({ text }) => void texts.push(String(text)), setBadgeBackgroundColor: async () => undefined },
+      },
+      sync: fakeSync,
+      settings: reader(),
+      log: { countState: async () => pending },
+      clock: () => NOW,
+    });
+    await settled();
+    texts.length = 0;
+    await LOG_HEALTH.set(fakeBrowser.storage, { ...LOG_HEALTH.fallback, failing: true, reason: 'disk full' });
+    await vi.waitFor(() => expect(texts).toEqual(['!']));
+    await LOG_HEALTH.set(fakeBrowser.storage, LOG_HEALTH.fallback);
+    await vi.waitFor(() => expect(texts).toEqual(['!', '']));
+    await PAUSE.set(fakeBrowser.storage, { until: null });
+    await vi.waitFor(() => expect(texts).toHaveLength(3));
+  });
+});
+
+describe('appendThenSchedule', () => {
+  it('appends, then schedules sync only when something was written, and reports a failed schedule apart', async () => {
+    const written: number[] = [3, 0];
+    const log = { append: vi.fn(async () => written.shift()!) };
+    let scheduled = 0;
+    const errors: unknown[] = [];
+    const scheduler = {
+      eventsRecorded: async () => {
+        scheduled++;
+        if (scheduled === 1) throw new Error('alarms unavailable');
+      },
+    };
+    const append = appendThenSchedule(log, scheduler, (error) => errors.push(error));
+    const events = [{ id: uuidv7(NOW), action: 'VIEW' as const, timestamp: new Date(NOW).toISOString(), url: 'https://a.example/' }];
+    expect(await append(events, { openView: null })).toBe(3);
+    expect(log.append).toHaveBeenCalledWith(events, { openView: null });
+    // A batch of ids already in the log adds nothing pending: nothing to schedule.
+    expect(await append(events)).toBe(0);
+    await settled();
+    expect(scheduled).toBe(1);
+    expect(errors).toEqual([expect.objectContaining({ message: 'alarms unavailable' })]);
   });
 });
