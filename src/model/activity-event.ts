@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { integer, matches } from './schema-checks';
 
 /**
  * The wire format of Glean's `POST /rest/api/v1/activity` (docs/design.md §2), shared by the
@@ -53,7 +54,7 @@ export const TimestampSchema = z.string().check(
 );
 
 /** An RFC 9562 UUID, versions 1–8 (v7 recorded, v5 imported), in its 8-4-4-4-12 hex form. */
-const UuidSchema = z.string().check(z.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i, 'must be a UUID'));
+const UuidSchema = z.string().check(matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i, 'must be a UUID'));
 
 /**
  * Whether the URL parser takes `value` as an absolute URL. Not `URL.canParse`: in Node 20 its
@@ -88,7 +89,7 @@ export const ActivityEventParamsSchema = z.strictObject({
   datasource: z.optional(z.string()),
   instanceOnlyName: z.optional(z.string()),
   /** Whole seconds; for a VIEW, the time the page was in the foreground. */
-  duration: z.optional(z.int().check(z.nonnegative())),
+  duration: z.optional(integer(z.nonnegative())),
   query: z.optional(z.string()),
   referrer: z.optional(AbsoluteUrlSchema),
   title: z.optional(z.string().check(maxUnits(MAX_TITLE_LENGTH))),

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { integer } from './schema-checks';
 import { RecordedEventSchema } from './activity-event';
 
 /**
@@ -10,7 +11,7 @@ import { RecordedEventSchema } from './activity-event';
 /** One document shown in a tab: a navigation, as the machine understands it. */
 export const PageSchema = z.object({
   /** Changes with every real navigation: a view belongs to exactly one page. */
-  navId: z.int(),
+  navId: integer(),
   /** The sanitized URL to record, or null when this page must not be recorded. */
   url: z.nullable(z.string()),
   /** As the browser reported it; kept in session memory only, to recognise URL-like titles. */
@@ -32,9 +33,9 @@ export const PageSchema = z.object({
 export type Page = z.infer<typeof PageSchema>;
 
 export const TabStateSchema = z.object({
-  windowId: z.int(),
+  windowId: integer(),
   incognito: z.boolean(),
-  openerTabId: z.optional(z.int()),
+  openerTabId: z.optional(integer()),
   page: z.nullable(PageSchema),
   /**
    * A title reported for a URL the tab has not committed yet (Firefox can replay the next
@@ -48,8 +49,8 @@ export type TabState = z.infer<typeof TabStateSchema>;
 
 /** The view in progress: the page in the foreground now. There is at most one. */
 export const OpenViewSchema = z.object({
-  tabId: z.int(),
-  navId: z.int(),
+  tabId: integer(),
+  navId: integer(),
   url: z.string(),
   /** The wire timestamp of the view's start, repeated on its completing event. */
   timestamp: z.string(),
@@ -69,16 +70,16 @@ export const OpenViewSchema = z.object({
 export type OpenView = z.infer<typeof OpenViewSchema>;
 
 export const CaptureStateSchema = z.object({
-  focusedWindowId: z.nullable(z.int()),
+  focusedWindowId: z.nullable(integer()),
   /** Window id → its active tab id. */
-  activeTabs: z.catchall(z.object({}), z.int()),
+  activeTabs: z.catchall(z.object({}), integer()),
   /** Tab id → what the machine knows of it. */
   tabs: z.catchall(z.object({}), TabStateSchema),
   idle: z.boolean(),
   /** The screen is locked (also counted in `idle`): not even a tab playing sound is seen. */
   locked: z._default(z.boolean(), false),
   paused: z.boolean(),
-  nextNavId: z.int(),
+  nextNavId: integer(),
   view: z.nullable(OpenViewSchema),
 });
 export type CaptureState = z.infer<typeof CaptureStateSchema>;

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { integer } from '../model/schema-checks';
 import { SearchRuleSchema } from '../privacy/search-engines';
 
 /** This machine: the only hosts sync may reach over plain http (docs/design.md §5). */
@@ -34,15 +35,15 @@ export const EndpointUrlSchema = z.string().check(
 export const SettingsSchema = z.object({
   version: z._default(z.literal(1), 1),
   /** Seconds without input before the user counts as idle (the `idle` API's minimum is 15). */
-  idleThresholdSeconds: z._default(z.int().check(z.gte(15), z.lte(3600)), 60),
+  idleThresholdSeconds: z._default(integer(z.gte(15), z.lte(3600)), 60),
   logPrivateWindows: z._default(z.boolean(), false),
   searchRules: z._default(z.array(SearchRuleSchema), []),
   /** Where events are sent; empty: nowhere (the log is useful on its own). */
   endpointUrl: z._default(EndpointUrlSchema, ''),
   syncEnabled: z._default(z.boolean(), true),
-  syncIntervalMinutes: z._default(z.int().check(z.gte(1), z.lte(1440)), 5),
-  batchMaxEvents: z._default(z.int().check(z.gte(1), z.lte(1000)), 100),
-  batchMaxBytes: z._default(z.int().check(z.gte(1024), z.lte(10 * 1024 * 1024)), 512 * 1024),
+  syncIntervalMinutes: z._default(integer(z.gte(1), z.lte(1440)), 5),
+  batchMaxEvents: z._default(integer(z.gte(1), z.lte(1000)), 100),
+  batchMaxBytes: z._default(integer(z.gte(1024), z.lte(10 * 1024 * 1024)), 512 * 1024),
   /**
    * Host patterns (docs/design.md §6): `example.com`, `*.example.com` (the domain and its
    * subdomains), or match-pattern style `*://intranet/*`. When the allow list is not empty
@@ -64,13 +65,13 @@ export const SettingsSchema = z.object({
   /** `file:` pages are never logged unless this is on (docs/design.md §3). */
   logFileUrls: z._default(z.boolean(), false),
   /** Sent events older than this are removed from the log (docs/design.md §4). */
-  keepSentDays: z._default(z.int().check(z.gte(1), z.lte(3650)), 30),
-  maxRecords: z._default(z.int().check(z.gte(1000), z.lte(1_000_000)), 100_000),
+  keepSentDays: z._default(integer(z.gte(1), z.lte(3650)), 30),
+  maxRecords: z._default(integer(z.gte(1000), z.lte(1_000_000)), 100_000),
   /**
    * Days of the daily summary kept (time per site and page, searches): it outlives the
    * events, which retention removes far sooner (docs/design.md §4).
    */
-  keepSummaryDays: z._default(z.int().check(z.gte(1), z.lte(3650)), 400),
+  keepSummaryDays: z._default(integer(z.gte(1), z.lte(3650)), 400),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { integer, matches } from '../model/schema-checks';
 
 /**
  * The daily aggregates kept beside the log (schema v3, docs/design.md §4): what the popup's
@@ -6,16 +7,16 @@ import * as z from 'zod/mini';
  * the log. Days are local (`src/store/local-day.ts`); seconds are whole foreground seconds.
  */
 
-const DaySchema = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
+const DaySchema = z.string().check(matches(/^\d{4}-\d{2}-\d{2}$/));
 
 /** Store `siteDays`, key `[day, host]`: one site's day. */
 export const SiteDaySchema = z.object({
   day: DaySchema,
   host: z.string(),
-  seconds: z.int().check(z.nonnegative()),
+  seconds: integer(z.nonnegative()),
   /** Completed views that started this day. */
-  views: z.int().check(z.nonnegative()),
-  searches: z.int().check(z.nonnegative()),
+  views: integer(z.nonnegative()),
+  searches: integer(z.nonnegative()),
 });
 export type SiteDay = z.infer<typeof SiteDaySchema>;
 
@@ -25,8 +26,8 @@ export const PageDaySchema = z.object({
   url: z.string(),
   host: z.string(),
   title: z.string(),
-  seconds: z.int().check(z.nonnegative()),
-  views: z.int().check(z.nonnegative()),
+  seconds: integer(z.nonnegative()),
+  views: integer(z.nonnegative()),
 });
 export type PageDay = z.infer<typeof PageDaySchema>;
 
@@ -44,7 +45,7 @@ export const ViewSpanSchema = z.object({
   title: z.string(),
   /** When this part began (the view's start, or the midnight it crossed). */
   start: z.number(),
-  seconds: z.int().check(z.nonnegative()),
+  seconds: integer(z.nonnegative()),
   /** 1 on the day the view began, 0 on a day it ran into. */
   views: z.literal([0, 1]),
 });
@@ -66,8 +67,8 @@ export const PageTotalSchema = z.object({
   url: z.string(),
   host: z.string(),
   title: z.string(),
-  seconds: z.int().check(z.nonnegative()),
-  views: z.int().check(z.nonnegative()),
+  seconds: integer(z.nonnegative()),
+  views: integer(z.nonnegative()),
 });
 export type PageTotal = z.infer<typeof PageTotalSchema>;
 
@@ -80,10 +81,10 @@ export type PageTotal = z.infer<typeof PageTotalSchema>;
  * summary is made again. Deletions and retention remove the months they change.
  */
 export const PageMonthSchema = z.object({
-  month: z.string().check(z.regex(/^\d{4}-\d{2}$/)),
+  month: z.string().check(matches(/^\d{4}-\d{2}$/)),
   through: DaySchema,
-  seconds: z.int(),
-  views: z.int(),
+  seconds: integer(),
+  views: integer(),
   pages: z.array(PageTotalSchema),
 });
 export type PageMonth = z.infer<typeof PageMonthSchema>;

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { integer } from '../model/schema-checks';
 import { RecordedEventSchema } from '../model/activity-event';
 
 /** Where an event is on its way to the server (docs/design.md §4, §5). */
@@ -9,13 +10,13 @@ export type EventState = z.infer<typeof EventStateSchema>;
 /** One record of the durable log: the wire event plus what only this browser needs to know. */
 export const LogEntrySchema = z.object({
   /** Insertion order, assigned by IndexedDB; the log's recent-first order. */
-  seq: z.optional(z.int().check(z.positive())),
+  seq: z.optional(integer(z.positive())),
   event: RecordedEventSchema,
   state: EventStateSchema,
   /** Host of `event.url`, kept for "delete this site" without a scan. */
   host: z.string(),
   recordedAt: z.number(),
-  attempts: z.int().check(z.nonnegative()),
+  attempts: integer(z.nonnegative()),
   lastError: z.optional(z.string()),
 });
 export type LogEntry = z.infer<typeof LogEntrySchema>;
