@@ -1,4 +1,5 @@
-import { isWebPage, REQUEST_TIMEOUT_MS } from '../sync/post-batch';
+import { postToActivityApi, type ActivityApiAnswer, type ActivityApiRequest } from '../sync/activity-api';
+import { bodyOf } from '../sync/batch';
 import type { Translate } from './i18n';
 
 /** What "Test connection" learned, by what it means for sync (docs/design.md §5). */
@@ -8,17 +9,8 @@ export type ConnectionResult =
       status: number;
       reason: string;
     }
-  | { kind: 'network'; reason: string }
-  | { kind: 'timeout'; seconds: number };
-
-export interface ConnectionTestRequest {
-  fetch: typeof fetch;
-  endpointUrl: string;
-  token: string;
-  timeoutMs?: number;
-}
-
-const EMPTY_BATCH = JSON.stringify({ events: [] });
+  /** No answer: the server could not be reached, or not in time. */
+  | Exclude<ActivityApiAnswer, { kind: 'answered' }>;
 
 function kindOf(status: number): Exclude<ConnectionResult['kind'], 'network' | 'timeout' | 'notApi'> {
   if (status >= 200 && status < 300) return 'accepted';
@@ -31,39 +23,17 @@ function kindOf(status: number): Exclude<ConnectionResult['kind'], 'network' | '
 }
 
 /**
- * Sends an empty batch (`{"events": []}`) exactly as sync sends a real one — same headers,
- * token only to the endpoint, no redirects, no cookies — so what it reports is what sync will
- * meet. It records nothing at the server.
+ * Sends an empty batch (`{"events": []}`) through sync's own client (`postToActivityApi`), so
+ * what it reports is what sync will meet. It records nothing at the server.
  */
-export async function testConnection(request: ConnectionTestRequest): Promise<ConnectionResult> {
-  // As long as sync waits, or a server sync works with would show as "no answer".
-  const { fetch, endpointUrl, token, timeoutMs = REQUEST_TIMEOUT_MS } = request;
-  let response: Response;
-  try {
-    response = await fetch(endpointUrl, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...(token && { Authorization: `Bearer ${token}` }) },
-      body: EMPTY_BATCH,
-      redirect: 'error',
-      credentials: 'omit',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (error) {
-    if (error instanceof DOMException && error.name === 'TimeoutError') return { kind: 'timeout', seconds: timeoutMs / 1000 };
-    return { kind: 'network', reason: error instanceof Error ? error.message : String(error) };
-  }
-  const text = (await response.text().catch(() => '')).trim();
-  let reason = text;
-  try {
-    const parsed = JSON.parse(text) as { error?: unknown; message?: unknown };
-    if (parsed.error !== undefined || parsed.message !== undefined) reason = String(parsed.error ?? parsed.message);
-  } catch {
-    // Not JSON: the text itself.
-  }
-  const kind = kindOf(response.status);
+export async function testConnection(request: Omit<ActivityApiRequest, 'body'>): Promise<ConnectionResult> {
+  const answer = await postToActivityApi({ ...request, body: bodyOf([]) });
+  if (answer.kind !== 'answered') return answer;
+  const { status, reason } = answer;
+  const kind = kindOf(status);
   // A 2xx web page (a catch-all route, a captive portal) is not the API: sync would not count it as sent.
-  if (kind === 'accepted' && isWebPage(response.headers.get('Content-Type'), text)) return { kind: 'notApi', status: response.status, reason: '' };
-  return { kind, status: response.status, reason: reason.slice(0, 300) };
+  if (kind === 'accepted' && answer.webPage) return { kind: 'notApi', status, reason: '' };
+  return { kind, status, reason };
 }
 
 /** The result in words: the status code, then what it means for sync. */
