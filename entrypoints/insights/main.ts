@@ -5,7 +5,7 @@ import { mountInsights, type InsightsActions } from '../../src/ui/insights-view'
 // The Insights page (docs/design.md §7a) reads the daily aggregates straight from IndexedDB
 // (same extension origin) and paints; the code behind Deny and Delete (the log's schemas and
 // the settings) loads only when a site's row first needs it — the deny marks, asked for once
-// the first range is painted — so loading it never holds up that paint.
+// the first range and its pages table are on screen — so loading it holds up neither.
 performance.mark('insights:script');
 const t = createTranslator((name, substitutions) => browser.i18n.getMessage(name, substitutions));
 

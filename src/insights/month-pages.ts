@@ -69,32 +69,37 @@ export async function readPeriodPages(db: IDBDatabase, period: Period, siteDays:
 
 /**
  * Makes (or brings up to date) the summary of the month of `first` over its days up to
- * `through`, in one read-write transaction, so no delete comes between what it reads and what
- * it writes: a summary still current up to an earlier day is extended by the days since, any
- * other is made again from the page days.
+ * `through`: a summary still current up to an earlier day is extended by the days since, any
+ * other is made again from the page days. The days are read in a read-only transaction and
+ * the summary written in a second one over `pageMonths` alone, so the month's tens of
+ * thousands of page days are never read under a write lock on `siteDays` and `pageDays`,
+ * which would hold every append (and every reader) until the summary is written
+ * (docs/design.md §4, "Month summaries"). A delete landing between the two finds no summary
+ * to forget and this one is then written over days that changed: its sums no longer match
+ * the site days, so the next reading sees it out of date and makes it again (`isCurrent`).
  */
 export async function summarise(db: IDBDatabase, first: DayKey, through: DayKey): Promise<PageMonth> {
   const month = monthOf(first);
-  const tx = db.transaction(['siteDays', 'pageDays', PAGE_MONTHS], 'readwrite');
-  const store = tx.objectStore(PAGE_MONTHS);
+  const read = db.transaction(['siteDays', 'pageDays', PAGE_MONTHS]);
   const [kept, siteDays] = await Promise.all([
-    resultOf(store.get(month)) as Promise<PageMonth | undefined>,
-    resultOf(tx.objectStore('siteDays').getAll(IDBKeyRange.bound([first], [through, []]))) as Promise<SiteDay[]>,
+    resultOf(read.objectStore(PAGE_MONTHS).get(month)) as Promise<PageMonth | undefined>,
+    resultOf(read.objectStore('siteDays').getAll(IDBKeyRange.bound([first], [through, []]))) as Promise<SiteDay[]>,
   ]);
   const base = kept && kept.through <= through && isCurrent(kept, siteDays, first) ? kept : undefined;
   const from = base ? addDays(base.through, 1) : first;
-  const added = from <= through ? ((await resultOf(tx.objectStore('pageDays').getAll(IDBKeyRange.bound([from], [through, []])))) as PageDay[]) : [];
+  const added = from <= through ? ((await resultOf(read.objectStore('pageDays').getAll(IDBKeyRange.bound([from], [through, []])))) as PageDay[]) : [];
   const summary: PageMonth = {
     month,
     through,
     ...siteDaySums(siteDays, first, through),
     pages: pageTotals([...(base ? asPageDays(base) : []), ...added]),
   };
-  store.put(summary);
+  const write = db.transaction(PAGE_MONTHS, 'readwrite');
+  write.objectStore(PAGE_MONTHS).put(summary);
   await new Promise<void>((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error);
+    write.oncomplete = () => resolve();
+    write.onerror = () => reject(write.error);
+    write.onabort = () => reject(write.error);
   });
   return summary;
 }

@@ -85,6 +85,7 @@ export function mountInsights(deps: InsightsDeps): InsightsPage {
   const deniedHere = new Set<string>();
   /** The deny list in force, once read (read again when the page becomes visible). */
   let deniedTest: ((host: string) => boolean) | undefined;
+  let askingDenied = false;
 
   const duration = (seconds: number) => formatDuration(seconds, locale);
 
@@ -115,7 +116,7 @@ export function mountInsights(deps: InsightsDeps): InsightsPage {
       mark('pages:read');
       if (mine !== generation) return;
       pages = read;
-      renderPages(chartHosts(siteTotals(data?.siteDays ?? []).sites));
+      renderPages(sitesShown().hosts);
       mark('pages:rendered');
       marking = false;
       doc.body.dataset.insightsPagesMs ??= performance.now().toFixed(1);
@@ -123,6 +124,37 @@ export function mountInsights(deps: InsightsDeps): InsightsPage {
     } finally {
       db?.close();
     }
+    markDenied();
+  }
+
+  /** The range's sites with time or searches, and the top ones the charts colour. */
+  function sitesShown() {
+    const { total, sites } = siteTotals(data?.siteDays ?? []);
+    const shownSites = sites.filter((site) => site.seconds > 0 || site.searches > 0);
+    return { total, shownSites, hosts: chartHosts(shownSites) };
+  }
+
+  /**
+   * Reads the deny list in force and marks the rows it stops. Asked once both steps are on
+   * screen: the settings' code (zod, the log's schemas) loads for it, and the first read of
+   * the policy can take seconds in Chromium, so neither the figures nor the pages table wait
+   * for it (docs/design.md §7a).
+   */
+  function markDenied(): void {
+    if (deniedTest || askingDenied) return;
+    askingDenied = true;
+    void actions.deniedTest().then(
+      (test) => {
+        askingDenied = false;
+        mark('denied');
+        deniedTest = test;
+        const { shownSites, hosts } = sitesShown();
+        if (shownSites.some((site) => test(site.host))) renderSites(shownSites, hosts);
+      },
+      () => {
+        askingDenied = false;
+      },
+    );
   }
 
   function render(): void {
@@ -133,9 +165,7 @@ export function mountInsights(deps: InsightsDeps): InsightsPage {
     next.disabled = includesToday(range, now) || periodOf(range).last >= dayKey(now);
     byId('period-heading').textContent = formatRange(range, locale);
 
-    const { total, sites } = siteTotals(data?.siteDays ?? []);
-    const shownSites = sites.filter((site) => site.seconds > 0 || site.searches > 0);
-    const hosts = chartHosts(shownSites);
+    const { total, shownSites, hosts } = sitesShown();
     const totalLine = byId('total');
     totalLine.textContent = total > 0 ? t('insightsTotal', duration(total)) : t('insightsEmpty');
     totalLine.dataset.seconds = String(total);
@@ -149,18 +179,6 @@ export function mountInsights(deps: InsightsDeps): InsightsPage {
     renderPages(hosts);
     renderSearches();
     renderSites(shownSites, hosts);
-    // The deny marks need the settings (and the first read of the policy can take seconds in
-    // Chromium): the figures do not wait for them; the rows are marked once they are known.
-    if (!deniedTest) {
-      void actions.deniedTest().then(
-        (test) => {
-          mark('denied');
-          deniedTest = test;
-          if (shownSites.some((site) => test(site.host))) renderSites(shownSites, hosts);
-        },
-        () => undefined,
-      );
-    }
 
     doc.body.dataset.range = `${range.kind} ${range.day}`;
   }

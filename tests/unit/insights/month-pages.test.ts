@@ -3,7 +3,7 @@ process.env.TZ = 'Europe/Berlin';
 import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { readPageDays, readSiteDays } from '../../../src/insights/aggregate-reads';
-import { isWholeMonth, readPeriodPages } from '../../../src/insights/month-pages';
+import { isWholeMonth, readPeriodPages, summarise } from '../../../src/insights/month-pages';
 import { pageTotals, type Period } from '../../../src/insights/summary';
 import type { RecordedEvent } from '../../../src/model/activity-event';
 import { uuidv7 } from '../../../src/model/event-id';
@@ -156,6 +156,43 @@ describe('readPeriodPages', () => {
     await log.append([completion('https://c.example/1', at(11, 3, 9), 30)]);
     expect(await pagesOf(NOVEMBER)).toEqual(await fromPageDays(NOVEMBER));
     expect(await pagesOf(NOVEMBER)).toContain('https://c.example/1 30 1 Title of https://c.example/1');
+  });
+
+  it('reads the days in a read-only transaction and writes over pageMonths alone', async () => {
+    const db = (await openExistingLog(factory))!;
+    const opened: { scope: string[]; mode: string }[] = [];
+    const transaction = db.transaction.bind(db);
+    db.transaction = ((scope: string | string[], mode?: IDBTransactionMode) => {
+      opened.push({ scope: [scope].flat(), mode: mode ?? 'readonly' });
+      return transaction(scope, mode);
+    }) as typeof db.transaction;
+    try {
+      const summary = await summarise(db, NOVEMBER.first, NOVEMBER.last);
+      expect(summary).toMatchObject({ month: '2026-11', through: '2026-11-30', seconds: 195, views: 4 });
+    } finally {
+      db.close();
+    }
+    // An append writes siteDays and pageDays: a write lock on them would hold it for the read.
+    expect(opened).toEqual([
+      { scope: ['siteDays', 'pageDays', 'pageMonths'], mode: 'readonly' },
+      { scope: ['pageMonths'], mode: 'readwrite' },
+    ]);
+    expect((await summaries()).map((kept) => kept.month)).toEqual(['2026-11']);
+  });
+
+  it('makes a summary written over days a delete changed meanwhile again on the next reading', async () => {
+    await pagesOf(NOVEMBER);
+    const [before] = await summaries();
+    expect(await log.deleteSite('b.example')).toBe(1 + 1);
+    // What the write of a summary read before the delete leaves behind.
+    const db = (await openExistingLog(factory))!;
+    const tx = db.transaction('pageMonths', 'readwrite');
+    tx.objectStore('pageMonths').put(before);
+    await new Promise((resolve) => (tx.oncomplete = resolve));
+    db.close();
+    expect(await pagesOf(NOVEMBER)).toEqual(await fromPageDays(NOVEMBER));
+    expect(await pagesOf(NOVEMBER)).not.toContain('https://b.example/1 45 1 Title of https://b.example/1');
+    expect((await summaries())[0]).toMatchObject({ seconds: 150, views: 3 });
   });
 
   it('forgets the months retention takes days out of, and keeps the later ones', async () => {

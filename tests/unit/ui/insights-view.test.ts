@@ -198,6 +198,20 @@ describe('Deny and Delete site', () => {
     expect(document.querySelector<HTMLElement>('#sites-table tr[data-host="b.example"]')!.dataset.denied).toBe('false');
   });
 
+  it('asks for the deny list only once the range and its pages table are on screen', async () => {
+    const asked: (string | undefined)[] = [];
+    const actions = fakeActions();
+    const test = actions.deniedTest;
+    actions.deniedTest = () => {
+      asked.push(document.body.dataset.insightsPagesMs);
+      return test();
+    };
+    await mount('', actions);
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toBeDefined();
+    expect(Number(asked[0])).toBeGreaterThanOrEqual(Number(document.body.dataset.insightsRenderedMs));
+  });
+
   it('says why when the administrator locks the deny list', async () => {
     await mount('', fakeActions('locked'));
     document.querySelector<HTMLButtonElement>('button[data-site-action="deny"][data-host="b.example"]')!.click();
