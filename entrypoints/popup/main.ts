@@ -9,7 +9,9 @@ import { openExistingLog } from '../../src/store/open-existing-log';
 
 // The popup reads the log straight from IndexedDB (same extension origin): opening it never
 // has to wake the background worker. The newest rows are painted by a small zod-free module
-// first; the rest (search, export, delete, status) loads meanwhile and takes over.
+// first; the rest (search, export, delete, status) loads once they are on screen and takes
+// over, so running its modules (the schemas) never delays the first paint's reads
+// (docs/design.md §7).
 const t = createTranslator((name, substitutions) => browser.i18n.getMessage(name, substitutions));
 const locale = browser.i18n.getUILanguage();
 const summary = mountSummary({ document, factory: indexedDB, t, locale });
@@ -19,12 +21,12 @@ document.getElementById('open-insights')!.addEventListener('click', () => {
   void browser.tabs.create({ url: browser.runtime.getURL('/insights.html') });
 });
 
-void Promise.all([
-  firstPaint,
-  import('../../src/ui/popup-view'),
-  import('../../src/store/event-log'),
-  import('../../src/settings/settings-reader'),
-]).then(([painted, { mountPopup }, { connectEventLog }, { settingsReaderOf }]) =>
+void firstPaint.then((painted) =>
+  Promise.all([
+    import('../../src/ui/popup-view'),
+    import('../../src/store/event-log'),
+    import('../../src/settings/settings-reader'),
+  ]).then(([{ mountPopup }, { connectEventLog }, { settingsReaderOf }]) =>
     mountPopup({
       document,
       log: connectEventLog(indexedDB),
@@ -48,4 +50,5 @@ void Promise.all([
         }
       },
     }),
+  ),
 );

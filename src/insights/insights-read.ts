@@ -1,6 +1,6 @@
 import type { SearchMade, SiteDay, ViewSpan } from '../store/aggregate-records';
 import { BACKFILL_LAST, BACKFILL_NEXT } from '../store/log-schema';
-import { resultOf } from '../store/open-existing-log';
+import { newestOf, resultOf } from '../store/open-existing-log';
 import { stillToBuildOf } from './aggregate-reads';
 import type { Period } from './summary';
 
@@ -21,33 +21,6 @@ export interface InsightsData {
 
 /** Keys `[day, …]` of the period's days (an array sorts after any string). */
 const daysOf = ({ first, last }: Period) => IDBKeyRange.bound([first], [last, []]);
-
-type RecordsStore = IDBObjectStore & {
-  getAllRecords?: (options: { query: IDBKeyRange; count: number; direction: 'prev' }) => IDBRequest<{ value: unknown }[]>;
-};
-
-/**
- * The newest `limit` records of a key range: one request where the browser has
- * `getAllRecords` with a direction (Chromium), else a reverse cursor (a round trip a record).
- */
-function newestOf<T>(store: IDBObjectStore, range: IDBKeyRange, limit: number): Promise<T[]> {
-  const records = store as RecordsStore;
-  if (typeof records.getAllRecords === 'function') {
-    return resultOf(records.getAllRecords({ query: range, count: limit, direction: 'prev' })).then((found) => found.map((record) => record.value as T));
-  }
-  return new Promise<T[]>((resolve, reject) => {
-    const found: T[] = [];
-    const cursor = store.openCursor(range, 'prev');
-    cursor.onerror = () => reject(cursor.error);
-    cursor.onsuccess = () => {
-      const at = cursor.result;
-      if (at && found.length < limit) {
-        found.push(at.value as T);
-        at.continue();
-      } else resolve(found);
-    };
-  });
-}
 
 /**
  * Reads what the page paints first of a period (docs/design.md §4, §7a): the site days, the

@@ -29,3 +29,31 @@ export function resultOf<T>(request: IDBRequest<T>): Promise<T> {
     request.onerror = () => reject(request.error);
   });
 }
+
+type RecordsStore = IDBObjectStore & {
+  getAllRecords?: (options: { query: IDBKeyRange | null; count: number; direction: 'prev' }) => IDBRequest<{ value: unknown }[]>;
+};
+
+/**
+ * The last `limit` records of a store's key range (`null`: the whole store), last first: one
+ * request where the browser has `getAllRecords` with a direction (Chromium), else a reverse
+ * cursor, a round trip a record (docs/design.md §7, §7a).
+ */
+export function newestOf<T>(store: IDBObjectStore, range: IDBKeyRange | null, limit: number): Promise<T[]> {
+  const records = store as RecordsStore;
+  if (typeof records.getAllRecords === 'function') {
+    return resultOf(records.getAllRecords({ query: range, count: limit, direction: 'prev' })).then((found) => found.map((record) => record.value as T));
+  }
+  return new Promise<T[]>((resolve, reject) => {
+    const found: T[] = [];
+    const cursor = store.openCursor(range, 'prev');
+    cursor.onerror = () => reject(cursor.error);
+    cursor.onsuccess = () => {
+      const at = cursor.result;
+      if (at && found.length < limit) {
+        found.push(at.value as T);
+        at.continue();
+      } else resolve(found);
+    };
+  });
+}
