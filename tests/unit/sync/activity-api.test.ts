@@ -8,8 +8,8 @@ const answering =
   (body: string, init: ResponseInit = {}): typeof fetch =>
   async () =>
     new Response(body, init);
-const post = (fetch: typeof fetch, timeoutMs?: number) =>
-  postToActivityApi({ fetch, endpointUrl: 'https://glean.example/rest/api/v1/activity', token: 't', body: '{"events":[]}', timeoutMs });
+const post = (fetcher: typeof fetch, timeoutMs?: number) =>
+  postToActivityApi({ fetch: fetcher, endpointUrl: 'https://glean.example/rest/api/v1/activity', token: 't', body: '{"events":[]}', timeoutMs });
 
 describe('postToActivityApi', () => {
   it('sends the body as JSON with the token, no redirects and no cookies', async () => {
