@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { integer, matches } from './schema-checks';
+import { integer, matches, maxUnits, nonEmpty } from './schema-checks';
 
 /**
  * The wire format of Glean's `POST /rest/api/v1/activity` (docs/design.md §2), shared by the
@@ -70,15 +70,6 @@ export function isAbsoluteUrl(value: string): boolean {
   }
 }
 
-/**
- * At most `limit` UTF-16 units, the unit `.length`, the extension's truncation (`pageTitle`) and
- * the collector's fast path measure in. Not `z.maxLength`: zod 4.6.7 counts code points there,
- * so `'t'.repeat(2047) + '😀'` (2,049 units, 2,048 code points) passed a limit of 2,048.
- */
-function maxUnits(limit: number) {
-  return z.refine<string>((value) => value.length <= limit, { message: `must be at most ${limit} characters` });
-}
-
 const AbsoluteUrlSchema = z
   .string()
   .check(maxUnits(MAX_URL_LENGTH), z.refine(isAbsoluteUrl, { message: 'must be an absolute URL' }));
@@ -89,7 +80,7 @@ export const ActivityEventParamsSchema = z.strictObject({
   datasource: z.optional(z.string()),
   instanceOnlyName: z.optional(z.string()),
   /** Whole seconds; for a VIEW, the time the page was in the foreground. */
-  duration: z.optional(integer(z.nonnegative())),
+  duration: z.optional(integer(0)),
   query: z.optional(z.string()),
   referrer: z.optional(AbsoluteUrlSchema),
   title: z.optional(z.string().check(maxUnits(MAX_TITLE_LENGTH))),
@@ -100,7 +91,7 @@ export type ActivityEventParams = z.infer<typeof ActivityEventParamsSchema>;
 
 /** An event as any client may send it: Glean does not require an id. */
 export const ActivityEventSchema = z.strictObject({
-  id: z.optional(z.string().check(z.minLength(1), maxUnits(128))),
+  id: z.optional(z.string().check(nonEmpty(), maxUnits(128))),
   action: ActionSchema,
   params: z.optional(ActivityEventParamsSchema),
   timestamp: TimestampSchema,

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { matches } from '../model/schema-checks';
+import { matches, nonEmpty } from '../model/schema-checks';
 
 /** A user rule that makes a site's results pages SEARCH events (docs/design.md §2). */
 export const SearchRuleSchema = z.strictObject({
@@ -8,7 +8,7 @@ export const SearchRuleSchema = z.strictObject({
     .string()
     .check(z.trim(), z.toLowerCase(), matches(/^(\*\.)?[a-z0-9.-]+(:\d+)?$/, 'must be a host like example.com or *.example.com')),
   /** The query parameter that carries the search terms, e.g. `q`. */
-  param: z.string().check(z.trim(), z.minLength(1, 'must name the query parameter')),
+  param: z.string().check(z.trim(), nonEmpty('must name the query parameter')),
 });
 export type SearchRule = z.infer<typeof SearchRuleSchema>;
 

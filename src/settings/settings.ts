@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { integer } from '../model/schema-checks';
+import { integer, nonEmpty } from '../model/schema-checks';
 import { SearchRuleSchema } from '../privacy/search-engines';
 
 /** This machine: the only hosts sync may reach over plain http (docs/design.md §5). */
@@ -35,26 +35,26 @@ export const EndpointUrlSchema = z.string().check(
 export const SettingsSchema = z.object({
   version: z._default(z.literal(1), 1),
   /** Seconds without input before the user counts as idle (the `idle` API's minimum is 15). */
-  idleThresholdSeconds: z._default(integer(z.gte(15), z.lte(3600)), 60),
+  idleThresholdSeconds: z._default(integer(15, 3600), 60),
   logPrivateWindows: z._default(z.boolean(), false),
   searchRules: z._default(z.array(SearchRuleSchema), []),
   /** Where events are sent; empty: nowhere (the log is useful on its own). */
   endpointUrl: z._default(EndpointUrlSchema, ''),
   syncEnabled: z._default(z.boolean(), true),
-  syncIntervalMinutes: z._default(integer(z.gte(1), z.lte(1440)), 5),
-  batchMaxEvents: z._default(integer(z.gte(1), z.lte(1000)), 100),
-  batchMaxBytes: z._default(integer(z.gte(1024), z.lte(10 * 1024 * 1024)), 512 * 1024),
+  syncIntervalMinutes: z._default(integer(1, 1440), 5),
+  batchMaxEvents: z._default(integer(1, 1000), 100),
+  batchMaxBytes: z._default(integer(1024, 10 * 1024 * 1024), 512 * 1024),
   /**
    * Host patterns (docs/design.md §6): `example.com`, `*.example.com` (the domain and its
    * subdomains), or match-pattern style `*://intranet/*`. When the allow list is not empty
    * only matching hosts are logged; the deny list always wins.
    */
-  allowList: z._default(z.array(z.string().check(z.trim(), z.minLength(1))), []),
-  denyList: z._default(z.array(z.string().check(z.trim(), z.minLength(1))), []),
+  allowList: z._default(z.array(z.string().check(z.trim(), nonEmpty())), []),
+  denyList: z._default(z.array(z.string().check(z.trim(), nonEmpty())), []),
   /** Record URLs without their query string (a SEARCH keeps its query parameter). */
   stripAllQueryStrings: z._default(z.boolean(), false),
   /** Query parameters removed on top of the built-in secret list, compared case-insensitively. */
-  extraSecretParams: z._default(z.array(z.string().check(z.trim(), z.minLength(1))), []),
+  extraSecretParams: z._default(z.array(z.string().check(z.trim(), nonEmpty())), []),
   /**
    * Keep campaign and click ids (`utm_*`, `fbclid`, … : `TRACKING_QUERY_PARAMS`) in recorded
    * URLs; off by default, so they are removed like the secret parameters.
@@ -65,13 +65,13 @@ export const SettingsSchema = z.object({
   /** `file:` pages are never logged unless this is on (docs/design.md §3). */
   logFileUrls: z._default(z.boolean(), false),
   /** Sent events older than this are removed from the log (docs/design.md §4). */
-  keepSentDays: z._default(integer(z.gte(1), z.lte(3650)), 30),
-  maxRecords: z._default(integer(z.gte(1000), z.lte(1_000_000)), 100_000),
+  keepSentDays: z._default(integer(1, 3650), 30),
+  maxRecords: z._default(integer(1000, 1_000_000), 100_000),
   /**
    * Days of the daily summary kept (time per site and page, searches): it outlives the
    * events, which retention removes far sooner (docs/design.md §4).
    */
-  keepSummaryDays: z._default(integer(z.gte(1), z.lte(3650)), 400),
+  keepSummaryDays: z._default(integer(1, 3650), 400),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -72,7 +72,7 @@ export const SyncStatusSchema = z.object({
   /** Set when `lastError` is one of ours, so the popup can say it in the user's language. */
   lastProblem: z._default(z.nullable(SyncProblemSchema), null),
   /** Failed tries in a row; drives the backoff and the badge's `!`. */
-  failures: z._default(integer(z.nonnegative()), 0),
+  failures: z._default(integer(0), 0),
   nextAttemptAt: z._default(z.nullable(z.number()), null),
 });
 export type SyncStatus = z.infer<typeof SyncStatusSchema>;
@@ -90,11 +90,11 @@ export const ImportJobSchema = z.object({
   endTime: z.number(),
   state: z.literal(['running', 'cancelled', 'done', 'failed']),
   /** Visits of the period found in the history (known once the history was read). */
-  totalVisits: integer(z.nonnegative()),
+  totalVisits: integer(0),
   /** Visits handled so far, recorded or filtered out. */
-  doneVisits: integer(z.nonnegative()),
+  doneVisits: integer(0),
   /** Events written to the log (a visit imported before is not written again). */
-  written: integer(z.nonnegative()),
+  written: integer(0),
   /** The last visit handled, in the import's order: a resumed import goes on after it. */
   cursor: z.nullable(z.string()),
   error: z.optional(z.string()),
@@ -140,9 +140,9 @@ export const LogHealthSchema = z.object({
   /** Why, in words (`describeWriteFailure`). */
   reason: z._default(z.nullable(z.string()), null),
   /** Events waiting to be written. */
-  waiting: z._default(integer(z.nonnegative()), 0),
+  waiting: z._default(integer(0), 0),
   /** Writes that failed in this browser session. */
-  failedWrites: z._default(integer(z.nonnegative()), 0),
+  failedWrites: z._default(integer(0), 0),
   /** When the writes began to fail; null while they succeed. */
   since: z._default(z.nullable(z.number()), null),
   /**

@@ -13,10 +13,10 @@ const DaySchema = z.string().check(matches(/^\d{4}-\d{2}-\d{2}$/));
 export const SiteDaySchema = z.object({
   day: DaySchema,
   host: z.string(),
-  seconds: integer(z.nonnegative()),
+  seconds: integer(0),
   /** Completed views that started this day. */
-  views: integer(z.nonnegative()),
-  searches: integer(z.nonnegative()),
+  views: integer(0),
+  searches: integer(0),
 });
 export type SiteDay = z.infer<typeof SiteDaySchema>;
 
@@ -26,8 +26,8 @@ export const PageDaySchema = z.object({
   url: z.string(),
   host: z.string(),
   title: z.string(),
-  seconds: integer(z.nonnegative()),
-  views: integer(z.nonnegative()),
+  seconds: integer(0),
+  views: integer(0),
 });
 export type PageDay = z.infer<typeof PageDaySchema>;
 
@@ -45,7 +45,7 @@ export const ViewSpanSchema = z.object({
   title: z.string(),
   /** When this part began (the view's start, or the midnight it crossed). */
   start: z.number(),
-  seconds: integer(z.nonnegative()),
+  seconds: integer(0),
   /** 1 on the day the view began, 0 on a day it ran into. */
   views: z.literal([0, 1]),
 });
@@ -67,8 +67,8 @@ export const PageTotalSchema = z.object({
   url: z.string(),
   host: z.string(),
   title: z.string(),
-  seconds: integer(z.nonnegative()),
-  views: integer(z.nonnegative()),
+  seconds: integer(0),
+  views: integer(0),
 });
 export type PageTotal = z.infer<typeof PageTotalSchema>;
 

@@ -10,13 +10,13 @@ export type EventState = z.infer<typeof EventStateSchema>;
 /** One record of the durable log: the wire event plus what only this browser needs to know. */
 export const LogEntrySchema = z.object({
   /** Insertion order, assigned by IndexedDB; the log's recent-first order. */
-  seq: z.optional(integer(z.positive())),
+  seq: z.optional(integer(1)),
   event: RecordedEventSchema,
   state: EventStateSchema,
   /** Host of `event.url`, kept for "delete this site" without a scan. */
   host: z.string(),
   recordedAt: z.number(),
-  attempts: integer(z.nonnegative()),
+  attempts: integer(0),
   lastError: z.optional(z.string()),
 });
 export type LogEntry = z.infer<typeof LogEntrySchema>;

@@ -1,3 +1,4 @@
+import type { IntegerBounds } from '../model/schema-checks';
 import { hostPatternProblem } from '../privacy/host-filter';
 import { endpointProblem, LOOPBACK_HOSTS, SettingsSchema, type Settings } from '../settings/settings';
 import type { Translate } from './i18n';
@@ -90,13 +91,10 @@ export function parseHostList(text: string): string[] {
 
 type WholeNumberField = 'syncIntervalMinutes' | 'idleThresholdSeconds' | 'keepSentDays' | 'keepSummaryDays';
 
-function numberBounds(field: WholeNumberField) {
-  // The bounds live in the schema (one source of truth): its `gte` and `lte` checks.
-  const checks = (SettingsSchema.shape[field]._zod.def.innerType._zod.def.checks ?? []).map(
-    (check) => check._zod.def as { check: string; value?: unknown },
-  );
-  const bound = (kind: 'greater_than' | 'less_than') => checks.find((check) => check.check === kind)?.value;
-  return { min: Number(bound('greater_than') ?? 0), max: Number(bound('less_than') ?? Number.MAX_SAFE_INTEGER) };
+function numberBounds(field: WholeNumberField): IntegerBounds {
+  // The bounds live in the schema (one source of truth): what its `integer(min, max)` keeps.
+  const [check] = SettingsSchema.shape[field]._zod.def.innerType._zod.def.checks ?? [];
+  return (check?._zod.def as { params?: IntegerBounds } | undefined)?.params ?? { min: 0, max: Number.MAX_SAFE_INTEGER };
 }
 
 /** Checks the form; on any problem nothing may be saved, and each message names its field. */

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { describe, expect, it } from 'vitest';
-import { integer, matches } from '../../../src/model/schema-checks';
+import { integer, matches, maxUnits, nonEmpty } from '../../../src/model/schema-checks';
 
 const candidates: unknown[] = [0, -0, 1, -1, 12, 1.5, -0.1, Number.NaN, Infinity, -Infinity, 2 ** 53 - 1, 2 ** 53, -(2 ** 53), 1e300, '12', null, undefined, true, 12n];
 
@@ -9,9 +9,18 @@ describe('integer', () => {
     expect(integer().safeParse(value).success).toBe(z.int().safeParse(value).success);
   });
 
-  it('applies the checks that follow it', () => {
-    const schema = integer(z.gte(15), z.lte(3600));
+  it.each(candidates)('accepts %s within bounds exactly when z.int() with z.gte and z.lte does', (value) => {
+    for (const [min, max] of [[15, 3600], [0, Infinity], [1, Infinity]] as const) {
+      const theirs = z.int().check(z.gte(min), ...(max < Infinity ? [z.lte(max)] : []));
+      expect(integer(min, max).safeParse(value).success).toBe(theirs.safeParse(value).success);
+    }
+  });
+
+  it('applies its bounds, and keeps them for whoever shows them', () => {
+    const schema = integer(15, 3600);
     expect([14, 15, 3600, 3601].map((value) => schema.safeParse(value).success)).toEqual([false, true, true, false]);
+    expect(schema.safeParse(14).error?.issues[0]?.message).toBe('expected an integer ≥ 15 ≤ 3600');
+    expect(schema._zod.def.checks?.[0]?._zod.def).toMatchObject({ params: { min: 15, max: 3600 } });
   });
 });
 
@@ -24,5 +33,18 @@ describe('matches', () => {
   it('reports its message', () => {
     const result = z.string().check(matches(/^a$/, 'must be a')).safeParse('b');
     expect(result.error?.issues[0]?.message).toBe('must be a');
+  });
+});
+
+describe('nonEmpty', () => {
+  it.each(['', ' ', 'a', '😀'])('accepts %j exactly when z.minLength(1) does', (value) => {
+    expect(z.string().check(nonEmpty()).safeParse(value).success).toBe(z.string().check(z.minLength(1)).safeParse(value).success);
+  });
+});
+
+describe('maxUnits', () => {
+  it('counts UTF-16 units, not code points', () => {
+    expect(z.string().check(maxUnits(2)).safeParse('ab').success).toBe(true);
+    expect(z.string().check(maxUnits(2)).safeParse('a😀').success).toBe(false);
   });
 });
