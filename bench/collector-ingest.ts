@@ -2,18 +2,21 @@
 // real SQLite file (one collector process) and a real PostgreSQL (two collector processes on
 // one database, the team setup). Prints numbers; never fails on time.
 // npx tsx bench/collector-ingest.ts [--engine sqlite|postgres|both] [--events 50000] [--batch 100]
-//   [--concurrency 8] [--ids v7|v4]
-import { randomUUID } from 'node:crypto';
-import { spawn } from 'node:child_process';
+//   [--concurrency 8] [--ids v7|v4] [--baseline <git ref>] [--rounds N]
+// With --baseline, the collector of that commit (its collector/ and src/ from `git archive`,
+// this checkout's node_modules) runs in the same rounds as this one, alternating which goes
+// first, so the before / after is measured under the same load.
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { openStore, startCollector } from '../collector/start';
-import { uuidv7 } from '../src/model/event-id';
+import { openStore } from '../collector/start';
+import { makeBodies } from './collector-bodies';
 import { startTestPostgres } from '../tests/unit/collector/postgres-server';
 
 const { values } = parseArgs({
@@ -22,39 +25,17 @@ const { values } = parseArgs({
     events: { type: 'string', default: '50000' },
     batch: { type: 'string', default: '100' },
     concurrency: { type: 'string', default: '8' },
-    // v7 is what the extension sends; v4 (random) ids scatter index writes and cost several times more.
     ids: { type: 'string', default: 'v7' },
+    baseline: { type: 'string' },
+    rounds: { type: 'string', default: '1' },
   },
 });
+const rounds = Number(values.rounds);
 const totalEvents = Number(values.events);
 const batchSize = Number(values.batch);
 const concurrency = Number(values.concurrency);
-const newId = values.ids === 'v4' ? () => randomUUID() : (ms: number) => uuidv7(ms);
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const TOKEN = 'bench-token';
-
-function makeBodies(): string[] {
-  const bodies: string[] = [];
-  const start = Date.parse('2026-11-27T08:00:00.000Z');
-  for (let offset = 0; offset < totalEvents; offset += batchSize) {
-    const events = [];
-    for (let i = offset; i < Math.min(offset + batchSize, totalEvents); i++) {
-      events.push({
-        id: newId(start + i),
-        action: i % 10 === 0 ? 'SEARCH' : 'VIEW',
-        timestamp: new Date(start + i * 1000).toISOString(),
-        url: `https://docs.example.com/space/${i % 500}/page-${i}?tab=overview`,
-        params: {
-          title: `Page ${i} — an ordinary document title of typical length`,
-          referrer: `https://docs.example.com/space/${i % 500}/`,
-          ...(i % 2 === 0 ? { truncated: true } : { duration: i % 600 }),
-        },
-      });
-    }
-    bodies.push(JSON.stringify({ events }));
-  }
-  return bodies;
-}
 
 // The load generator is a separate Node process, so its own cost neither shares a collector's
 // event loop nor counts in a collector's CPU time: in production the clients are elsewhere. It
@@ -152,51 +133,49 @@ function serverCpuSeconds(postmaster: number): number {
   return seconds;
 }
 
-function describeRun(engine: string, seconds: number, extra: string): string {
+/** A collector build to measure: this checkout, or the baseline's sources. */
+interface Variant {
+  name: string;
+  root: string;
+}
+
+/** The baseline's collector and model sources in a temp folder, resolving packages from this checkout. */
+function extractBaseline(ref: string, dir: string): Variant {
+  const commit = execFileSync('git', ['rev-parse', '--verify', `${ref}^{commit}`], { cwd: ROOT, encoding: 'utf8' }).trim();
+  const root = join(dir, 'baseline');
+  mkdirSync(root);
+  const archive = execFileSync('git', ['archive', commit, 'collector', 'src', 'package.json', 'tsconfig.json'], { cwd: ROOT, maxBuffer: 1 << 28 });
+  execFileSync('tar', ['-x', '-C', root], { input: archive });
+  symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
+  return { name: `${ref} (${commit.slice(0, 10)})`, root };
+}
+
+function load(): string {
+  return loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ');
+}
+
+function describeRun(engine: string, variant: Variant, seconds: number, extra: string): string {
   return (
-    `collector ingest [${engine}]: ${totalEvents} events in batches of ${batchSize}, concurrency ${concurrency}, ids ${values.ids}: ` +
-    `${seconds.toFixed(2)} s, ${Math.round(totalEvents / seconds)} events/s${extra}`
+    `collector ingest [${engine}, ${variant.name}]: ${totalEvents} events in batches of ${batchSize}, concurrency ${concurrency}, ids ${values.ids}: ` +
+    `${seconds.toFixed(2)} s, ${Math.round(totalEvents / seconds)} events/s${extra}; load average ${load()}`
   );
 }
 
-async function benchSqlite(dir: string, bodiesFile: string): Promise<boolean> {
-  const collector = await startCollector({ port: 0, dbFile: join(dir, 'bench.sqlite'), token: TOKEN });
-  try {
-    // Wall time inside SQLite (including fsyncs of WAL checkpoints, which are not CPU time).
-    let storeSeconds = 0;
-    const insertEncoded = collector.store.insertEncoded.bind(collector.store);
-    collector.store.insertEncoded = (...args) => {
-      const t0 = performance.now();
-      try {
-        return insertEncoded(...args);
-      } finally {
-        storeSeconds += (performance.now() - t0) / 1000;
-      }
-    };
-    const cpuBefore = process.cpuUsage();
-    const { seconds, failures, cpuSeconds: clientSeconds } = await runLoad(bodiesFile, [collector.activityUrl], TOKEN);
-    // CPU the collector spent: its capacity, much less sensitive than wall time to other load on the machine.
-    const cpu = process.cpuUsage(cpuBefore);
-    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-    const stored = collector.store.count();
-    console.log(
-      describeRun(
-        'sqlite, 1 process',
-        seconds,
-        ` (collector CPU ${cpuSeconds.toFixed(2)} s = ${Math.round(totalEvents / cpuSeconds)} events per CPU-second; ` +
-          `${storeSeconds.toFixed(2)} s in SQLite; load generator CPU ${clientSeconds.toFixed(2)} s), stored ${stored}, non-200 ${failures}`,
-      ),
-    );
-    return stored === totalEvents && failures === 0;
-  } finally {
-    await collector.close();
-  }
+/** One run's figures, for the summary of several rounds. */
+interface RunFigures {
+  eventsPerSecond: number;
+  /** Microseconds of collector CPU (all its processes) per event. */
+  collectorUsPerEvent: number;
+  /** Microseconds of PostgreSQL's CPU per event (PostgreSQL runs only). */
+  serverUsPerEvent?: number;
 }
 
-/** `npm run collector` as its own process on `database`; resolves with its URL once it listens. */
-async function startCollectorProcess(database: string) {
+/** `npm run collector` of a variant as its own process; resolves with its URL once it listens. */
+async function startCollectorProcess(variant: Variant, database: string) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'collector/main.ts', '--port', '0', '--database', database, '--token', TOKEN], {
-    cwd: ROOT,
+    cwd: variant.root,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, DATABASE_URL: '', COLLECTOR_TOKEN: '' },
   });
@@ -213,6 +192,46 @@ async function startCollectorProcess(database: string) {
   return { child, activityUrl: `${url}/rest/api/v1/activity` };
 }
 
+type CollectorProcess = Awaited<ReturnType<typeof startCollectorProcess>>;
+
+async function stopProcesses(processes: readonly CollectorProcess[]): Promise<void> {
+  const running = processes.filter(({ child }) => child.exitCode === null && child.signalCode === null);
+  for (const { child } of running) child.kill('SIGTERM');
+  await Promise.all(running.map(({ child }) => once(child, 'exit')));
+}
+
+async function benchSqlite(variant: Variant, dir: string, bodiesFile: string, run: number): Promise<RunFigures | undefined> {
+  const file = join(dir, `bench-${run}.sqlite`);
+  const processes = [await startCollectorProcess(variant, file)];
+  try {
+    const pid = processes[0]!.child.pid!;
+    const cpuBefore = cpuSecondsOf(pid);
+    const { seconds, failures, cpuSeconds: clientSeconds } = await runLoad(bodiesFile, [processes[0]!.activityUrl], TOKEN);
+    // CPU the collector spent: its capacity, much less sensitive than wall time to other load on the machine.
+    const cpuSeconds = cpuSecondsOf(pid) - cpuBefore;
+    await stopProcesses(processes);
+    const store = await openStore(file);
+    const stored = await store.countEvents();
+    await store.close();
+    console.log(
+      describeRun(
+        'sqlite, 1 process',
+        variant,
+        seconds,
+        ` (collector CPU ${cpuSeconds.toFixed(2)} s = ${Math.round(totalEvents / cpuSeconds)} events per CPU-second; ` +
+          `load generator CPU ${clientSeconds.toFixed(2)} s), stored ${stored}, non-200 ${failures}`,
+      ),
+    );
+    if (stored !== totalEvents || failures !== 0) return undefined;
+    return { eventsPerSecond: totalEvents / seconds, collectorUsPerEvent: (cpuSeconds * 1e6) / totalEvents };
+  } finally {
+    await stopProcesses(processes);
+    rmSync(file, { force: true });
+    rmSync(`${file}-wal`, { force: true });
+    rmSync(`${file}-shm`, { force: true });
+  }
+}
+
 /** The PostgreSQL server's main process: the parent of a backend. */
 async function postmasterPid(url: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
@@ -225,37 +244,113 @@ async function postmasterPid(url: string): Promise<number> {
   }
 }
 
-async function benchPostgres(bodiesFile: string): Promise<boolean> {
-  // A server with PostgreSQL's default durability: every 200 is a committed, fsynced batch.
-  const postgres = await startTestPostgres({ durable: true });
-  const processes: Awaited<ReturnType<typeof startCollectorProcess>>[] = [];
+/** A new empty database on the bench's server, so every run starts from the same state and schema. */
+async function createDatabase(adminUrl: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function benchPostgres(variant: Variant, adminUrl: string, bodiesFile: string, run: number): Promise<RunFigures | undefined> {
+  const database = await createDatabase(adminUrl, `bench_${run}`);
+  const processes: CollectorProcess[] = [];
   try {
     // The first migrates; the second finds the schema current.
-    processes.push(await startCollectorProcess(postgres.adminUrl));
-    processes.push(await startCollectorProcess(postgres.adminUrl));
-    const postmaster = await postmasterPid(postgres.adminUrl);
+    processes.push(await startCollectorProcess(variant, database));
+    processes.push(await startCollectorProcess(variant, database));
+    const postmaster = await postmasterPid(database);
     const cpuBefore = processes.map(({ child }) => cpuSecondsOf(child.pid!));
     const serverBefore = serverCpuSeconds(postmaster);
     const { seconds, failures, cpuSeconds: clientSeconds } = await runLoad(bodiesFile, processes.map((p) => p.activityUrl), TOKEN);
     const cpu = processes.map(({ child }, i) => cpuSecondsOf(child.pid!) - cpuBefore[i]!);
     const serverSeconds = serverCpuSeconds(postmaster) - serverBefore;
-    const store = await openStore(postgres.adminUrl);
+    const store = await openStore(database);
     const stored = await store.countEvents();
     await store.close();
     console.log(
       describeRun(
         'postgres, 2 processes',
+        variant,
         seconds,
-        ` (collector CPU ${cpu.map((s) => s.toFixed(2)).join(' + ')} s; PostgreSQL CPU ${serverSeconds.toFixed(2)} s; ` +
-          `load generator CPU ${clientSeconds.toFixed(2)} s), stored ${stored}, non-200 ${failures}`,
+        ` (collector CPU ${cpu.map((s) => s.toFixed(2)).join(' + ')} s; PostgreSQL CPU ${serverSeconds.toFixed(2)} s = ` +
+          `${((serverSeconds * 1e6) / totalEvents).toFixed(1)} µs per event; load generator CPU ${clientSeconds.toFixed(2)} s), ` +
+          `stored ${stored}, non-200 ${failures}`,
       ),
     );
-    return stored === totalEvents && failures === 0;
+    if (stored !== totalEvents || failures !== 0) return undefined;
+    const collectorSeconds = cpu.reduce((sum, s) => sum + s, 0);
+    return {
+      eventsPerSecond: totalEvents / seconds,
+      collectorUsPerEvent: (collectorSeconds * 1e6) / totalEvents,
+      serverUsPerEvent: (serverSeconds * 1e6) / totalEvents,
+    };
   } finally {
-    for (const { child } of processes) child.kill('SIGTERM');
-    await Promise.all(processes.map(({ child }) => (child.exitCode === null ? once(child, 'exit') : undefined)));
-    postgres.destroy();
+    await stopProcesses(processes);
   }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Medians per variant and, with a baseline, the ratio of this checkout's to the baseline's. */
+function summarize(engine: string, variants: readonly Variant[], figures: ReadonlyMap<Variant, RunFigures[]>): void {
+  if (rounds === 1 && variants.length === 1) return;
+  const medians = variants.map((variant) => {
+    const runs = figures.get(variant) ?? [];
+    const server = runs.flatMap((run) => (run.serverUsPerEvent === undefined ? [] : [run.serverUsPerEvent]));
+    return {
+      variant,
+      runs: runs.length,
+      eventsPerSecond: median(runs.map((run) => run.eventsPerSecond)),
+      collectorUs: median(runs.map((run) => run.collectorUsPerEvent)),
+      serverUs: server.length > 0 ? median(server) : undefined,
+    };
+  });
+  for (const m of medians) {
+    console.log(
+      `  median of ${m.runs} [${engine}, ${m.variant.name}]: ${Math.round(m.eventsPerSecond)} events/s, ` +
+        `collector ${m.collectorUs.toFixed(1)} µs CPU per event${m.serverUs === undefined ? '' : `, PostgreSQL ${m.serverUs.toFixed(1)} µs`}`,
+    );
+  }
+  if (medians.length === 2) {
+    const [now, base] = medians as [(typeof medians)[0], (typeof medians)[0]];
+    console.log(
+      `  ${now.variant.name} / ${base.variant.name}: events/s ×${(now.eventsPerSecond / base.eventsPerSecond).toFixed(2)}, ` +
+        `collector CPU per event ×${(now.collectorUs / base.collectorUs).toFixed(2)}` +
+        (now.serverUs !== undefined && base.serverUs !== undefined ? `, PostgreSQL CPU per event ×${(now.serverUs / base.serverUs).toFixed(2)}` : ''),
+    );
+  }
+}
+
+/** Every variant once per round, the first of the previous round last, so drift in the load hits both alike. */
+async function runRounds(
+  engine: string,
+  variants: readonly Variant[],
+  measure: (variant: Variant, run: number) => Promise<RunFigures | undefined>,
+): Promise<boolean> {
+  const figures = new Map<Variant, RunFigures[]>();
+  let ok = true;
+  let run = 0;
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? variants : [...variants].reverse();
+    for (const variant of order) {
+      const result = await measure(variant, run++);
+      if (result) figures.set(variant, [...(figures.get(variant) ?? []), result]);
+      else ok = false;
+    }
+  }
+  summarize(engine, variants, figures);
+  return ok;
 }
 
 async function main(): Promise<void> {
@@ -267,7 +362,7 @@ async function main(): Promise<void> {
     writeFileSync(
       bodiesFile,
       Buffer.concat(
-        makeBodies().flatMap((body) => {
+        makeBodies({ events: totalEvents, batch: batchSize, ids: values.ids === 'v4' ? 'v4' : 'v7' }).flatMap((body) => {
           const bytes = Buffer.from(body, 'utf8');
           const length = Buffer.alloc(4);
           length.writeUInt32LE(bytes.length);
@@ -275,9 +370,21 @@ async function main(): Promise<void> {
         }),
       ),
     );
+    const variants: Variant[] = [{ name: 'this checkout', root: ROOT }];
+    if (values.baseline !== undefined) variants.push(extractBaseline(values.baseline, dir));
     let ok = true;
-    if (values.engine !== 'postgres') ok = (await benchSqlite(dir, bodiesFile)) && ok;
-    if (values.engine !== 'sqlite') ok = (await benchPostgres(bodiesFile)) && ok;
+    if (values.engine !== 'postgres') {
+      ok = (await runRounds('sqlite', variants, (variant, run) => benchSqlite(variant, dir, bodiesFile, run))) && ok;
+    }
+    if (values.engine !== 'sqlite') {
+      // A server with PostgreSQL's default durability: every 200 is a committed, fsynced batch.
+      const postgres = await startTestPostgres({ durable: true });
+      try {
+        ok = (await runRounds('postgres', variants, (variant, run) => benchPostgres(variant, postgres.adminUrl, bodiesFile, run))) && ok;
+      } finally {
+        postgres.destroy();
+      }
+    }
     if (!ok) process.exitCode = 1;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -45,7 +45,7 @@ export interface ActivityRouteOptions {
   interceptor: () => ActivityInterceptor | undefined;
 }
 
-/** `POST <prefix>/rest/api/v1/activity`: auth, size, JSON, schema, then one transaction. */
+/** `POST <prefix>/rest/api/v1/activity`: auth, size, JSON, schema, then one atomic store of the batch. */
 export function createActivityHandler(options: ActivityRouteOptions) {
   let sequence = 0;
   let currentInterceptor: ActivityInterceptor | undefined;

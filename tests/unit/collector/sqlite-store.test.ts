@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { encodeBatch } from '../../../collector/event-store';
 import { SQLITE_SCHEMA_VERSION, SqliteEventStore } from '../../../collector/sqlite-store';
+import type { ActivityEvent } from '../../../src/model/activity-event';
 import { makeEvent, tempDir } from './helpers';
 
 function openStore(): { store: SqliteEventStore; file: string } {
@@ -76,5 +78,87 @@ describe('SqliteEventStore', () => {
     expect(store.get(events[10]!.id!)?.event.params?.title).toBe(events[10]!.params!.title);
     expect(store.all().map((row) => row.event.id)).toEqual(events.map((event) => event.id));
     await store.close();
+  });
+
+  describe('group commit of appendEncoded', () => {
+    /** Ids committed, read by a connection of its own: what another process would see. */
+    function committedIds(file: string): string[] {
+      const db = new Database(file, { readonly: true });
+      try {
+        return db.prepare<[], { id: string }>('SELECT id FROM events ORDER BY seq').all().map((row) => row.id);
+      } finally {
+        db.close();
+      }
+    }
+
+    it('commits the batches handed over in one turn of the event loop together, each answered after the commit', async () => {
+      const { store, file } = openStore();
+      const batches = Array.from({ length: 8 }, () => Array.from({ length: 100 }, () => makeEvent()));
+      const seenAtAnswer: number[] = [];
+      const answers = batches.map((events) =>
+        store.appendEncoded(encodeBatch(events), 'ann').then((result) => {
+          seenAtAnswer.push(committedIds(file).length);
+          return result;
+        }),
+      );
+      // Handed over, not yet committed: nothing is visible to another connection.
+      expect(committedIds(file)).toEqual([]);
+      expect(await Promise.all(answers)).toEqual(batches.map(() => ({ stored: 100, duplicates: 0 })));
+      // Every answer came after the one commit of all eight.
+      expect(seenAtAnswer).toEqual(batches.map(() => 800));
+      expect(store.groupStats).toEqual({ commits: 1, batches: 8 });
+      expect(committedIds(file)).toEqual(batches.flat().map((event) => event.id));
+      await store.close();
+    });
+
+    it('keeps first-wins across the batches of one commit', async () => {
+      const { store } = openStore();
+      const first = [makeEvent(), makeEvent()];
+      const second = [{ ...first[1]!, params: { title: 'later' } }, makeEvent()];
+      const results = await Promise.all([store.appendEncoded(encodeBatch(first), 'ann'), store.appendEncoded(encodeBatch(second), 'bob')]);
+      expect(results).toEqual([{ stored: 2, duplicates: 0 }, { stored: 1, duplicates: 1 }]);
+      expect(store.get(first[1]!.id!)).toMatchObject({ user: 'ann', event: first[1] });
+      expect(store.groupStats.commits).toBe(1);
+      await store.close();
+    });
+
+    it('rolls back a failing batch alone: all of it, and the others of its commit are stored', async () => {
+      const { store, file } = openStore();
+      const before = Array.from({ length: 50 }, () => makeEvent());
+      // 150 events: the first statement of 100 rows succeeds, the second fails (action NOT NULL).
+      const failing: ActivityEvent[] = Array.from({ length: 150 }, () => makeEvent());
+      failing[120] = { ...failing[120]!, action: null as unknown as ActivityEvent['action'] };
+      const after = Array.from({ length: 50 }, () => makeEvent());
+      const outcomes = await Promise.allSettled([
+        store.appendEncoded(encodeBatch(before), 'ann'),
+        store.appendEncoded(encodeBatch(failing), 'ann'),
+        store.appendEncoded(encodeBatch(after), 'ann'),
+      ]);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(String((outcomes[1] as PromiseRejectedResult).reason)).toMatch(/NOT NULL/);
+      expect(store.groupStats).toEqual({ commits: 1, batches: 3 });
+      expect(committedIds(file)).toEqual([...before, ...after].map((event) => event.id));
+      await store.close();
+    });
+
+    it('splits a large backlog into commits of at most 5,000 events, never splitting a batch', async () => {
+      const { store } = openStore();
+      // 3 × 1,500 fit in one commit, a fourth would not.
+      const batches = Array.from({ length: 6 }, () => Array.from({ length: 1500 }, () => makeEvent()));
+      await Promise.all(batches.map((events) => store.appendEncoded(encodeBatch(events), 'ann')));
+      expect(store.groupStats).toEqual({ commits: 2, batches: 6 });
+      expect(store.count()).toBe(9000);
+      await store.close();
+    }, 30_000);
+
+    it('commits what was handed over before closing', async () => {
+      const { store, file } = openStore();
+      const events = [makeEvent(), makeEvent()];
+      const answer = store.appendEncoded(encodeBatch(events), 'ann');
+      await store.close();
+      expect(await answer).toEqual({ stored: 2, duplicates: 0 });
+      expect(committedIds(file)).toEqual(events.map((event) => event.id));
+      await expect(store.appendEncoded(encodeBatch([makeEvent()]), 'ann')).rejects.toThrow(/closed/);
+    });
   });
 });
