@@ -58,7 +58,7 @@ export const SETTLE_MS = 1_000;
  * the view ends at the last moment seen alive (docs/design.md §3, sleep is not reading). Three
  * intervals, so a heartbeat the browser delays under load is not mistaken for a sleep.
  */
-export const SLEEP_GAP_MS = 3 * HEARTBEAT_INTERVAL_MS;
+const SLEEP_GAP_MS = 3 * HEARTBEAT_INTERVAL_MS;
 
 /** A `locked` report this long after the view was last seen alive came after a sleep. */
 const LOCKED_SLEEP_GAP_MS = 1.5 * HEARTBEAT_INTERVAL_MS;

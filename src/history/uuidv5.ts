@@ -1,3 +1,5 @@
+import { formatUuid } from '../model/uuid-format';
+
 /**
  * UUIDv5 (RFC 9562): the SHA-1 of a namespace UUID and a name, so the same visit always gets
  * the same id — importing history twice records nothing twice, here or at the server.
@@ -9,9 +11,7 @@ export async function uuidv5(namespace: string, name: string): Promise<string> {
   input.set(namespaceBytes);
   input.set(nameBytes, namespaceBytes.length);
   const hash = new Uint8Array(await crypto.subtle.digest('SHA-1', input)).slice(0, 16);
-  hash[6] = 0x50 | (hash[6]! & 0x0f);
-  hash[8] = 0x80 | (hash[8]! & 0x3f);
-  return formatUuid(hash);
+  return formatUuid(hash, 5);
 }
 
 /** A random (version 4) UUID: the per-install namespace. */
@@ -25,7 +25,3 @@ function parseUuid(uuid: string): Uint8Array {
   return Uint8Array.from({ length: 16 }, (_, i) => parseInt(hex.slice(i * 2, i * 2 + 2), 16));
 }
 
-function formatUuid(bytes: Uint8Array): string {
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}

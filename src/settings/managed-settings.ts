@@ -12,10 +12,6 @@ import { MANAGED_POLICY } from './stored-items';
 /** Every setting can be locked, and the API token too (it is not part of `Settings`). */
 export type LockableField = Exclude<keyof Settings, 'version'> | 'apiToken';
 
-export const LOCKABLE_FIELDS: readonly LockableField[] = [
-  ...(Object.keys(SettingsSchema.shape).filter((key) => key !== 'version') as Exclude<keyof Settings, 'version'>[]),
-  'apiToken',
-];
 
 export interface ManagedPolicy {
   /** The locked settings' values. */

@@ -122,5 +122,3 @@ export const MIGRATIONS: readonly Migration[] = [
     db.createObjectStore('pageMonths', { keyPath: 'month' });
   },
 ];
-
-export const LOG_DB_VERSION = MIGRATIONS.length;

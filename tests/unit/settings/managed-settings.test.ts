@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { LOCKABLE_FIELDS, readManagedPolicy } from '../../../src/settings/managed-settings';
+import { readManagedPolicy, type LockableField } from '../../../src/settings/managed-settings';
 import { DEFAULT_SETTINGS, SettingsSchema } from '../../../src/settings/settings';
 import { readSettings } from '../../../src/settings/settings-store';
 
@@ -9,6 +9,12 @@ const schema = JSON.parse(readFileSync(new URL('../../../public/managed_schema.j
   type: string;
   properties: Record<string, { type: string }>;
 };
+
+/** Every setting can be locked, and the API token too (`LockableField`). */
+const LOCKABLE_FIELDS: readonly LockableField[] = [
+  ...(Object.keys(SettingsSchema.shape).filter((key) => key !== 'version') as Exclude<LockableField, 'apiToken'>[]),
+  'apiToken',
+];
 
 beforeEach(() => fakeBrowser.reset());
 
