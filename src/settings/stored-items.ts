@@ -134,11 +134,19 @@ export const LOG_KEPT_SINCE = /*#__PURE__*/ storedItem({
  * Whether capture's writes reach the log (docs/design.md §4). In storage.session: it is held in
  * memory, so it can still be written when the disk refuses everything else.
  */
+/**
+ * Why capture's writes fail: the browser refused more data (a full disk), the log was written
+ * by a newer version, the browser could not write (most likely a full disk too), or anything else.
+ */
+export const WRITE_FAILURE_CAUSES = ['diskFull', 'newerLog', 'unwritable', 'failed'] as const;
+
 export const LogHealthSchema = z.object({
   /** A write failed and its events wait for a retry. */
   failing: z._default(z.boolean(), false),
-  /** Why, in words (`describeWriteFailure`). */
-  reason: z._default(z.nullable(z.string()), null),
+  /** Why, as a code the popup words (`writeFailureCause`): the worker carries no sentences. */
+  reason: z._default(z.nullable(z.literal(WRITE_FAILURE_CAUSES)), null),
+  /** The browser's own words, where the cause alone says too little (`unwritable`, `failed`). */
+  detail: z._default(z.nullable(z.string()), null),
   /** Events waiting to be written. */
   waiting: z._default(integer(0), 0),
   /** Writes that failed in this browser session. */

@@ -6,29 +6,25 @@ export function logNeedsAttention(health: LogHealth): boolean {
   return health.failing || health.discardedSince !== null;
 }
 
-const DISK_FULL = 'The browser refused to store more data (disk full?)';
-const NEWER_LOG = 'The log was written by a newer version of the extension';
-const KNOWN_CAUSES = new Set([DISK_FULL, NEWER_LOG]);
-
-/** A write failure in words a user can act on, with the browser's own after it. */
-export function describeWriteFailure(error: unknown): string {
+/** A write failure as the cause the popup words (`status-line.ts`), with the browser's own words where they help. */
+export function writeFailureCause(error: unknown): { reason: NonNullable<LogHealth['reason']>; detail: string | null } {
   const name = (error as { name?: unknown } | null)?.name;
   const message = error instanceof Error ? error.message : String(error);
   // Chromium reports a full disk under the log as an UnknownError naming the file error.
-  if (/NO_SPACE|ENOSPC|no space left|disk (is )?full/i.test(message)) return DISK_FULL;
+  if (/NO_SPACE|ENOSPC|no space left|disk (is )?full/i.test(message)) return { reason: 'diskFull', detail: null };
   switch (name) {
     case 'QuotaExceededError':
-      return DISK_FULL;
+      return { reason: 'diskFull', detail: null };
     case 'VersionError':
-      return NEWER_LOG;
+      return { reason: 'newerLog', detail: null };
     // What Chromium reports once a full disk has made it close the log (an aborted write, then
     // every reopening failing): not only a full disk can cause it, but it is the likely one.
     case 'AbortError':
     case 'InvalidStateError':
     case 'UnknownError':
-      return `The browser could not write to the log: is the disk full? (${message})`;
+      return { reason: 'unwritable', detail: message };
     default:
-      return `Writing to the log failed (${message})`;
+      return { reason: 'failed', detail: message };
   }
 }
 
@@ -44,12 +40,12 @@ export function logHealthRecorder(session: StoredArea, clock: () => number = Dat
         failing: true,
         // A cause once known stays the reason while the failure lasts: a full disk first fails
         // a write, then every reopening of the log with a vaguer error of its own.
-        reason: health.failing && health.reason !== null && KNOWN_CAUSES.has(health.reason) ? health.reason : describeWriteFailure(error),
+        ...(health.failing && (health.reason === 'diskFull' || health.reason === 'newerLog') ? {} : writeFailureCause(error)),
         waiting,
         failedWrites: health.failedWrites + 1,
         since: health.since ?? clock(),
       })),
-    recovered: () => update((health) => ({ ...health, failing: false, reason: null, waiting: 0, since: null })),
+    recovered: () => update((health) => ({ ...health, failing: false, reason: null, detail: null, waiting: 0, since: null })),
     /** The browser discarded the log first seen at `keptSince` (`checkLogKept`). */
     discarded: (keptSince: number) => update((health) => ({ ...health, discardedSince: keptSince })),
   };

@@ -22,7 +22,24 @@ export interface StatusFacts {
  * waits. Shown even when the log cannot be read at all — a full disk can refuse that too.
  */
 export function notSavedLine(health: LogHealth, t: Translate, locale?: string): string {
-  return t('statusNotSaved', health.reason ?? t('statusNoReason'), health.waiting.toLocaleString(locale), health.failedWrites.toLocaleString(locale));
+  return t('statusNotSaved', writeFailureWords(health, t), health.waiting.toLocaleString(locale), health.failedWrites.toLocaleString(locale));
+}
+
+/** The worker records why a write failed as a code (`writeFailureCause`); these are its words. */
+function writeFailureWords({ reason, detail }: LogHealth, t: Translate): string {
+  const browserWords = detail ?? t('statusNoReason');
+  switch (reason) {
+    case 'diskFull':
+      return t('writeFailureDiskFull');
+    case 'newerLog':
+      return t('writeFailureNewerLog');
+    case 'unwritable':
+      return t('writeFailureUnwritable', browserWords);
+    case 'failed':
+      return t('writeFailureOther', browserWords);
+    case null:
+      return t('statusNoReason');
+  }
 }
 
 /**

@@ -1,25 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { describeWriteFailure, logHealthRecorder, logNeedsAttention } from '../../../src/store/log-health';
+import { logHealthRecorder, logNeedsAttention, writeFailureCause } from '../../../src/store/log-health';
 import { LOG_HEALTH } from '../../../src/settings/stored-items';
 
-describe('describeWriteFailure', () => {
-  it('says what a full disk, a newer log and other failures mean', () => {
-    expect(describeWriteFailure(new DOMException('Quota exceeded', 'QuotaExceededError'))).toBe(
-      'The browser refused to store more data (disk full?)',
-    );
-    expect(describeWriteFailure(new DOMException('version 3 < 4', 'VersionError'))).toMatch(/newer version/);
-    expect(describeWriteFailure(new DOMException('I/O error', 'UnknownError'))).toBe('The browser could not write to the log: is the disk full? (I/O error)');
-    expect(describeWriteFailure(new DOMException('The transaction was aborted, so the request cannot be fulfilled.', 'AbortError'))).toMatch(
-      /^The browser could not write to the log: is the disk full\? \(The transaction was aborted/,
-    );
-    expect(describeWriteFailure('odd')).toBe('Writing to the log failed (odd)');
+describe('writeFailureCause', () => {
+  it('names a full disk, a newer log and other failures, with the browser\'s words where they help (the popup words them)', () => {
+    expect(writeFailureCause(new DOMException('Quota exceeded', 'QuotaExceededError'))).toEqual({ reason: 'diskFull', detail: null });
+    expect(writeFailureCause(new DOMException('version 3 < 4', 'VersionError'))).toEqual({ reason: 'newerLog', detail: null });
+    expect(writeFailureCause(new DOMException('I/O error', 'UnknownError'))).toEqual({ reason: 'unwritable', detail: 'I/O error' });
+    expect(writeFailureCause(new DOMException('The transaction was aborted, so the request cannot be fulfilled.', 'AbortError'))).toEqual({
+      reason: 'unwritable',
+      detail: expect.stringMatching(/^The transaction was aborted/),
+    });
+    expect(writeFailureCause('odd')).toEqual({ reason: 'failed', detail: 'odd' });
     // What Chromium says when the disk under the profile is full (seen end to end).
     const chromiumDiskFull = new DOMException(
       'Connection is closing because of: IO error: .../000003.log: FILE_ERROR_NO_SPACE (ChromeMethodBFE: 3::WritableFileAppend::8)',
       'UnknownError',
     );
-    expect(describeWriteFailure(chromiumDiskFull)).toBe('The browser refused to store more data (disk full?)');
+    expect(writeFailureCause(chromiumDiskFull)).toEqual({ reason: 'diskFull', detail: null });
   });
 });
 
@@ -35,7 +34,8 @@ describe('logHealthRecorder', () => {
     await recorder.failing(full, 4);
     expect(await read()).toEqual({
       failing: true,
-      reason: 'The browser refused to store more data (disk full?)',
+      reason: 'diskFull',
+      detail: null,
       waiting: 4,
       failedWrites: 2,
       since: 1_000,
@@ -43,12 +43,12 @@ describe('logHealthRecorder', () => {
     });
     // The log's reopening then fails with a vaguer error: the full disk stays the reason.
     await recorder.failing(new DOMException('Internal error opening backing store for indexedDB.open.', 'UnknownError'), 5);
-    expect(await read()).toMatchObject({ reason: 'The browser refused to store more data (disk full?)', waiting: 5, failedWrites: 3 });
+    expect(await read()).toMatchObject({ reason: 'diskFull', detail: null, waiting: 5, failedWrites: 3 });
     await recorder.recovered();
-    expect(await read()).toEqual({ failing: false, reason: null, waiting: 0, failedWrites: 3, since: null, discardedSince: null });
+    expect(await read()).toEqual({ failing: false, reason: null, detail: null, waiting: 0, failedWrites: 3, since: null, discardedSince: null });
     // A new failure is described afresh.
     await recorder.failing(new DOMException('I/O error', 'UnknownError'), 1);
-    expect(await read()).toMatchObject({ reason: 'The browser could not write to the log: is the disk full? (I/O error)' });
+    expect(await read()).toMatchObject({ reason: 'unwritable', detail: 'I/O error' });
   });
 
   it('keeps that the browser discarded the log through later failures and recoveries, and the badge asks for attention', async () => {

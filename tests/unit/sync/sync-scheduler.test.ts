@@ -224,7 +224,7 @@ describe('the badge', () => {
     });
     await settled();
     texts.length = 0;
-    await LOG_HEALTH.set(fakeBrowser.storage, { ...LOG_HEALTH.fallback, failing: true, reason: 'disk full' });
+    await LOG_HEALTH.set(fakeBrowser.storage, { ...LOG_HEALTH.fallback, failing: true, reason: 'diskFull' });
     await vi.waitFor(() => expect(texts).toEqual(['!']));
     await LOG_HEALTH.set(fakeBrowser.storage, LOG_HEALTH.fallback);
     await vi.waitFor(() => expect(texts).toEqual(['!', '']));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeWriteFailure } from '../../../src/store/log-health';
+import { writeFailureCause } from '../../../src/store/log-health';
 import { LOG_HEALTH, SYNC_STATUS } from '../../../src/settings/stored-items';
 import { statusLine } from '../../../src/ui/status-line';
 import { en, translatorFor } from './messages';
@@ -47,11 +47,27 @@ describe('statusLine', () => {
   });
 
   it('says first, in words, that what is recorded is not being saved, and how much waits', () => {
-    const logHealth = LOG_HEALTH.parse({ failing: true, reason: describeWriteFailure(new DOMException('quota', 'QuotaExceededError')), waiting: 4, failedWrites: 2 });
+    const logHealth = LOG_HEALTH.parse({ failing: true, ...writeFailureCause(new DOMException('quota', 'QuotaExceededError')), waiting: 4, failedWrites: 2 });
     expect(statusLine({ ...base, logHealth }, en)).toBe(
       'Not saved: The browser refused to store more data (disk full?) — 4 events wait in memory, retried (2 failed writes) · Logging on · 12 pending · never synced',
     );
     expect(statusLine({ ...base, logHealth: LOG_HEALTH.parse({ failedWrites: 2 }) }, en)).toBe('Logging on · 12 pending · never synced');
+  });
+
+  it('says what a full disk, a newer log and other write failures mean, with the browser\'s words', () => {
+    const reasonOf = (error: unknown) => {
+      const line = statusLine({ ...base, logHealth: LOG_HEALTH.parse({ failing: true, ...writeFailureCause(error), waiting: 1, failedWrites: 1 }) }, en);
+      return /^Not saved: (.*) — 1 events wait/.exec(line)?.[1];
+    };
+    expect(reasonOf(new DOMException('Quota exceeded', 'QuotaExceededError'))).toBe('The browser refused to store more data (disk full?)');
+    expect(reasonOf(new DOMException('version 3 < 4', 'VersionError'))).toMatch(/newer version/);
+    expect(reasonOf(new DOMException('I/O error', 'UnknownError'))).toBe('The browser could not write to the log: is the disk full? (I/O error)');
+    expect(reasonOf(new DOMException('The transaction was aborted, so the request cannot be fulfilled.', 'AbortError'))).toMatch(
+      /^The browser could not write to the log: is the disk full\? \(The transaction was aborted/,
+    );
+    expect(reasonOf('odd')).toBe('Writing to the log failed (odd)');
+    const line = statusLine({ ...base, logHealth: LOG_HEALTH.parse({ failing: true, reason: 'diskFull', waiting: 1, failedWrites: 1 }) }, translatorFor('de'));
+    expect(line).toMatch(/^Nicht gespeichert: Der Browser hat sich geweigert, weitere Daten zu speichern \(Festplatte voll\?\)/);
   });
 
   it('says first that the browser discarded the log, and since when what was not sent is lost', () => {
