@@ -30,8 +30,8 @@ const EPOCH_SECONDS = Date.parse('2026-01-01T00:00:00.000Z') / 1000;
 // Row i: user i mod 20, host i mod 50, every tenth a SEARCH.
 const SQLITE_FILL = `
   WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${rows})
-  INSERT INTO events (id, sender, action, url, host, timestamp, received_at, event)
-  SELECT id, sender, action, url, host, ts, ts,
+  INSERT INTO events (id, sender, action, host, timestamp, received_at, event)
+  SELECT id, sender, action, host, ts, ts,
     json_object('id', id, 'action', action, 'timestamp', ts, 'url', url, 'params', json_object('title', 'Page ' || i, 'truncated', json('true')))
   FROM (
     SELECT i, printf('00000000-0000-7000-8000-%012d', i) AS id, 'user' || (i % ${USERS}) AS sender,
@@ -42,8 +42,8 @@ const SQLITE_FILL = `
   )`;
 
 const POSTGRES_FILL = `
-  INSERT INTO events (id, sender, action, url, host, timestamp, received_at, event)
-  SELECT id, sender, action, url, host, ts, ts,
+  INSERT INTO events (id, sender, action, host, timestamp, received_at, event)
+  SELECT id, sender, action, host, ts, ts,
     json_build_object('id', id, 'action', action, 'timestamp', ts, 'url', url, 'params', json_build_object('title', 'Page ' || i, 'truncated', true))::text
   FROM (
     SELECT i, '00000000-0000-7000-8000-' || lpad(i::text, 12, '0') AS id, 'user' || (i % ${USERS}) AS sender,
@@ -87,6 +87,12 @@ async function measure(engine: string, database: string): Promise<void> {
       times.sort((a, b) => a - b);
       console.log(`  ${name}: median ${percentile(times, 50).toFixed(2)} ms, p95 ${percentile(times, 95).toFixed(2)} ms, max ${times.at(-1)!.toFixed(2)} ms`);
     }
+    // A retention round (--keep-days) that finds the oldest 1% expired: what the arrival-time
+    // index (or its absence) costs the hourly delete.
+    const cutoff = new Date((EPOCH_SECONDS + rows / 100 + 1) * 1000);
+    const t0 = performance.now();
+    const deleted = await collector.store.pruneReceivedBefore(cutoff);
+    console.log(`  retention round deleting the oldest ${deleted.toLocaleString('en')} events: ${(performance.now() - t0).toFixed(1)} ms`);
   } finally {
     await collector.close();
   }

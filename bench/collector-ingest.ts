@@ -2,10 +2,11 @@
 // real SQLite file (one collector process) and a real PostgreSQL (two collector processes on
 // one database, the team setup). Prints numbers; never fails on time.
 // npx tsx bench/collector-ingest.ts [--engine sqlite|postgres|both] [--events 50000] [--batch 100]
-//   [--concurrency 8] [--ids v7|v4] [--baseline <git ref>] [--rounds N]
+//   [--concurrency 8] [--ids v7|v4] [--baseline <git ref>] [--rounds N] [--cpu-prof DIR]
 // With --baseline, the collector of that commit (its collector/ and src/ from `git archive`,
 // this checkout's node_modules) runs in the same rounds as this one, alternating which goes
-// first, so the before / after is measured under the same load.
+// first, so the before / after is measured under the same load. With --cpu-prof, every collector
+// process writes a V8 CPU profile (`node --cpu-prof`) into DIR when it stops.
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     ids: { type: 'string', default: 'v7' },
     baseline: { type: 'string' },
     rounds: { type: 'string', default: '1' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const rounds = Number(values.rounds);
@@ -174,7 +176,8 @@ interface RunFigures {
 
 /** `npm run collector` of a variant as its own process; resolves with its URL once it listens. */
 async function startCollectorProcess(variant: Variant, database: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'collector/main.ts', '--port', '0', '--database', database, '--token', TOKEN], {
+  const profile = values['cpu-prof'] === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'collector/main.ts', '--port', '0', '--database', database, '--token', TOKEN], {
     cwd: variant.root,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, DATABASE_URL: '', COLLECTOR_TOKEN: '' },

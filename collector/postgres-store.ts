@@ -7,7 +7,7 @@ import type { EncodedBatch, EventPage, EventQuery, EventStore, InsertResult, Sto
  * Versioned migrations, each applied once in its own transaction and recorded in
  * `schema_migrations`. Never edit one that shipped: add the next. The same steps as SQLite's.
  */
-const MIGRATIONS: readonly string[] = [
+export const POSTGRES_MIGRATIONS: readonly string[] = [
   // 1: the events. `id` is UNIQUE but nullable: events without an id are all kept.
   // `event` is text, not jsonb, so it is kept exactly as the client sent it (key order included).
   `CREATE TABLE events (
@@ -31,9 +31,16 @@ const MIGRATIONS: readonly string[] = [
      created_at text NOT NULL
    );
    CREATE INDEX tokens_user ON tokens (user_name);`,
+  // 3: ingest cost (docs/design.md §9). `url` goes: no query reads it (the host filter has its
+  // own column, the url is in the stored event). Arrival time is only read by retention, a
+  // range delete of the oldest rows, and rows are appended in arrival order, so a BRIN index
+  // (a few pages for the whole table) finds them instead of a B-tree written on every insert.
+  `ALTER TABLE events DROP COLUMN url;
+   DROP INDEX events_received_at;
+   CREATE INDEX events_received_at ON events USING brin (received_at);`,
 ];
 
-export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;
+export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.length;
 
 /** Any constant: every collector process takes this lock while it migrates, one after another. */
 const MIGRATION_LOCK = 727_100_016;
@@ -99,11 +106,11 @@ export class PostgresEventStore implements EventStore {
       );
       const { rows } = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_migrations');
       const version = rows[0]?.version ?? 0;
-      if (version > MIGRATIONS.length) {
-        throw new Error(`${this.location} has schema version ${version}, newer than this collector understands (${MIGRATIONS.length})`);
+      if (version > POSTGRES_MIGRATIONS.length) {
+        throw new Error(`${this.location} has schema version ${version}, newer than this collector understands (${POSTGRES_MIGRATIONS.length})`);
       }
-      for (let next = version + 1; next <= MIGRATIONS.length; next++) {
-        await client.query(MIGRATIONS[next - 1]!);
+      for (let next = version + 1; next <= POSTGRES_MIGRATIONS.length; next++) {
+        await client.query(POSTGRES_MIGRATIONS[next - 1]!);
         await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [next]);
       }
       await client.query('COMMIT');
@@ -123,26 +130,24 @@ export class PostgresEventStore implements EventStore {
     if (events.length === 0) return { stored: 0, duplicates: 0 };
     const ids: (string | null)[] = new Array(events.length);
     const actions: string[] = new Array(events.length);
-    const urls: string[] = new Array(events.length);
     const timestamps: string[] = new Array(events.length);
     for (let i = 0; i < events.length; i++) {
       const event = events[i]!;
       ids[i] = event.id ?? null;
       actions[i] = event.action;
-      urls[i] = event.url;
       timestamps[i] = event.timestamp;
     }
     // The events' JSON goes as one `json` parameter, the client's own bytes sent in binary
     // format (a Buffer), and json_array_elements gives each element's text verbatim: nothing
     // is serialised or escaped per event. ROWS FROM zips it with the columns in the batch's
     // order, so of two equal ids in one batch the first is inserted and the second conflicts.
-    const text = `INSERT INTO events (id, sender, action, url, host, timestamp, received_at, event)
-      SELECT id, $2, action, url, host, timestamp, $3, event::text
-      FROM ROWS FROM (unnest($1::text[]), unnest($4::text[]), unnest($5::text[]), unnest($6::text[]), unnest($7::text[]),
-                      json_array_elements($8::json))
-        AS batch (id, action, url, host, timestamp, event)
+    const text = `INSERT INTO events (id, sender, action, host, timestamp, received_at, event)
+      SELECT id, $2, action, host, timestamp, $3, event::text
+      FROM ROWS FROM (unnest($1::text[]), unnest($4::text[]), unnest($5::text[]), unnest($6::text[]),
+                      json_array_elements($7::json))
+        AS batch (id, action, host, timestamp, event)
       ON CONFLICT (id) DO NOTHING`;
-    const values = [ids, user, receivedAt.toISOString(), actions, urls, hosts, timestamps, array];
+    const values = [ids, user, receivedAt.toISOString(), actions, hosts, timestamps, array];
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await this.pool.query(text, values);

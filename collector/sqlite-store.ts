@@ -42,13 +42,17 @@ const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
       update.run(hostOf(row.url), row.seq);
     }
   },
+  // 3: ingest cost (docs/design.md §9). `url` goes: no query reads it (the host filter has its
+  // own column, and the url is in the stored event), and it was a copy of each row's longest
+  // field in every page SQLite writes.
+  (db) => db.exec('ALTER TABLE events DROP COLUMN url;'),
 ];
 
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Rows per multi-row INSERT: 100 × 8 parameters stays far below SQLite's limit of 32,766. */
+/** Rows per multi-row INSERT: 100 × 7 parameters stays far below SQLite's limit of 32,766. */
 const ROWS_PER_STATEMENT = 100;
-const COLUMNS = 8;
+const COLUMNS = 7;
 
 /**
  * Most events one group commit takes (docs/design.md §9): the batches waiting beyond it go in
@@ -130,7 +134,6 @@ export class SqliteEventStore implements EventStore {
           values[i++] = event.id ?? null;
           values[i++] = user;
           values[i++] = event.action;
-          values[i++] = event.url;
           values[i++] = hosts[row];
           values[i++] = event.timestamp;
           values[i++] = receivedAt;
@@ -179,7 +182,7 @@ export class SqliteEventStore implements EventStore {
     if (!statement) {
       const tuple = `(${new Array(COLUMNS - 1).fill('?').join(', ')}, CAST(? AS TEXT))`;
       statement = this.db.prepare(
-        `INSERT INTO events (id, sender, action, url, host, timestamp, received_at, event)
+        `INSERT INTO events (id, sender, action, host, timestamp, received_at, event)
          VALUES ${new Array(rows).fill(tuple).join(', ')}
          ON CONFLICT (id) DO NOTHING`,
       );

@@ -90,7 +90,7 @@ describeEngines('EventStore', () => {
     const good = makeEvent();
     // Values neither engine can store (SQLite cannot bind an object, PostgreSQL refuses NUL in
     // text) fail the second row; nothing of the batch may remain.
-    const broken = { ...makeEvent(), action: 'VIEW\u0000', url: { not: 'a string' } } as never;
+    const broken = { ...makeEvent(), action: 'VIEW\u0000', timestamp: { not: 'a string' } } as never;
     await expect(store.appendBatch([good, broken], 'ann')).rejects.toThrow();
     expect(await store.countEvents()).toBe(0);
   });

@@ -19,7 +19,7 @@ describe('SqliteEventStore', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
     const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('events')").all();
-    expect(columns.map((column) => column.name)).toEqual(['seq', 'id', 'action', 'url', 'timestamp', 'received_at', 'event', 'sender', 'host']);
+    expect(columns.map((column) => column.name)).toEqual(['seq', 'id', 'action', 'timestamp', 'received_at', 'event', 'sender', 'host']);
     db.close();
   });
 
@@ -29,11 +29,10 @@ describe('SqliteEventStore', () => {
     store.insertBatch([event], new Date('2026-11-28T00:00:00.000Z'), 'ann');
     await store.close();
     const db = new Database(file, { readonly: true });
-    expect(db.prepare('SELECT id, sender, action, url, host, timestamp, received_at, event FROM events').get()).toEqual({
+    expect(db.prepare('SELECT id, sender, action, host, timestamp, received_at, event FROM events').get()).toEqual({
       id: event.id,
       sender: 'ann',
       action: 'SEARCH',
-      url: event.url,
       host: 'docs.example.com',
       timestamp: event.timestamp,
       received_at: '2026-11-28T00:00:00.000Z',
