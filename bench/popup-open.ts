@@ -5,8 +5,11 @@
 // start of the navigation — HTML, script, opening IndexedDB, reading and rendering the rows.
 // The median of several openings is printed; nothing passes or fails on time.
 // The seeded logs are kept between runs of the same day (bench/seeded-log.ts);
-// `BENCH_BASELINE=<chrome-mv3 dir>` measures a second build in the same run, its openings
-// interleaved with this one's.
+// `BENCH_BASELINE=<chrome-mv3 dir>[,<another>]` measures other builds in the same run, their
+// openings interleaved with this one's, and prints this build's time over theirs.
+// Each build's line is followed by where the time went: the median moment of each step, from
+// the page's own timing entries and the popup's `popup:*` marks (src/ui/popup-first-paint.ts;
+// an older build has only the page's entries and its list / summary attributes).
 import type { BrowserContext } from 'playwright-core';
 import { seedFillerLog } from '../tests/e2e/harness/seed-log';
 import { waitForBody } from '../tests/e2e/harness/popup-page';
@@ -21,26 +24,70 @@ const median = (values: number[]) => {
   return sorted[Math.floor(sorted.length / 2)]!;
 };
 
+/**
+ * Where an opening's time went, each a moment in ms from the start of the navigation: the
+ * page's own timing entries (navigation, the scripts and stylesheet, the first paint) and the
+ * popup's `popup:*` marks (src/ui/popup-first-paint.ts; a build without them has none).
+ */
+type Breakdown = Record<string, number>;
+
+function readBreakdown(): Breakdown {
+  const moments: Breakdown = {};
+  const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+  if (nav) {
+    moments['html received'] = nav.responseEnd;
+    moments['html parsed'] = nav.domInteractive;
+    moments['DOMContentLoaded'] = nav.domContentLoadedEventEnd;
+  }
+  // No named inner functions: tsx would wrap them in a helper the page does not have.
+  for (const file of performance.getEntriesByType('resource') as PerformanceResourceTiming[]) {
+    const kind = file.name.endsWith('.css') ? 'css loaded' : file.name.endsWith('.js') ? 'scripts loaded' : null;
+    if (kind) moments[kind] = Math.max(moments[kind] ?? 0, file.responseEnd);
+  }
+  for (const paint of performance.getEntriesByType('paint')) moments[paint.name] = paint.startTime;
+  for (const mark of performance.getEntriesByType('mark')) if (mark.name.startsWith('popup:')) moments[mark.name] = mark.startTime;
+  return moments;
+}
+
+interface Opening {
+  /** When the summary and the list were both on screen (the list alone for a build without a summary). */
+  ms: number;
+  breakdown: Breakdown;
+}
+
 /** One opening: the popup's first paint, the summary and the list both on screen. */
-async function open(context: BrowserContext, url: string): Promise<number> {
+async function open(context: BrowserContext, url: string): Promise<Opening> {
   const page = await context.newPage();
   await page.goto(url);
   const ms = Number(await waitForBody(page, 'listRenderedMs'));
-  const summaryMs = Number(await waitForBody(page, 'summaryRenderedMs'));
-  if ((await page.locator('#summary-sites > li').count()) === 0) throw new Error('the popup rendered no summary');
+  // A build from before the summary (a baseline) has no #summary: its list is the first paint.
+  const hasSummary = (await page.locator('#summary').count()) > 0;
+  const summaryMs = hasSummary ? Number(await waitForBody(page, 'summaryRenderedMs')) : 0;
+  if (hasSummary && (await page.locator('#summary-sites > li').count()) === 0) throw new Error('the popup rendered no summary');
   const rows = await page.locator('#log > li').count();
   if (rows === 0) throw new Error('the popup rendered no rows');
   // Let the status line's count finish: IndexedDB would otherwise still be busy with it
   // when the next opening starts, which a real popup (opened once) never meets.
   await waitForBody(page, 'loaded', 'true');
+  const breakdown = await page.evaluate(readBreakdown);
   await page.close();
-  return Math.max(ms, summaryMs);
+  return { ms: Math.max(ms, summaryMs), breakdown: { ...breakdown, 'summary rendered': summaryMs, 'list rendered': ms } };
 }
 
 interface Result {
   median: number;
   min: number;
   max: number;
+  /** The median of each moment, earliest first. */
+  breakdown: [string, number][];
+}
+
+function breakdownOf(openings: Opening[]): [string, number][] {
+  const names = new Set(openings.flatMap((opening) => Object.keys(opening.breakdown)));
+  return [...names]
+    .map((name): [string, number] => [name, median(openings.map((opening) => opening.breakdown[name] ?? Number.NaN).filter((ms) => ms > 0))])
+    .filter(([, ms]) => ms !== undefined)
+    .sort((a, b) => a[1] - b[1]);
 }
 
 /**
@@ -50,13 +97,21 @@ interface Result {
 async function measure(logs: SeededLog[]): Promise<Result[]> {
   const urls = logs.map((log) => `chrome-extension://${log.browser.extensionId}/popup.html`);
   for (const [at, log] of logs.entries()) await open(log.browser.context, urls[at]!);
-  const times = logs.map((): number[] => []);
+  const openings = logs.map((): Opening[] => []);
   for (let i = 0; i < OPENINGS; i++) {
     const order = logs.map((_, at) => at);
     if (i % 2 === 1) order.reverse();
-    for (const at of order) times[at]!.push(await open(logs[at]!.browser.context, urls[at]!));
+    for (const at of order) openings[at]!.push(await open(logs[at]!.browser.context, urls[at]!));
   }
-  return times.map((values) => ({ median: median(values), min: Math.min(...values), max: Math.max(...values) }));
+  return openings.map((measured) => {
+    const values = measured.map((opening) => opening.ms);
+    return { median: median(values), min: Math.min(...values), max: Math.max(...values), breakdown: breakdownOf(measured) };
+  });
+}
+
+/** "html parsed 63.5 (+55.0) · …": each moment and the time since the one before it. */
+function describeBreakdown(moments: [string, number][]): string {
+  return moments.map(([name, ms], at) => `${name} ${ms.toFixed(1)} (+${(ms - (moments[at - 1]?.[1] ?? 0)).toFixed(1)})`).join(' · ');
 }
 
 const builds = benchBuilds();
@@ -77,6 +132,7 @@ for (const size of SIZES) {
         `popup open${builds.length > 1 ? ` [${build.name}]` : ''}, ${size.toLocaleString('en-US')} events stored: summary and list rendered after ${result.median.toFixed(1)} ms ` +
           `(median of ${OPENINGS}; min ${result.min.toFixed(1)}, max ${result.max.toFixed(1)})`,
       );
+      console.log(`  where it went (median ms from the navigation's start, +ms since the previous): ${describeBreakdown(result.breakdown)}`);
     });
   } finally {
     for (const log of logs) await log.browser.close();
@@ -86,4 +142,10 @@ for (const [name, bySize] of results) {
   const small = bySize.get(SIZES[0]!)!.median;
   const large = bySize.get(SIZES[1]!)!.median;
   console.log(`popup open${builds.length > 1 ? ` [${name}]` : ''}: 100k / 1k ratio ${(large / small).toFixed(2)}`);
+}
+const ours = results.get(builds[0]!.name)!;
+for (const build of builds.slice(1)) {
+  const theirs = results.get(build.name)!;
+  const ratios = SIZES.map((size) => `${size.toLocaleString('en-US')}: ${(ours.get(size)!.median / theirs.get(size)!.median).toFixed(2)}`);
+  console.log(`popup open, this build / ${build.name} (same run): ${ratios.join(', ')}`);
 }

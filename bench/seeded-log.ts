@@ -49,13 +49,16 @@ export interface BenchBuild {
 }
 
 /**
- * The build of this checkout (`E2E_CHROME_BUILD` if set), and the one named by
- * `BENCH_BASELINE=<unpacked chrome-mv3 dir>` (e.g. the build of the main branch) to compare
- * with in the same run.
+ * The build of this checkout (`E2E_CHROME_BUILD` if set), and the ones named by
+ * `BENCH_BASELINE=<unpacked chrome-mv3 dir>[,<another>…]` (e.g. the build of the main branch,
+ * and an older one) to compare with in the same run: `baseline`, `baseline 2`, …
  */
 export function benchBuilds(): BenchBuild[] {
-  const baseline = process.env.BENCH_BASELINE;
-  return [{ name: 'this build', dir: requireChromeBuild().dir }, ...(baseline ? [{ name: 'baseline', dir: requireChromeBuild(baseline).dir }] : [])];
+  const baselines = (process.env.BENCH_BASELINE ?? '').split(',').filter(Boolean);
+  return [
+    { name: 'this build', dir: requireChromeBuild().dir },
+    ...baselines.map((dir, at) => ({ name: at === 0 ? 'baseline' : `baseline ${at + 1}`, dir: requireChromeBuild(dir).dir })),
+  ];
 }
 
 /**

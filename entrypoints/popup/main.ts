@@ -12,6 +12,7 @@ import { openExistingLog } from '../../src/store/open-existing-log';
 // first; the rest (search, export, delete, status) loads once they are on screen and takes
 // over, so running its modules (the schemas) never delays the first paint's reads
 // (docs/design.md §7).
+performance.mark('popup:script');
 const t = createTranslator((name, substitutions) => browser.i18n.getMessage(name, substitutions));
 const locale = browser.i18n.getUILanguage();
 const summary = mountSummary({ document, factory: indexedDB, t, locale });

@@ -40,21 +40,28 @@ export async function paintFirstPage(
 ): Promise<FirstPaint> {
   localizePage(doc, t);
   doc.documentElement.lang = locale ?? doc.documentElement.lang;
+  performance.mark('popup:localized');
   const db = await openExistingLog(factory);
+  performance.mark('popup:log-opened');
   const now = clock();
   let entries: StoredLogEntry[] | null = null;
   let summaryData: SummaryData | null = null;
   if (db) {
     [entries, summaryData] = await Promise.all([
-      readNewestRecords(db, limit),
-      readSummaryData(db, now).catch(() => null),
+      readNewestRecords(db, limit).finally(() => performance.mark('popup:records-read')),
+      readSummaryData(db, now)
+        .catch(() => null)
+        .finally(() => performance.mark('popup:summary-read')),
     ]);
     db.close();
   }
+  performance.mark('popup:read');
   summary?.show(summaryData);
+  performance.mark('popup:summary-rendered');
   if (entries) {
     renderLog(doc.getElementById('log')!, groupViews(entries).map((item) => toLogRow(item, now, locale)), t);
     doc.body.dataset.listRenderedMs = performance.now().toFixed(1);
+    performance.mark('popup:list-rendered');
   }
   return { entries };
 }
