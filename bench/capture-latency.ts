@@ -60,8 +60,9 @@ const { values } = parseArgs({
     // another build, to print the run's A/A noise band beside the before/after ratios.
     aa: { type: 'boolean', default: false },
     // With --baseline: one more build measured in the same rounds (e.g. a variant with one
-    // part of the change taken out), printed as "also" with its ratio to the baseline.
-    also: { type: 'string', default: '' },
+    // part of the change taken out), printed as "also" with its ratio to the baseline; given
+    // more than once, each is one more build ("also 2", …).
+    also: { type: 'string', multiple: true, default: [] },
     // Only time the append transaction's shapes, this many navigations a round (measureShapes).
     shapes: { type: 'string', default: '0' },
   },
@@ -461,21 +462,23 @@ async function measureShapes(browser: ExtensionBrowser, server: TestPageServer, 
         d.createObjectStore('viewSpansBare', { keyPath: ['day', 'host', 'id'] });
         // All three kinds of aggregate record in one store, told apart by the key's first part.
         d.createObjectStore('aggregates');
+        // Schema v5's journal: the span alone, marked unfolded, with the sparse index that finds it.
+        const journal = d.createObjectStore('viewSpansJournal', { keyPath: ['day', 'id'] });
+        journal.createIndex('byId', 'id');
+        journal.createIndex('byHost', 'host');
+        journal.createIndex('byUnfolded', 'unfolded');
       };
       open.onsuccess = () => resolve(open.result);
       open.onerror = () => reject(open.error);
     });
-    type Parts = { check?: 'counters' | 'aggregates'; totals?: 'indexed' | 'bare' | 'one store'; span?: boolean; extra?: number; extraStore?: string };
+    type Parts = { check?: 'counters' | 'aggregates'; totals?: 'indexed' | 'bare' | 'one store'; span?: boolean; journal?: boolean; extra?: number; extraStore?: string };
     // The first twice (its A/A band); then the parts of schema v4's completing append, and
     // the layouts tried against it (BENCHMARKS.md, "what the extra records cost").
     const shapes: Record<string, Parts> = {
       'before the totals: 2 events + open view': {},
       'the same again (A/A)': {},
       'v4 now: + check, span (2 indexes), 2 totals (1 index each)': { check: 'counters', totals: 'indexed', span: true },
-      'v4 without the check': { totals: 'indexed', span: true },
-      'no indexes on the aggregates (host in their keys)': { check: 'counters', totals: 'bare', span: true },
-      'one aggregate store (span, totals, check in it)': { check: 'aggregates', totals: 'one store', span: true },
-      'as many records, in the open view\'s store (2 stores)': { extra: 5, extraStore: 'capture' },
+      'v5: the span alone, unfolded (3 indexes), no totals, no check': { journal: true },
     };
     const names = Object.keys(shapes);
     const times: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
@@ -491,6 +494,7 @@ async function measureShapes(browser: ExtensionBrowser, server: TestPageServer, 
       if (parts.totals === 'indexed') stores.push('siteDays', 'pageDays', ...(parts.span ? ['viewSpans'] : []));
       if (parts.totals === 'bare') stores.push('siteDaysBare', 'pageDaysBare', ...(parts.span ? ['viewSpansBare'] : []));
       if (parts.totals === 'one store') stores.push('aggregates');
+      if (parts.journal) stores.push('viewSpansJournal');
       if (parts.extraStore && !stores.includes(parts.extraStore)) stores.push(parts.extraStore);
       const tx = db.transaction(stores, 'readwrite', { durability: 'relaxed' });
       const completion = crypto.randomUUID();
@@ -508,6 +512,7 @@ async function measureShapes(browser: ExtensionBrowser, server: TestPageServer, 
         tx.objectStore(`siteDays${suffix}`).put(site);
         tx.objectStore(`pageDays${suffix}`).put(page);
       }
+      if (parts.journal) tx.objectStore('viewSpansJournal').put({ ...span, unfolded: 1 });
       if (parts.totals === 'one store') {
         const store = tx.objectStore('aggregates');
         if (parts.span) store.put(span, ['span', day, host, completion]);
@@ -613,13 +618,14 @@ function describeBaseline(dir: string): string {
  * latency of full loads and tab switches: the settle time of same-document changes is
  * measured apart, on the current build.
  */
-async function compareWithBaseline(server: TestPageServer, baseline: string, aa: boolean, also: string | null): Promise<void> {
-  console.log(`before / after in the same run — before: ${describeBaseline(baseline)}; after: the current build (${CHROME_BUILD_DIR})${aa ? '; "before again": the baseline a second time (A/A)' : ''}${also ? `; "also": ${also}` : ''}`);
+async function compareWithBaseline(server: TestPageServer, baseline: string, aa: boolean, also: readonly string[]): Promise<void> {
+  const others = also.map((dir, i) => ({ name: i === 0 ? 'also' : `also ${i + 1}`, dir }));
+  console.log(`before / after in the same run — before: ${describeBaseline(baseline)}; after: the current build (${CHROME_BUILD_DIR})${aa ? '; "before again": the baseline a second time (A/A)' : ''}${others.map(({ name, dir }) => `; "${name}": ${dir}`).join('')}`);
   const builds = [
     { name: 'before', dir: baseline as string | undefined },
     { name: 'after', dir: undefined },
     ...(aa ? [{ name: 'before again', dir: baseline }] : []),
-    ...(also ? [{ name: 'also', dir: also }] : []),
+    ...others,
   ];
   const pooled = new Map(builds.map((build) => [build.name, [] as number[]]));
   for (let round = 1; round <= ROUNDS; round++) {
@@ -639,7 +645,7 @@ async function compareWithBaseline(server: TestPageServer, baseline: string, aa:
   const ratios = (of: number[]) => [50, 90, 99].map((p) => `p${p} ×${(percentile(of, p) / percentile(before, p)).toFixed(2)}`).join(', ');
   console.log(`  after / before: ${ratios(sorted.get('after')!)}`);
   if (aa) console.log(`  before again / before (the noise band, A/A): ${ratios(sorted.get('before again')!)}`);
-  if (also) console.log(`  also / before: ${ratios(sorted.get('also')!)}`);
+  for (const { name } of others) console.log(`  ${name} / before: ${ratios(sorted.get(name)!)}`);
 }
 
 async function main(): Promise<void> {
@@ -670,7 +676,7 @@ async function main(): Promise<void> {
     }
     if (BASELINE) {
       if (!existsSync(join(BASELINE, 'manifest.json'))) throw new Error(`--baseline ${BASELINE}: no unpacked extension there (manifest.json missing)`);
-      await compareWithBaseline(server, BASELINE, values.aa, values.also ? resolve(values.also) : null);
+      await compareWithBaseline(server, BASELINE, values.aa, values.also.map((dir) => resolve(dir)));
       if (SETTLE_SAMPLES > 0) {
         const result = await measureRound(server, 'settle', undefined);
         const settle = await settleTimes(result.browser, server, SETTLE_SAMPLES);
