@@ -427,9 +427,21 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     });
   }
 
+  /**
+   * A top-frame navigation, committed or by the History API. Back and forward restore the
+   * entry's title without the tab reporting a change, and an app may set its title before the
+   * History API call: the browser's word settles it.
+   */
+  function navigated<S extends CaptureSignal & { tabId: number }>(navigation: S): void {
+    const signal = withSnapshot(navigation);
+    enqueue(signal);
+    if (!(signal instanceof Promise)) titleFromBrowser(navigation.tabId);
+    confirmFocus();
+  }
+
   listen(webNavigation.onCommitted, (details) => {
     if (details.frameId !== 0) return;
-    const signal = withSnapshot({
+    navigated({
       type: 'navigationCommitted',
       at: clock(),
       tabId: details.tabId,
@@ -438,13 +450,10 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
       transitionType: details.transitionType,
       documentLifecycle: (details as { documentLifecycle?: string }).documentLifecycle,
     });
-    enqueue(signal);
-    if (!(signal instanceof Promise)) titleFromBrowser(details.tabId);
-    confirmFocus();
   });
   listen(webNavigation.onHistoryStateUpdated, (details) => {
     if (details.frameId !== 0) return;
-    const signal = withSnapshot({
+    navigated({
       type: 'historyStateUpdated',
       at: clock(),
       tabId: details.tabId,
@@ -452,11 +461,6 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
       url: details.url,
       forwardBack: details.transitionQualifiers?.includes('forward_back') === true,
     });
-    enqueue(signal);
-    // Back and forward restore the entry's title without the tab reporting a change, and an
-    // app may set its title before the History API call: the browser's word settles it.
-    if (!(signal instanceof Promise)) titleFromBrowser(details.tabId);
-    confirmFocus();
   });
   listen(webNavigation.onReferenceFragmentUpdated, ({ tabId, frameId, url }) =>
     enqueue({ type: 'fragmentUpdated', at: clock(), tabId, frameId, url }),

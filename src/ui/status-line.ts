@@ -1,6 +1,6 @@
 import type { LogHealth } from '../settings/stored-items';
 import type { SyncStatus } from '../settings/stored-items';
-import type { Translate } from './i18n';
+import type { MessageKey, Translate } from './i18n';
 import { formatExactTime, formatRelativeTime } from './log-row';
 
 export interface StatusFacts {
@@ -25,21 +25,20 @@ export function notSavedLine(health: LogHealth, t: Translate, locale?: string): 
   return t('statusNotSaved', writeFailureWords(health, t), health.waiting.toLocaleString(locale), health.failedWrites.toLocaleString(locale));
 }
 
-/** The worker records why a write failed as a code (`writeFailureCause`); these are its words. */
+/**
+ * The worker records why a write failed as a code (`writeFailureCause`); these are its words,
+ * `$1` in them the browser's own (where a message has no `$1`, the substitution is unused).
+ */
+const WRITE_FAILURE_WORDS = {
+  diskFull: 'writeFailureDiskFull',
+  newerLog: 'writeFailureNewerLog',
+  unwritable: 'writeFailureUnwritable',
+  failed: 'writeFailureOther',
+} as const satisfies Record<NonNullable<LogHealth['reason']>, MessageKey>;
+
 function writeFailureWords({ reason, detail }: LogHealth, t: Translate): string {
-  const browserWords = detail ?? t('statusNoReason');
-  switch (reason) {
-    case 'diskFull':
-      return t('writeFailureDiskFull');
-    case 'newerLog':
-      return t('writeFailureNewerLog');
-    case 'unwritable':
-      return t('writeFailureUnwritable', browserWords);
-    case 'failed':
-      return t('writeFailureOther', browserWords);
-    case null:
-      return t('statusNoReason');
-  }
+  if (reason === null) return t('statusNoReason');
+  return t(WRITE_FAILURE_WORDS[reason], detail ?? t('statusNoReason'));
 }
 
 /**
