@@ -1,5 +1,6 @@
 import { unwrap, type IDBPDatabase, type StoreNames } from 'idb';
 import { validateRecordedEvent, type RecordedEvent } from '../model/activity-event';
+import { DEFAULT_SETTINGS } from '../settings/settings';
 import {
   AGGREGATE_STORES,
   applyToTotals,
@@ -39,8 +40,8 @@ export interface RetentionPolicy {
    */
   keepSummaryDays?: number;
 }
-export const DEFAULT_SUMMARY_DAYS = 400;
-export const DEFAULT_RETENTION: RetentionPolicy = { keepSentDays: 30, maxRecords: 100_000, keepSummaryDays: DEFAULT_SUMMARY_DAYS };
+export const DEFAULT_SUMMARY_DAYS = DEFAULT_SETTINGS.keepSummaryDays;
+export const DEFAULT_RETENTION: RetentionPolicy = DEFAULT_SETTINGS;
 
 export interface PruneResult {
   /** Sent or rejected records removed (expired or over the cap). */
