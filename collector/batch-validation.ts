@@ -82,7 +82,7 @@ export function checkBatch(body: Buffer): BatchCheck {
   // when the body is cut into its events' own texts.
   const valid = candidates as ActivityEvent[];
   const spans = findEventSpans(body, valid.length);
-  return { ok: true, batch: spans ? { events: valid, hosts, texts: spans.events, array: spans.array } : encodeBatch(valid, hosts) };
+  return { ok: true, batch: spans ? { events: valid, hosts, texts: spans } : encodeBatch(valid, hosts) };
 }
 
 /** `{ events: [...] }` and nothing else: what the envelope schema accepts, without running it. */

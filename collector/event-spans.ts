@@ -1,11 +1,3 @@
-/** Where a batch body's events are, in bytes. */
-export interface EventSpans {
-  /** The bytes of the whole `events` array, `[` to `]`. */
-  array: Buffer;
-  /** The bytes of each event, in order. */
-  events: Buffer[];
-}
-
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;
@@ -24,13 +16,13 @@ function skipSpace(body: Buffer, at: number): number {
 }
 
 /**
- * Cuts a batch body into its events' own JSON texts (docs/design.md §9): the stores keep each
+ * Cuts a batch body into its events' own JSON texts, in order (docs/design.md §9): the stores keep each
  * event exactly as the client wrote it, byte for byte, without serialising the parsed event
  * again. Only for a body `JSON.parse` accepted (so strings and brackets are balanced); the
  * views share the body's memory. Undefined unless the body is plainly `{"events":[…]}` with
  * `count` elements (another key, an escaped or repeated key): the caller serialises instead.
  */
-export function findEventSpans(body: Buffer, count: number): EventSpans | undefined {
+export function findEventSpans(body: Buffer, count: number): Buffer[] | undefined {
   let at = body.subarray(0, 3).equals(BOM) ? 3 : 0;
   at = skipSpace(body, at);
   if (body[at] !== OPEN_BRACE) return undefined;
@@ -44,7 +36,6 @@ export function findEventSpans(body: Buffer, count: number): EventSpans | undefi
   at = skipSpace(body, at);
   if (body[at] !== OPEN_BRACKET) return undefined;
 
-  const arrayStart = at;
   const events: Buffer[] = [];
   let depth = 0;
   let inString = false;
@@ -77,5 +68,5 @@ export function findEventSpans(body: Buffer, count: number): EventSpans | undefi
   at++;
   at = skipSpace(body, at);
   if (at !== body.length) return undefined;
-  return { array: body.subarray(arrayStart, arrayEnd), events };
+  return events;
 }

@@ -22,15 +22,12 @@ export interface EncodedBatch {
   hosts: readonly string[];
   /** Each event's JSON text. */
   texts: readonly Buffer[];
-  /** The events as one JSON array. */
-  array: Buffer;
 }
 
 /** The batch of events given as objects (tests, tools, a body that could not be cut apart). */
 export function encodeBatch(events: readonly ActivityEvent[], hosts: readonly string[] = events.map((event) => hostOf(event.url))): EncodedBatch {
   const texts = events.map((event) => Buffer.from(JSON.stringify(event), 'utf8'));
-  const array = Buffer.from(JSON.stringify(events), 'utf8');
-  return { events, hosts, texts, array };
+  return { events, hosts, texts };
 }
 
 export interface InsertResult {

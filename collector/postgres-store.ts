@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { ActivityEvent } from '../src/model/activity-event';
 import { encodeBatch, FILTER_INDEXES_SQL, pageConditions, STORED_EVENT_COLUMNS, toEventPage, toStoredEvent, toTokenRecord } from './event-store';
+import { textArrayParameter } from './pg-text-array';
 import type { EncodedBatch, EventPage, EventQuery, EventStore, InsertResult, StoredEvent, StoredEventRow, TokenRecord, TokenRow } from './event-store';
 
 /**
@@ -126,7 +127,7 @@ export class PostgresEventStore implements EventStore {
     return this.appendEncoded(encodeBatch(events), user, receivedAt);
   }
 
-  async appendEncoded({ events, hosts, array }: EncodedBatch, user: string | null, receivedAt: Date = new Date()): Promise<InsertResult> {
+  async appendEncoded({ events, hosts, texts }: EncodedBatch, user: string | null, receivedAt: Date = new Date()): Promise<InsertResult> {
     if (events.length === 0) return { stored: 0, duplicates: 0 };
     const ids: (string | null)[] = new Array(events.length);
     const actions: string[] = new Array(events.length);
@@ -137,17 +138,24 @@ export class PostgresEventStore implements EventStore {
       actions[i] = event.action;
       timestamps[i] = event.timestamp;
     }
-    // The events' JSON goes as one `json` parameter, the client's own bytes sent in binary
-    // format (a Buffer), and json_array_elements gives each element's text verbatim: nothing
-    // is serialised or escaped per event. ROWS FROM zips it with the columns in the batch's
-    // order, so of two equal ids in one batch the first is inserted and the second conflicts.
+    // Every column goes as a binary text[] (textArrayParameter), the events as the bytes the
+    // client sent for each: stored verbatim, and nothing escaped by the client or parsed by the
+    // server per event. ROWS FROM zips the arrays in the batch's order, so of two equal ids in
+    // one batch the first is inserted and the second conflicts.
     const text = `INSERT INTO events (id, sender, action, host, timestamp, received_at, event)
-      SELECT id, $2, action, host, timestamp, $3, event::text
-      FROM ROWS FROM (unnest($1::text[]), unnest($4::text[]), unnest($5::text[]), unnest($6::text[]),
-                      json_array_elements($7::json))
+      SELECT id, $2, action, host, timestamp, $3, event
+      FROM ROWS FROM (unnest($1::text[]), unnest($4::text[]), unnest($5::text[]), unnest($6::text[]), unnest($7::text[]))
         AS batch (id, action, host, timestamp, event)
       ON CONFLICT (id) DO NOTHING`;
-    const values = [ids, user, receivedAt.toISOString(), actions, hosts, timestamps, array];
+    const values = [
+      textArrayParameter(ids),
+      user,
+      receivedAt.toISOString(),
+      textArrayParameter(actions),
+      textArrayParameter(hosts),
+      textArrayParameter(timestamps),
+      textArrayParameter(texts),
+    ];
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await this.pool.query(text, values);

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA_VERSION, PostgresEventStore } from '../../../collector/postgres-store';
+import { textArrayParameter } from '../../../collector/pg-text-array';
 import { makeEvent, newPostgresDatabase } from './helpers';
 
 /** A client of the test's database, closed after the test. */
@@ -52,5 +53,20 @@ describe('PostgresEventStore migrations', () => {
     expect((await store.readPage({ limit: 5, host: 'old.example' })).events).toHaveLength(1);
     expect(await store.appendBatch([old], 'bob')).toEqual({ stored: 0, duplicates: 1 });
     expect(await store.pruneReceivedBefore(new Date('2026-01-02T00:00:00.000Z'))).toBe(1);
+  });
+});
+
+describe('textArrayParameter', () => {
+  it('is read by PostgreSQL as the same text[]: nulls, empty strings, quotes, braces, escapes, non-ASCII, bytes', async () => {
+    const client = await connect(await newPostgresDatabase());
+    const values = ['plain', '', null, 'a "quoted", {braced} \\ back\\slash', 'NULL', '例え ü 🚀', Buffer.from('{"id":"x","t":"\\u00fc"}', 'utf8')];
+    const { rows } = await client.query<{ value: (string | null)[]; n: number }>('SELECT $1::text[] AS value, cardinality($1::text[]) AS n', [textArrayParameter(values)]);
+    expect(rows[0]!.n).toBe(values.length);
+    expect(rows[0]!.value).toEqual(values.map((value) => (Buffer.isBuffer(value) ? value.toString('utf8') : value)));
+  });
+
+  it('is refused by PostgreSQL when an element holds a NUL, as text cannot', async () => {
+    const client = await connect(await newPostgresDatabase());
+    await expect(client.query('SELECT $1::text[]', [textArrayParameter(['VIEW\u0000'])])).rejects.toThrow(/0x00/);
   });
 });
