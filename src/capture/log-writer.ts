@@ -31,8 +31,6 @@ export interface LogWriter {
   settled(): Promise<void>;
   /** Takes over a backlog a stopped worker kept, to be written before anything newer. */
   restore(backlog: Backlog): void;
-  /** The open view as the newest write asked for it, while a backlog waits; else undefined. */
-  backlogView(): OpenView | null | undefined;
   stop(): void;
 }
 
@@ -166,7 +164,6 @@ export function logWriter({
       join(kept.events);
       append(retry);
     },
-    backlogView: () => (backlog ? newestView : undefined),
     stop() {
       stopped = true;
       clearTimeout(timer);
