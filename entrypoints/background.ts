@@ -41,8 +41,8 @@ export default defineBackground(() => {
   };
 
   const database = connectLogDatabase(indexedDB);
-  // The Web Lock lets this one log keep the daily totals in memory (docs/design.md §4).
-  const log = createRecordingLog(database, Date.now, typeof navigator !== 'undefined' ? navigator.locks : undefined);
+  // The appends' events are folded into the daily totals once capture pauses (docs/design.md §4).
+  const log = createRecordingLog(database, Date.now, { quietMs: 2_000, atMostMs: 30_000, onError: reportFailure('daily summary') });
   // Read the policy once for this worker (storage.managed answers seconds late after a browser start).
   const settings = settingsReaderOf(browser.storage, reportFailure('settings'));
   const logHealth = logHealthRecorder(browser.storage.session);

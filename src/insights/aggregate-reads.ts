@@ -1,3 +1,4 @@
+import { foldLog } from '../store/aggregate-fold';
 import type { PageDay, SearchMade, SiteDay, ViewSpan } from '../store/aggregate-records';
 import type { DayKey } from '../store/local-day';
 import { BACKFILL_LAST, BACKFILL_NEXT } from '../store/log-schema';
@@ -6,8 +7,17 @@ import { resultOf } from '../store/open-existing-log';
 /**
  * Reads of the daily aggregates with the plain IndexedDB API (no zod: the popup's first paint
  * uses them). Each reads the days asked for through a key range, so its cost follows the days
- * and sites shown, never the number of events in the log.
+ * and sites shown, never the number of events in the log. Each first folds what was appended
+ * since the last fold (`folded`), so the figures are exact.
  */
+
+/**
+ * Folds the events appended since the last fold into the aggregates (docs/design.md §4), so
+ * that what is read next holds them: usually none or a few (the background folds once capture
+ * pauses). A fold that fails (the disk refuses writes, and the status line says so) leaves the
+ * figures short of those events rather than the page without figures.
+ */
+export const folded = (db: IDBDatabase): Promise<void> => foldLog(db).catch(() => undefined);
 
 /** Keys `[day, …]` from `first` to `last`, both included (an array sorts after any string). */
 const daysRange = (first: DayKey, last: DayKey) => IDBKeyRange.bound([first], [last, []]);
@@ -15,12 +25,14 @@ const daysRange = (first: DayKey, last: DayKey) => IDBKeyRange.bound([first], [l
 /** Whether a v3 database is open (a v2 one, before its upgrade, has no aggregates). */
 export const hasAggregates = (db: IDBDatabase) => db.objectStoreNames.contains('siteDays');
 
-export function readSiteDays(db: IDBDatabase, first: DayKey, last: DayKey): Promise<SiteDay[]> {
+export async function readSiteDays(db: IDBDatabase, first: DayKey, last: DayKey): Promise<SiteDay[]> {
+  await folded(db);
   return resultOf(db.transaction('siteDays').objectStore('siteDays').getAll(daysRange(first, last))) as Promise<SiteDay[]>;
 }
 
 /** The pages of the days, of one site when `host` is given. */
-export function readPageDays(db: IDBDatabase, first: DayKey, last: DayKey, host?: string): Promise<PageDay[]> {
+export async function readPageDays(db: IDBDatabase, first: DayKey, last: DayKey, host?: string): Promise<PageDay[]> {
+  await folded(db);
   const store = db.transaction('pageDays').objectStore('pageDays');
   const request =
     host === undefined
@@ -31,12 +43,14 @@ export function readPageDays(db: IDBDatabase, first: DayKey, last: DayKey, host?
 
 /** The completed views of one day (their parts within it), in the order they began. */
 export async function readViewSpans(db: IDBDatabase, day: DayKey): Promise<ViewSpan[]> {
+  await folded(db);
   const spans = (await resultOf(db.transaction('viewSpans').objectStore('viewSpans').getAll(daysRange(day, day)))) as ViewSpan[];
   return spans.sort((a, b) => a.start - b.start);
 }
 
 /** The searches of the days, newest first. */
 export async function readSearches(db: IDBDatabase, first: DayKey, last: DayKey): Promise<SearchMade[]> {
+  await folded(db);
   const searches = (await resultOf(db.transaction('searches').objectStore('searches').getAll(daysRange(first, last)))) as SearchMade[];
   return searches.sort((a, b) => b.at - a.at);
 }

@@ -1,7 +1,7 @@
 import type { SearchMade, SiteDay, ViewSpan } from '../store/aggregate-records';
 import { BACKFILL_LAST, BACKFILL_NEXT } from '../store/log-schema';
 import { newestOf, resultOf } from '../store/open-existing-log';
-import { stillToBuildOf } from './aggregate-reads';
+import { folded, stillToBuildOf } from './aggregate-reads';
 import type { Period } from './summary';
 
 /** Searches the page lists at most (newest first); the count says how many there were. */
@@ -26,7 +26,8 @@ const daysOf = ({ first, last }: Period) => IDBKeyRange.bound([first], [last, []
  * Reads what the page paints first of a period (docs/design.md §4, §7a): the site days, the
  * newest searches (their count is the site days'), and for one day its views. Each through a key range of the
  * period's days, so the cost follows the days and sites shown, never the size of the log.
- * Plain IndexedDB, every request at once in one read-only transaction. `mark` is told when
+ * Plain IndexedDB: what was appended since the last fold is folded first (`folded`), then every
+ * request at once in one read-only transaction. `mark` is told when
  * each part is back (the page's performance marks).
  */
 export async function readInsightsData(
@@ -36,6 +37,8 @@ export async function readInsightsData(
   mark: (part: string) => void = () => undefined,
 ): Promise<InsightsData> {
   const days = daysOf(period);
+  await folded(db);
+  mark('folded');
   const tx = db.transaction(['siteDays', 'viewSpans', 'searches', 'counters']);
   const searchStore = tx.objectStore('searches');
   const counters = tx.objectStore('counters');

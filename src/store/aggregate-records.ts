@@ -77,7 +77,7 @@ export type PageTotal = z.infer<typeof PageTotalSchema>;
  * month's days up to `through`, summed once by the Insights page from `pageDays`
  * (docs/design.md §4, "Month summaries") so that a month's pages table reads one record
  * instead of a page a day. `seconds` and `views` are the sums of the same days' `siteDays`
- * when it was made: an append to those days since (only ever adds) makes them differ, and the
+ * when it was made: a fold into those days since (only ever adds) makes them differ, and the
  * summary is made again. Deletions and retention remove the months they change.
  */
 export const PageMonthSchema = z.object({

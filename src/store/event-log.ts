@@ -16,9 +16,9 @@ export type EventLog = RecordingLog & LogBrowsing;
  * next call opens again (a transient failure must not fail every write until the worker
  * restarts), and so does a call after the browser closed the connection.
  */
-export function connectEventLog(factory: IDBFactory, { clock = Date.now, locks, ...options }: EventLogOptions = {}): EventLog {
+export function connectEventLog(factory: IDBFactory, { clock = Date.now, fold, ...options }: EventLogOptions = {}): EventLog {
   const database = connectLogDatabase(factory, options);
-  return { ...createRecordingLog(database, clock, locks), ...createLogBrowsing(database) };
+  return { ...createRecordingLog(database, clock, fold), ...createLogBrowsing(database) };
 }
 
 /** Like `connectEventLog`, resolving once the database is open (or failing if it cannot be). */

@@ -6,6 +6,7 @@ import {
   storedContribution,
   type AggregateTransaction,
 } from './daily-aggregates';
+import { unwrap } from 'idb';
 import { stateRange, type LogDatabase } from './log-database';
 import { EVENT_STATES, type EventState, type StoredLogEntry } from './log-entry';
 import { BACKFILL_LAST, BACKFILL_NEXT } from './log-schema';
@@ -113,7 +114,8 @@ export function createLogBrowsing(database: LogDatabase): LogBrowsing {
 
     // Deletions take the event's share out of the aggregates in the same transaction, and
     // forget the month summaries it was in: a deleted page or site is in no total, even after
-    // a crash in between.
+    // a crash in between. An event not folded yet has no share there (no span, no search):
+    // deleted, it is simply never folded (docs/design.md §4).
     async deleteEvent(id) {
       const db = await database();
       const tx = db.transaction(['events', 'counters', PAGE_MONTHS, ...AGGREGATE_STORES], 'readwrite', DURABLE);
@@ -125,7 +127,7 @@ export function createLogBrowsing(database: LogDatabase): LogBrowsing {
       if (seq !== undefined) {
         await Promise.all([
           events.delete(seq),
-          applyToTotals(tx as unknown as AggregateTransaction, [contribution], -1),
+          applyToTotals(unwrap(tx), [contribution], -1),
           forgetMonthsOf(tx.objectStore(PAGE_MONTHS), contribution.spans.map((span) => span.day)),
         ]);
       }

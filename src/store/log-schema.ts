@@ -71,10 +71,13 @@ export const BACKFILL_NEXT = 'aggregatesBackfillNext';
 export const BACKFILL_LAST = 'aggregatesBackfillLast';
 
 /**
- * `counters` key, present when the daily totals were changed other than by the appends of the
- * log that keeps them in memory (a deletion, retention, the build): docs/design.md §4.
+ * `counters` key (version 5): the highest `seq` whose event the daily aggregates hold. The
+ * events after it are their journal, folded in later (`aggregate-fold.ts`, docs/design.md §4).
+ * Absent: 0, none.
  */
-export const TOTALS_CHANGED = 'aggregatesChangedElsewhere';
+export const FOLDED_THROUGH = 'aggregatesFoldedThrough';
+/** The version that brought the mark: an older log's appends counted themselves. */
+export const FOLD_VERSION = 5;
 
 export type UpgradeTransaction = IDBPTransaction<LogDB, StoreNames<LogDB>[], 'versionchange'>;
 export type Migration = (db: IDBPDatabase<LogDB>, tx: UpgradeTransaction) => void;
@@ -120,5 +123,16 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   (db) => {
     db.createObjectStore('pageMonths', { keyPath: 'month' });
+  },
+  (_db, tx) => {
+    // Up to version 4 an append added its own share to the totals: every event already there
+    // is in them (or in the build's range), and only the later ones are to be folded.
+    const counters = tx.objectStore('counters');
+    // The note of version 4's totals kept in memory, which are gone.
+    void counters.delete('aggregatesChangedElsewhere');
+    void tx
+      .objectStore('events')
+      .openKeyCursor(null, 'prev')
+      .then((newest) => (newest ? counters.put(newest.key, FOLDED_THROUGH) : undefined));
   },
 ];

@@ -6,7 +6,7 @@ import type { LogDB } from './log-schema';
  * The month summaries of the page totals (store `pageMonths`, docs/design.md §4): made by the
  * Insights page when it reads a month (`src/insights/month-pages.ts`), forgotten here by what
  * takes something out of the aggregates, in its own transaction — a delete, the deletion of a
- * site or of everything, retention. Appends and the backfill only add: a summary they make
+ * site or of everything, retention. Folds and the backfill only add: a summary they make
  * out of date is seen to be (its site-day sums no longer match) and made again; they never
  * write here.
  */

@@ -1,23 +1,14 @@
-import { unwrap, type IDBPDatabase, type StoreNames } from 'idb';
+import { unwrap, type IDBPDatabase } from 'idb';
 import { validateRecordedEvent, type RecordedEvent } from '../model/activity-event';
 import { DEFAULT_SETTINGS } from '../settings/settings';
-import {
-  AGGREGATE_STORES,
-  applyToTotals,
-  contributionOf,
-  pruneAggregatesBefore,
-  readTotals,
-  writeContributions,
-  type AggregateTransaction,
-  type Contribution,
-  type Totals,
-} from './daily-aggregates';
+import { foldLog, foldStep } from './aggregate-fold';
+import { AGGREGATE_STORES, applyToTotals, contributionOf, pruneAggregatesBefore, type AggregateTransaction } from './daily-aggregates';
+import { foldSchedule, type FoldDelay } from './fold-schedule';
 import { dayKey } from './local-day';
 import { connectLogDatabase, stateRange, type LogDatabase, type LogDatabaseOptions } from './log-database';
 import type { EventState, StoredLogEntry } from './log-entry';
-import { BACKFILL_LAST, BACKFILL_NEXT, OPEN_VIEW, TOTALS_CHANGED, type LogDB } from './log-schema';
+import { BACKFILL_LAST, BACKFILL_NEXT, OPEN_VIEW, type LogDB } from './log-schema';
 import { forgetMonthsThrough, PAGE_MONTHS } from './page-months';
-import { createTotalsCache, type TotalsCache, type TotalsLocks } from './totals-cache';
 
 /**
  * The log as recording, sync and retention use it (docs/design.md §4, §5): everything the
@@ -102,6 +93,11 @@ export interface RecordingLog {
    * aggregates hold the whole log). See `buildAggregates` for the loop.
    */
   buildAggregatesStep(limit: number): Promise<number>;
+  /**
+   * Adds the events appended since the last fold to the daily aggregates (docs/design.md §4,
+   * "The log is the aggregates' journal"); with `EventLogOptions.fold`, done by itself.
+   */
+  fold(): Promise<void>;
   close(): void;
 }
 
@@ -117,15 +113,15 @@ export interface AppendOptions {
 export interface EventLogOptions extends LogDatabaseOptions {
   clock?: () => number;
   /**
-   * The Web Locks API (`navigator.locks`), given by the one context that appends (the
-   * background): its log then keeps the daily totals in memory (`totals-cache.ts`).
+   * Given by the context that appends (the background): the log folds what it appended into
+   * the daily aggregates by itself, once appends pause, and at its start.
    */
-  locks?: TotalsLocks;
+  fold?: FoldDelay;
 }
 
 /** The background's log on the given IndexedDB, usable at once (see `connectLogDatabase`). */
-export function connectRecordingLog(factory: IDBFactory, { clock = Date.now, locks, ...options }: EventLogOptions = {}): RecordingLog {
-  return createRecordingLog(connectLogDatabase(factory, options), clock, locks);
+export function connectRecordingLog(factory: IDBFactory, { clock = Date.now, fold, ...options }: EventLogOptions = {}): RecordingLog {
+  return createRecordingLog(connectLogDatabase(factory, options), clock, fold);
 }
 
 function hostOf(url: string): string {
@@ -145,8 +141,10 @@ const APPENDED = { durability: 'relaxed' } as const;
 // would break the user's trust more than a lost second of browsing.
 export const DURABLE = { durability: 'strict' } as const;
 
-export function createRecordingLog(database: LogDatabase, clock: () => number, locks?: TotalsLocks): RecordingLog {
-  const totals = createTotalsCache(locks);
+export function createRecordingLog(database: LogDatabase, clock: () => number, foldDelay?: FoldDelay): RecordingLog {
+  const fold = async () => foldLog(unwrap(await database()));
+  const folds = foldDelay ? foldSchedule(fold, foldDelay) : null;
+  folds?.soon();
   /**
    * Event id → when it was taken to be sent. Kept here, in the context that both sends and
    * prunes (the background): the cap must not drop what a request carries — delivered, it
@@ -170,17 +168,18 @@ export function createRecordingLog(database: LogDatabase, clock: () => number, l
       const entries = [...valid.values()].map(
         (event): Omit<StoredLogEntry, 'seq'> => ({ event, state: 'pending', host: hostOf(event.url), recordedAt, attempts: 0 }),
       );
+      let written: number;
       try {
-        return await writeEntries(db, entries, openView, totals, { commitEarly: true });
+        written = await writeEntries(db, entries, openView, { commitEarly: true });
       } catch {
         // Chromium aborts an early-committed transaction on a refused id, whatever the error
         // handler says (as an "UnknownError"): the batch repeats an id the log holds (a
-        // re-import, a retry). So does a blind write of the totals that found them changed
-        // elsewhere (or any refused id). Nothing was written; again without committing early,
-        // reading the totals, a refused id is only skipped, and any other failure is thrown
-        // from there.
-        return writeEntries(db, entries, openView, totals, { commitEarly: false });
+        // re-import, a retry). Nothing was written; again without committing early, a refused
+        // id is only skipped, and any other failure is thrown from there.
+        written = await writeEntries(db, entries, openView, { commitEarly: false });
       }
+      folds?.soon();
+      return written;
     },
 
     async openView() {
@@ -238,8 +237,8 @@ export function createRecordingLog(database: LogDatabase, clock: () => number, l
       const expiredBefore = now - policy.keepSentDays * DAY_MS;
       // The aggregates have their own, longer retention: pruned events stay in the totals.
       const summaryDays = policy.keepSummaryDays ?? DEFAULT_SUMMARY_DAYS;
-      totals.begin();
-      void tx.done.then(totals.fail, totals.fail);
+      // What was appended since the last fold first: the events about to go must be counted.
+      while (await foldStep(unwrap(tx)));
       const firstKept = dayKey(now - (summaryDays - 1) * DAY_MS);
       await Promise.all([
         pruneAggregatesBefore(tx as unknown as AggregateTransaction, firstKept),
@@ -288,9 +287,6 @@ export function createRecordingLog(database: LogDatabase, clock: () => number, l
       // Relaxed like appends: a step lost to a crash is simply done again (spans are put by
       // key, and the position moves in the same transaction as the totals).
       const tx = db.transaction(['events', 'counters', ...AGGREGATE_STORES], 'readwrite', APPENDED);
-      // Another writer of the totals than the appends: what this log keeps of them is forgotten.
-      totals.begin();
-      void tx.done.then(totals.fail, totals.fail);
       const counters = tx.objectStore('counters');
       const [next, last] = await Promise.all([counters.get(BACKFILL_NEXT), counters.get(BACKFILL_LAST)]);
       if (next === undefined || last === undefined || next > last) {
@@ -300,7 +296,7 @@ export function createRecordingLog(database: LogDatabase, clock: () => number, l
       const upTo = Math.min(last, next + limit - 1);
       const entries = await tx.objectStore('events').getAll(IDBKeyRange.bound(next, upTo));
       const contributions = entries.flatMap((entry) => contributionOf(entry.event, entry.host) ?? []);
-      await applyToTotals(tx as unknown as AggregateTransaction, contributions, 1);
+      await applyToTotals(unwrap(tx), contributions, 1);
       const done = upTo >= last;
       if (done) {
         void counters.delete(BACKFILL_NEXT);
@@ -310,7 +306,10 @@ export function createRecordingLog(database: LogDatabase, clock: () => number, l
       return done ? 0 : last - upTo;
     },
 
+    fold,
+
     close() {
+      folds?.stop();
       void database().then((db) => db.close(), () => undefined);
     },
   };
@@ -321,83 +320,34 @@ export function createRecordingLog(database: LogDatabase, clock: () => number, l
  * were written. All adds are asked for at once, with no lookup first — one round trip to the
  * database, not two: the unique byId index refuses an id already there, and the refusal is
  * taken as "skipped" instead of aborting. `commitEarly` commits as soon as everything is asked
- * for, rather than once the answers are back here: one round trip less again.
- *
- * A completing view or a search updates the daily totals in this same transaction
- * (docs/design.md §4). When the totals it touches are known (`TotalsCache.known`), they are
- * written blind, with everything else, and the transaction checks that nothing else changed
- * them meanwhile: a refused id or that check aborts it, and `append` writes again reading them.
- * Otherwise their reads go out with the adds, the writes follow once the adds are answered
- * (counting only the events really added), then the commit.
+ * for, rather than once the answers are back here: one round trip less again. Nothing else is
+ * written: the daily aggregates take these events in at the next fold (docs/design.md §4).
  */
 async function writeEntries(
   db: IDBPDatabase<LogDB>,
   entries: readonly Omit<StoredLogEntry, 'seq'>[],
   openView: unknown,
-  totals: TotalsCache,
   { commitEarly }: { commitEarly: boolean },
 ): Promise<number> {
-  const contributions = entries.map((entry) => contributionOf(entry.event, entry.host));
-  const candidates = contributions.filter((contribution): contribution is Contribution => contribution !== null);
-  // A log of an older schema (only ever opened so by tests of the upgrade) has no totals yet.
-  const counts = candidates.length > 0 && db.objectStoreNames.contains('siteDays');
-  const known = counts && commitEarly ? totals.known(db, candidates) : null;
-  // Only the stores this append writes: each one in the scope costs the transaction a little.
-  const stores: StoreNames<LogDB>[] = ['events', 'capture'];
-  if (counts) {
-    stores.push('counters', 'siteDays', 'pageDays');
-    if (candidates.some((contribution) => contribution.spans.length > 0)) stores.push('viewSpans');
-    if (candidates.some((contribution) => contribution.search)) stores.push('searches');
-  }
-  const tx = db.transaction(stores, 'readwrite', APPENDED);
+  const tx = db.transaction(['events', 'capture'], 'readwrite', APPENDED);
   const capture = tx.objectStore('capture');
   const viewWritten =
     openView === undefined ? null : openView === null ? capture.delete(OPEN_VIEW) : capture.put(openView, OPEN_VIEW);
   const store = unwrap(tx.objectStore('events'));
   let written = 0;
-  const added = entries.map(() => false);
-  entries.forEach((entry, i) => {
+  for (const entry of entries) {
     const request = store.add(entry);
-    request.onsuccess = () => {
-      written++;
-      added[i] = true;
-    };
+    request.onsuccess = () => written++;
     request.onerror = (failure) => {
-      // Written blind, the totals count every entry: a refused one must abort it all.
-      if (known || request.error?.name !== 'ConstraintError') return;
+      if (request.error?.name !== 'ConstraintError') return;
       failure.preventDefault();
       failure.stopPropagation();
     };
-  });
-  const aggregates = tx as unknown as AggregateTransaction;
-  let totalsWritten: Promise<{ written: Totals; fresh: boolean }> | null = null;
-  if (known) {
-    totals.begin();
-    const counters = unwrap(aggregates.objectStore('counters'));
-    // Refused (aborting the transaction) when a change made elsewhere left its note.
-    counters.add(0, TOTALS_CHANGED);
-    counters.delete(TOTALS_CHANGED);
-    totalsWritten = Promise.resolve({ written: writeContributions(aggregates, known, candidates, 1), fresh: false });
-    tx.commit();
-  } else if (counts) {
-    totals.begin();
-    const owner = totals.owns();
-    const counted = () => contributions.filter((contribution, i): contribution is Contribution => contribution !== null && added[i]!);
-    const counters = aggregates.objectStore('counters');
-    totalsWritten = Promise.all([readTotals(aggregates, candidates), counters.get(TOTALS_CHANGED)]).then(([stored, note]) => {
-      const written = writeContributions(aggregates, stored, counted(), 1);
-      // The log that keeps the totals takes the note away (it has just read them); any other
-      // writer leaves one for it.
-      void (owner ? counters.delete(TOTALS_CHANGED) : counters.put(1, TOTALS_CHANGED)).catch(() => undefined);
-      if (commitEarly) tx.commit();
-      return { written, fresh: note !== undefined };
-    });
-  } else if (commitEarly) tx.commit();
+  }
+  if (commitEarly) tx.commit();
   try {
-    const [, written] = await Promise.all([viewWritten, totalsWritten, tx.done]);
-    if (written) totals.settle(db, written.written, { fresh: written.fresh });
+    await Promise.all([viewWritten, tx.done]);
   } catch (error) {
-    if (totalsWritten) totals.fail();
     // The request that failed says why better than the abort that followed it.
     throw tx.error ?? error;
   }

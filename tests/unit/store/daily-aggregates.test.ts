@@ -1,7 +1,7 @@
 // Local days are the machine's: this file runs in Berlin (DST on 2026-03-29 and 2026-10-25).
 process.env.TZ = 'Europe/Berlin';
 import { IDBFactory } from 'fake-indexeddb';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   aggregatesStillToBuild,
   readPageDays,
@@ -13,10 +13,9 @@ import type { RecordedEvent } from '../../../src/model/activity-event';
 import { uuidv7 } from '../../../src/model/event-id';
 import { buildAggregates } from '../../../src/store/aggregate-backfill';
 import { openEventLog, type EventLog } from '../../../src/store/event-log';
-import { MIGRATIONS } from '../../../src/store/log-schema';
+import { FOLD_STORES, foldStep } from '../../../src/store/aggregate-fold';
+import { FOLDED_THROUGH, MIGRATIONS } from '../../../src/store/log-schema';
 import { openExistingLog } from '../../../src/store/open-existing-log';
-import type { TotalsLocks } from '../../../src/store/totals-cache';
-import { fakeLocks } from './fake-locks';
 
 const DAY = 86_400_000;
 const local = (y: number, m: number, d: number, h = 0, min = 0, s = 0) => new Date(y, m - 1, d, h, min, s).getTime();
@@ -57,6 +56,25 @@ async function sites(first: string, last = first) {
   database.close();
   return rows.map(({ day, host, seconds, views, searches }) => ({ day, host, seconds, views, searches }));
 }
+/** The site days as stored, without the fold a reader does first. */
+async function storedSites(): Promise<{ host: string; seconds: number; views: number }[]> {
+  const database = await db();
+  const rows = await new Promise<{ host: string; seconds: number; views: number }[]>((resolve) => {
+    const request = database.transaction('siteDays').objectStore('siteDays').getAll();
+    request.onsuccess = () => resolve(request.result);
+  });
+  database.close();
+  return rows.map(({ host, seconds, views }) => ({ host, seconds, views }));
+}
+async function foldedThrough(): Promise<unknown> {
+  const database = await db();
+  const mark = await new Promise((resolve) => {
+    const request = database.transaction('counters').objectStore('counters').get(FOLDED_THROUGH);
+    request.onsuccess = () => resolve(request.result);
+  });
+  database.close();
+  return mark;
+}
 async function pages(first: string, last = first, host?: string) {
   const database = await db();
   const rows = await readPageDays(database, first, last, host);
@@ -64,14 +82,11 @@ async function pages(first: string, last = first, host?: string) {
   return rows.map(({ day, url, title, seconds, views }) => ({ day, url, title, seconds, views }));
 }
 
-// Every rule twice: as the background's log appends (it holds the lock, so it keeps the totals
-// it knows in memory and writes them without reading: totals-cache.ts), and as any other log.
-describe.each([
-  ['the log that keeps the totals in memory', fakeLocks],
-  ['a log that reads them each time', () => undefined],
-] as [string, () => TotalsLocks | undefined][])('%s', (_, locks) => {
+// The readers fold what was appended before they read (aggregate-reads.ts): every figure read
+// here is the folded totals plus the events appended since, whether the background folded or not.
+describe('the daily aggregates', () => {
   beforeEach(async () => {
-    log = await openEventLog(factory, { clock: () => now, locks: locks() });
+    log = await openEventLog(factory, { clock: () => now });
   });
 
   describe('appending updates the daily totals', () => {
@@ -199,6 +214,8 @@ describe.each([
       now = NOON;
       expect(await log.prune({ keepSentDays: 30, maxRecords: 1000, keepSummaryDays: 60 })).toEqual({ removed: 1, dropped: 0 });
       expect(await log.recent(10)).toEqual([]);
+      // Never folded before: prune folded it first, in its own transaction, then removed it.
+      expect(await storedSites()).toEqual([{ host: 'a.example', seconds: 10, views: 1 }]);
       expect(await sites('2026-10-01', '2026-11-30')).toMatchObject([{ day: '2026-10-18', seconds: 10 }]);
       // 41 days kept: 2026-10-18 is the first; with 40 it goes.
       await log.prune({ keepSentDays: 30, maxRecords: 1000, keepSummaryDays: 41 });
@@ -217,7 +234,7 @@ describe.each([
       await old.append([...before, search('old search', NOON - DAY)]);
       old.close();
 
-      const upgraded = await openEventLog(v2, { clock: () => NOON, locks: locks() });
+      const upgraded = await openEventLog(v2, { clock: () => NOON });
       factory = v2;
       const database = await db();
       expect(await aggregatesStillToBuild(database)).toBe(47);
@@ -253,6 +270,119 @@ describe.each([
 
     it('has nothing to build for an empty log', async () => {
       expect(await log.buildAggregatesStep(10)).toBe(0);
+    });
+  });
+
+  describe('the log is the aggregates\' journal (docs/design.md §4)', () => {
+    it('writes only the events on append; a fold adds them to the totals once, and moves its mark', async () => {
+      const [start, done] = viewPair('https://a.example/', NOON, 30);
+      await log.append([start, done, search('q', NOON)]);
+      expect(await storedSites()).toEqual([]);
+      expect(await foldedThrough()).toBeUndefined();
+      await log.fold();
+      expect(await storedSites()).toEqual([
+        { host: 'a.example', seconds: 30, views: 1 },
+        { host: 'search.example', seconds: 0, views: 0 },
+      ]);
+      expect(await foldedThrough()).toBe(3);
+      await log.fold();
+      expect(await storedSites()).toMatchObject([{ seconds: 30, views: 1 }, {}]);
+    });
+
+    it('gives a reader the folded totals plus what was appended since', async () => {
+      await log.append([completion('https://a.example/', NOON, 30)]);
+      await log.fold();
+      await log.append([completion('https://a.example/', NOON + 60_000, 5)]);
+      expect(await storedSites()).toEqual([{ host: 'a.example', seconds: 30, views: 1 }]);
+      expect(await sites('2026-11-27')).toMatchObject([{ seconds: 35, views: 2 }]);
+      expect(await pages('2026-11-27')).toMatchObject([{ seconds: 35, views: 2 }]);
+    });
+
+    it('folds in chunks of 500, each in its own transaction', async () => {
+      const many = Array.from({ length: 1203 }, (_, i) => completion(`https://a.example/${i % 3}`, NOON - i * 1000, 1));
+      await log.append(many);
+      await log.fold();
+      expect(await storedSites()).toEqual([{ host: 'a.example', seconds: 1203, views: 1203 }]);
+      expect(await foldedThrough()).toBe(1203);
+    });
+
+    it('deletes an event not folded yet without touching the totals, and takes a folded one back out', async () => {
+      const folded = completion('https://a.example/1', NOON, 30);
+      const unfolded = completion('https://a.example/2', NOON + 60_000, 5);
+      await log.append([folded]);
+      await log.fold();
+      await log.append([unfolded]);
+      expect(await log.deleteEvent(unfolded.id)).toBe(true);
+      expect(await storedSites()).toEqual([{ host: 'a.example', seconds: 30, views: 1 }]);
+      expect(await sites('2026-11-27')).toMatchObject([{ seconds: 30, views: 1 }]);
+      expect(await log.deleteEvent(folded.id)).toBe(true);
+      expect(await sites('2026-11-27')).toEqual([]);
+      await log.fold();
+      expect(await storedSites()).toEqual([]);
+    });
+
+    it('loses nothing and counts nothing twice across a crash, before a fold or during one', async () => {
+      await log.append([completion('https://a.example/', NOON, 30)]);
+      log.close(); // the worker stopped before its fold
+      log = await openEventLog(factory, { clock: () => now });
+      await log.append([completion('https://a.example/', NOON + 60_000, 5)]);
+      // A fold that fails half way (here its last write) commits nothing: not the mark, no total.
+      const put = IDBObjectStore.prototype.put;
+      const failing = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args) {
+        if (this.name === 'pageDays') throw new DOMException('disk full', 'QuotaExceededError');
+        return put.apply(this, args);
+      });
+      try {
+        await expect(log.fold()).rejects.toThrow('disk full');
+      } finally {
+        failing.mockRestore();
+      }
+      expect(await storedSites()).toEqual([]);
+      expect(await foldedThrough()).toBeUndefined();
+      await Promise.all([log.fold(), log.fold()]);
+      expect(await storedSites()).toEqual([{ host: 'a.example', seconds: 35, views: 2 }]);
+    });
+
+    it('folds by itself once appends pause, when asked to (the background)', async () => {
+      log.close();
+      log = await openEventLog(factory, { clock: () => now, fold: { quietMs: 20, atMostMs: 1000, onError: () => undefined } });
+      await log.append([completion('https://a.example/', NOON, 30)]);
+      expect(await storedSites()).toEqual([]);
+      await vi.waitFor(async () => expect(await storedSites()).toEqual([{ host: 'a.example', seconds: 30, views: 1 }]));
+    });
+  });
+
+  describe('the upgrade of a version 4 log', () => {
+    it('marks what its appends already counted as folded, and drops the note of the totals kept in memory', async () => {
+      const v4 = new IDBFactory();
+      const old = await openEventLog(v4, { migrations: MIGRATIONS.slice(0, 4), clock: () => NOON });
+      await old.append([completion('https://a.example/', NOON, 30), completion('https://a.example/', NOON + 1000, 5)]);
+      // Version 4's appends counted themselves; a version 4 log has no mark to fold from.
+      await old.fold();
+      old.close();
+      factory = v4;
+      expect(await storedSites()).toEqual([]);
+      expect(await sites('2026-11-27')).toEqual([]);
+      // As version 4 left it: the totals counted at the append, no mark, the note there.
+      const raw = await db();
+      const tx = raw.transaction([...FOLD_STORES], 'readwrite');
+      await foldStep(tx);
+      tx.objectStore('counters').delete(FOLDED_THROUGH);
+      tx.objectStore('counters').put(1, 'aggregatesChangedElsewhere');
+      await new Promise((resolve) => (tx.oncomplete = resolve));
+      raw.close();
+
+      log = await openEventLog(v4, { clock: () => NOON });
+      expect(await foldedThrough()).toBe(2);
+      await log.append([completion('https://a.example/', NOON + 2000, 7)]);
+      expect(await sites('2026-11-27')).toMatchObject([{ seconds: 42, views: 3 }]);
+      const database = await db();
+      const note = await new Promise((resolve) => {
+        const request = database.transaction('counters').objectStore('counters').get('aggregatesChangedElsewhere');
+        request.onsuccess = () => resolve(request.result);
+      });
+      database.close();
+      expect(note).toBeUndefined();
     });
   });
 });
