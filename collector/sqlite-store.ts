@@ -102,11 +102,13 @@ export class SqliteEventStore implements EventStore {
     this.location = onDisk ? resolve(file) : file;
     if (onDisk) mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
-    // WAL lets `GET /events` (and another process inspecting the file) read while batches commit;
-    // synchronous=NORMAL in WAL mode survives a crash of the process, and a 200 is only sent
-    // after the commit returned.
+    // WAL lets `GET /events` (and another process inspecting the file) read while batches commit.
+    // synchronous=FULL syncs the WAL at every commit, and a 200 is only sent after the commit
+    // returned: the client deletes what was answered, so an answered batch must survive a power
+    // cut too, not only a crash of the process (NORMAL's promise). Group commit shares the sync
+    // among the batches of a commit (docs/design.md §9; its cost: BENCHMARKS.md).
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     // Checkpoint every 10,000 pages (~40 MiB of WAL) rather than SQLite's 1,000: a checkpoint
     // runs inside the commit that triggers it, with its fsyncs, on the event loop; fewer and

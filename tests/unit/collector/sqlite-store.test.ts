@@ -23,6 +23,14 @@ describe('SqliteEventStore', () => {
     db.close();
   });
 
+  it('syncs every commit (synchronous=FULL): an answered batch survives a power cut', async () => {
+    const { store } = openStore();
+    // synchronous is a setting of the connection, so it is read on the store's own.
+    const own = (store as unknown as { db: Database.Database }).db;
+    expect(own.pragma('synchronous', { simple: true })).toBe(2);
+    await store.close();
+  });
+
   it('fills the columns from the event and keeps the whole event', async () => {
     const { store, file } = openStore();
     const event = makeEvent({ action: 'SEARCH', url: 'https://Docs.Example.com/x', params: { query: 'q' } });
