@@ -61,6 +61,37 @@ function noAutoImports(): Plugin {
   };
 }
 
+/**
+ * The popup's stylesheet goes into popup.html as a `<style>`: a module script does not run
+ * before every stylesheet of the page has loaded, and a separate file is one more
+ * extension-resource fetch before the first paint (docs/design.md §7, bench/popup-open.ts).
+ * Extension pages' CSP governs scripts, not styles, in both browsers. The build fails if the
+ * popup's HTML no longer links exactly one stylesheet.
+ */
+function popupStylesheetInline(): Plugin {
+  const page = 'entrypoints/popup/index.html';
+  return {
+    name: 'activity-logger:popup-stylesheet-inline',
+    enforce: 'post',
+    generateBundle(_options, bundle) {
+      const html = bundle[page];
+      // The background and the CSS-only builds have no popup.
+      if (!html) return;
+      if (html.type !== 'asset') this.error(`${page} is not an HTML asset`);
+      let inlined = 0;
+      const source = String(html.source).replace(/<link rel="stylesheet"[^>]*? href="\/([^"]+\.css)"[^>]*>/g, (_tag, file: string) => {
+        const css = bundle[file];
+        if (!css || css.type !== 'asset') this.error(`${page} links ${file}, which the build did not make`);
+        inlined++;
+        delete bundle[file];
+        return `<style>${String(css.source)}</style>`;
+      });
+      if (inlined !== 1) this.error(`${page} links ${inlined} stylesheets; popupStylesheetInline expects exactly one`);
+      html.source = source;
+    },
+  };
+}
+
 /** `BUNDLE_SOURCEMAP=<dir> wxt build` builds with source maps into <dir> (bench/bundle-composition.mjs). */
 const sourcemapDir = process.env.BUNDLE_SOURCEMAP;
 
@@ -77,7 +108,7 @@ export default defineConfig({
   },
   manifestVersion: 3,
   ...(sourcemapDir && { outDir: sourcemapDir }),
-  vite: () => ({ plugins: [zodWithoutEval(), noAutoImports()], ...(sourcemapDir && { build: { sourcemap: true } }) }),
+  vite: () => ({ plugins: [zodWithoutEval(), noAutoImports(), popupStylesheetInline()], ...(sourcemapDir && { build: { sourcemap: true } }) }),
   manifest: ({ browser }) => ({
     // Every user-visible string comes from public/_locales/<lang>/messages.json (issue 5).
     name: '__MSG_extName__',

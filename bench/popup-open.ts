@@ -9,7 +9,13 @@
 // openings interleaved with this one's, and prints this build's time over theirs.
 // Each build's line is followed by where the time went: the median moment of each step, from
 // the page's own timing entries and the popup's `popup:*` marks (src/ui/popup-first-paint.ts;
-// an older build has only the page's entries and its list / summary attributes).
+// an older build has only the page's entries and its list / summary attributes), and the
+// floor: an empty extension page opened the same way in the same browser each round, so what
+// the browser spends on any extension page is told apart from the popup's own time.
+// Under load, compare the rounds' ratios and the time above the empty page; two copies of one
+// build (an A/A run) show the run's noise.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { seedFillerLog } from '../tests/e2e/harness/seed-log';
 import { waitForBody } from '../tests/e2e/harness/popup-page';
@@ -55,6 +61,21 @@ interface Opening {
   breakdown: Breakdown;
 }
 
+/**
+ * The floor under every opening: an empty extension page (no script, no style) written into
+ * the loaded build, opened the same way. What the browser spends creating an extension page
+ * (the navigation, the new document's script contexts) is in it; none of the popup's work is.
+ */
+const EMPTY_PAGE = 'bench-empty-page.html';
+
+async function openEmptyPage(context: BrowserContext, url: string): Promise<number> {
+  const page = await context.newPage();
+  await page.goto(url);
+  const ms = Number(await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd));
+  await page.close();
+  return ms;
+}
+
 /** One opening: the popup's first paint, the summary and the list both on screen. */
 async function open(context: BrowserContext, url: string): Promise<Opening> {
   const page = await context.newPage();
@@ -80,6 +101,11 @@ interface Result {
   max: number;
   /** The median of each moment, earliest first. */
   breakdown: [string, number][];
+  /** Every opening's time, in the order of the rounds (one opening of each build a round). */
+  times: number[];
+  /** The empty page's median (see EMPTY_PAGE) and the popup's time above it (median of the rounds). */
+  emptyPage: number;
+  aboveEmptyPage: number;
 }
 
 function breakdownOf(openings: Opening[]): [string, number][] {
@@ -95,17 +121,34 @@ function breakdownOf(openings: Opening[]): [string, number][] {
  * ones, the builds taking turns and the order alternating.
  */
 async function measure(logs: SeededLog[]): Promise<Result[]> {
-  const urls = logs.map((log) => `chrome-extension://${log.browser.extensionId}/popup.html`);
-  for (const [at, log] of logs.entries()) await open(log.browser.context, urls[at]!);
+  const base = logs.map((log) => `chrome-extension://${log.browser.extensionId}`);
+  for (const log of logs) await writeFile(join(log.extensionDir, EMPTY_PAGE), '<!doctype html><title>empty</title>\n');
+  for (const [at, log] of logs.entries()) {
+    await open(log.browser.context, `${base[at]}/popup.html`);
+    await openEmptyPage(log.browser.context, `${base[at]}/${EMPTY_PAGE}`);
+  }
   const openings = logs.map((): Opening[] => []);
+  const empty = logs.map((): number[] => []);
   for (let i = 0; i < OPENINGS; i++) {
     const order = logs.map((_, at) => at);
     if (i % 2 === 1) order.reverse();
-    for (const at of order) openings[at]!.push(await open(logs[at]!.browser.context, urls[at]!));
+    for (const at of order) {
+      const { context } = logs[at]!.browser;
+      empty[at]!.push(await openEmptyPage(context, `${base[at]}/${EMPTY_PAGE}`));
+      openings[at]!.push(await open(context, `${base[at]}/popup.html`));
+    }
   }
-  return openings.map((measured) => {
+  return openings.map((measured, at) => {
     const values = measured.map((opening) => opening.ms);
-    return { median: median(values), min: Math.min(...values), max: Math.max(...values), breakdown: breakdownOf(measured) };
+    return {
+      median: median(values),
+      min: Math.min(...values),
+      max: Math.max(...values),
+      breakdown: breakdownOf(measured),
+      times: values,
+      emptyPage: median(empty[at]!),
+      aboveEmptyPage: median(values.map((ms, round) => ms - empty[at]![round]!)),
+    };
   });
 }
 
@@ -132,6 +175,7 @@ for (const size of SIZES) {
         `popup open${builds.length > 1 ? ` [${build.name}]` : ''}, ${size.toLocaleString('en-US')} events stored: summary and list rendered after ${result.median.toFixed(1)} ms ` +
           `(median of ${OPENINGS}; min ${result.min.toFixed(1)}, max ${result.max.toFixed(1)})`,
       );
+      console.log(`  an empty extension page in the same browser: ${result.emptyPage.toFixed(1)} ms; the popup above it: ${result.aboveEmptyPage.toFixed(1)} ms (median of the rounds)`);
       console.log(`  where it went (median ms from the navigation's start, +ms since the previous): ${describeBreakdown(result.breakdown)}`);
     });
   } finally {
@@ -143,9 +187,15 @@ for (const [name, bySize] of results) {
   const large = bySize.get(SIZES[1]!)!.median;
   console.log(`popup open${builds.length > 1 ? ` [${name}]` : ''}: 100k / 1k ratio ${(large / small).toFixed(2)}`);
 }
+// Under load the machine's state drifts within a run: the ratio of each round's two openings
+// (taken one right after the other) is steadier than the ratio of the two medians.
 const ours = results.get(builds[0]!.name)!;
 for (const build of builds.slice(1)) {
   const theirs = results.get(build.name)!;
-  const ratios = SIZES.map((size) => `${size.toLocaleString('en-US')}: ${(ours.get(size)!.median / theirs.get(size)!.median).toFixed(2)}`);
+  const ratios = SIZES.map((size) => {
+    const paired = ours.get(size)!.times.map((ms, round) => ms / theirs.get(size)!.times[round]!);
+    const above = `above the empty page ${ours.get(size)!.aboveEmptyPage.toFixed(1)} against ${theirs.get(size)!.aboveEmptyPage.toFixed(1)} ms`;
+    return `${size.toLocaleString('en-US')}: ${(ours.get(size)!.median / theirs.get(size)!.median).toFixed(2)} (median of the rounds' ratios ${median(paired).toFixed(2)}; ${above})`;
+  });
   console.log(`popup open, this build / ${build.name} (same run): ${ratios.join(', ')}`);
 }

@@ -40,6 +40,8 @@ export interface SeededLog {
   browser: ExtensionBrowser;
   /** Seconds the seeding took, or null when a kept log was used. */
   seededInSeconds: number | null;
+  /** The copy of the build the browser loaded (unpacked: its files are read at each request). */
+  extensionDir: string;
 }
 
 /** A build to measure: a name for the output and its unpacked `chrome-mv3` directory. */
@@ -95,7 +97,7 @@ export async function launchOnSeededLog(
           await cp(kept, logDir, { recursive: true });
         },
       });
-      return { browser, seededInSeconds: null };
+      return { browser, seededInSeconds: null, extensionDir };
     }
     console.log(`seeding a log into ${kept} (kept for the next runs)`);
     const setup = await browser.openPopup();
@@ -113,7 +115,7 @@ export async function launchOnSeededLog(
         await rename(partial, kept);
       },
     });
-    return { browser, seededInSeconds };
+    return { browser, seededInSeconds, extensionDir };
   } catch (error) {
     await browser.close();
     throw error;

@@ -1,6 +1,4 @@
 import { extensionBrowser as browser } from '../../src/platform/extension-browser';
-import { messageSender } from '../../src/platform/message-channel';
-import { requestSender } from '../../src/messaging/request-sender';
 import { createTranslator } from '../../src/ui/i18n';
 import { PAGE_SIZE, paintFirstPage } from '../../src/ui/popup-first-paint';
 import { mountSummary } from '../../src/ui/popup-summary';
@@ -27,7 +25,9 @@ void firstPaint.then((painted) =>
     import('../../src/ui/popup-view'),
     import('../../src/store/event-log'),
     import('../../src/settings/settings-reader'),
-  ]).then(([{ mountPopup }, { connectEventLog }, { settingsReaderOf }]) =>
+    import('../../src/messaging/request-sender'),
+    import('../../src/platform/message-channel'),
+  ]).then(([{ mountPopup }, { connectEventLog }, { settingsReaderOf }, { requestSender }, { messageSender }]) =>
     mountPopup({
       document,
       log: connectEventLog(indexedDB),

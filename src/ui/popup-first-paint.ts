@@ -38,10 +38,12 @@ export async function paintFirstPage(
   clock: () => number = Date.now,
   summary?: PopupSummary,
 ): Promise<FirstPaint> {
+  // The open goes out first: its round trip to the browser's IndexedDB overlaps the translation.
+  const opening = openExistingLog(factory);
   localizePage(doc, t);
   doc.documentElement.lang = locale ?? doc.documentElement.lang;
   performance.mark('popup:localized');
-  const db = await openExistingLog(factory);
+  const db = await opening;
   performance.mark('popup:log-opened');
   const now = clock();
   let entries: StoredLogEntry[] | null = null;

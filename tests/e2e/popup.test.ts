@@ -1,10 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector } from '../../collector/start';
 import { ActivityBatchSchema, RecordedEventSchema } from '../../src/model/activity-event';
 import {
+  CHROME_BUILD_DIR,
   captureSettled,
   eventually,
   getExtensionStorage,
@@ -18,6 +20,7 @@ import {
   type TestPageServer,
 } from './harness';
 import { seedFillerLog, seedLog, type SeedEntry } from './harness/seed-log';
+import { FIREFOX_BUILD_DIR } from './harness/firefox/firefox-build';
 
 // The popup (docs/design.md §7, issue 5) in Chromium with the built extension: what navigations
 // became, search over the whole log, pause and resume, export, delete, and the badge.
@@ -302,6 +305,21 @@ describe('the popup in Chromium', () => {
       await collector.close();
       await removeDir(dir);
     }
+  });
+});
+
+describe('the built popup', () => {
+  // A module script runs only once every stylesheet of its page has loaded (docs/design.md §7).
+  it.each([
+    ['Chromium', CHROME_BUILD_DIR],
+    ['Firefox', FIREFOX_BUILD_DIR],
+  ])('in %s carries its stylesheet inline: no stylesheet file before the first paint', (_browser, dir) => {
+    const html = readFileSync(join(dir, 'popup.html'), 'utf8');
+    expect(html).not.toMatch(/<link[^>]*rel="stylesheet"/);
+    const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((match) => match[1]);
+    expect(styles).toHaveLength(1);
+    expect(styles[0]).toMatch(/\.log-row\s*\{/);
+    expect(styles[0]).toMatch(/prefers-color-scheme:\s*dark/);
   });
 });
 
