@@ -132,7 +132,8 @@ describe.each(E2E_BROWSERS)('the summary and the Insights page in %s', (browserN
         return (await (global.browser ?? global.chrome).tabs.query({})).map((tab) => tab.url ?? '');
       }, null);
       expect(urls.some((url) => url.endsWith('/insights.html'))).toBe(true);
-    });
+      // A new tab of an extension page takes seconds to be listed on a loaded machine.
+    }, { timeout: 15_000 });
 
     // The Insights page of today: the same figures, and the timeline in the order of reading.
     const insights = await browser.openExtensionPage('insights.html');

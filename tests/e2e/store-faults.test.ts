@@ -94,7 +94,8 @@ describe('the log on a disk that fills up, in chromium', () => {
     expect(new Set(ids).size).toBe(ids.length);
     // The popup opened during the failure loads by itself once the log is back.
     await eventually(async () => expect(await popup.statusText()).toMatch(/^Logging on · \d+ pending/));
-    expect(await popup.rows()).toHaveLength(4);
+    // Its rows are read again after the status line: wait for them as for it.
+    await eventually(async () => expect(await popup.rows()).toHaveLength(4));
     await eventually(async () => expect(await badge()).not.toBe('!'));
     await popup.page.close();
   });
