@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { integer, matches, maxUnits, nonEmpty } from './schema-checks';
+import { flag, integer, matches, maxUnits, nonEmpty } from './schema-checks';
 
 /**
  * The wire format of Glean's `POST /rest/api/v1/activity` (docs/design.md §2), shared by the
@@ -85,7 +85,7 @@ export const ActivityEventParamsSchema = z.strictObject({
   referrer: z.optional(AbsoluteUrlSchema),
   title: z.optional(z.string().check(maxUnits(MAX_TITLE_LENGTH))),
   /** More params may follow with the same action + timestamp + url (the VIEW protocol). */
-  truncated: z.optional(z.boolean()),
+  truncated: z.optional(flag()),
 });
 export type ActivityEventParams = z.infer<typeof ActivityEventParamsSchema>;
 

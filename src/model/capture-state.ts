@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { integer } from './schema-checks';
+import { flag, integer } from './schema-checks';
 import { RecordedEventSchema } from './activity-event';
 
 /**
@@ -20,9 +20,9 @@ export const PageSchema = z.object({
   referrer: z.optional(z.string()),
   /** The search terms when this is a results page (recorded as SEARCH, not VIEW). */
   query: z.nullable(z.string()),
-  searchRecorded: z.boolean(),
+  searchRecorded: flag(),
   /** Learnt from a tab snapshot rather than a navigation signal (the commit may follow). */
-  fromSnapshot: z.boolean(),
+  fromSnapshot: flag(),
   /**
    * A page reached by a same-document URL change (History API) is settling until then: a
    * further same-document change before this moment is the same page at its new address
@@ -34,7 +34,7 @@ export type Page = z.infer<typeof PageSchema>;
 
 export const TabStateSchema = z.object({
   windowId: integer(),
-  incognito: z.boolean(),
+  incognito: flag(),
   openerTabId: z.optional(integer()),
   page: z.nullable(PageSchema),
   /**
@@ -43,7 +43,7 @@ export const TabStateSchema = z.object({
    */
   pendingTitle: z.optional(z.object({ url: z.string(), title: z.string() })),
   /** The tab plays sound the user hears (`audible` and not muted). */
-  audible: z.optional(z.boolean()),
+  audible: z.optional(flag()),
 });
 export type TabState = z.infer<typeof TabStateSchema>;
 
@@ -75,10 +75,10 @@ export const CaptureStateSchema = z.object({
   activeTabs: z.catchall(z.object({}), integer()),
   /** Tab id → what the machine knows of it. */
   tabs: z.catchall(z.object({}), TabStateSchema),
-  idle: z.boolean(),
+  idle: flag(),
   /** The screen is locked (also counted in `idle`): not even a tab playing sound is seen. */
-  locked: z._default(z.boolean(), false),
-  paused: z.boolean(),
+  locked: z._default(flag(), false),
+  paused: flag(),
   nextNavId: integer(),
   view: z.nullable(OpenViewSchema),
 });

@@ -4,8 +4,9 @@ import * as z from 'zod/mini';
  * zod's kinds written with `z.refine`, which every bundle has anyway: `z.int()` brings zod's
  * number-format checks and their table, `z.regex` a string-format check of its own, `z.gte` /
  * `z.lte` / `z.nonnegative` / `z.positive` two comparison checks, `z.minLength` a length check
- * that counts code points, and the worker's size is a target (docs/design.md §1 "A lean
- * background"). They accept exactly what the kinds they replace accept.
+ * that counts code points, `z.boolean` a kind of its own where a literal does, and the worker's
+ * size is a target (docs/design.md §1 "A lean background"). They accept exactly what the kinds
+ * they replace accept.
  */
 
 /** What `integer(min, max)` keeps in its check's `params`: the options form shows the bounds. */
@@ -43,4 +44,9 @@ export function nonEmpty(message = 'must not be empty') {
  */
 export function maxUnits(limit: number) {
   return z.refine<string>((value) => value.length <= limit, { message: `must be at most ${limit} characters` });
+}
+
+/** `true` or `false`, as `z.boolean()` accepts them; the worker needs no boolean kind beside its literals. */
+export function flag() {
+  return z.literal([true, false]);
 }

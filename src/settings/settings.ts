@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { integer, nonEmpty } from '../model/schema-checks';
+import { flag, integer, nonEmpty } from '../model/schema-checks';
 import { SearchRuleSchema } from '../privacy/search-engines';
 
 /** This machine: the only hosts sync may reach over plain http (docs/design.md §5). */
@@ -36,11 +36,11 @@ export const SettingsSchema = z.object({
   version: z._default(z.literal(1), 1),
   /** Seconds without input before the user counts as idle (the `idle` API's minimum is 15). */
   idleThresholdSeconds: z._default(integer(15, 3600), 60),
-  logPrivateWindows: z._default(z.boolean(), false),
+  logPrivateWindows: z._default(flag(), false),
   searchRules: z._default(z.array(SearchRuleSchema), []),
   /** Where events are sent; empty: nowhere (the log is useful on its own). */
   endpointUrl: z._default(EndpointUrlSchema, ''),
-  syncEnabled: z._default(z.boolean(), true),
+  syncEnabled: z._default(flag(), true),
   syncIntervalMinutes: z._default(integer(1, 1440), 5),
   batchMaxEvents: z._default(integer(1, 1000), 100),
   batchMaxBytes: z._default(integer(1024, 10 * 1024 * 1024), 512 * 1024),
@@ -52,18 +52,18 @@ export const SettingsSchema = z.object({
   allowList: z._default(z.array(z.string().check(z.trim(), nonEmpty())), []),
   denyList: z._default(z.array(z.string().check(z.trim(), nonEmpty())), []),
   /** Record URLs without their query string (a SEARCH keeps its query parameter). */
-  stripAllQueryStrings: z._default(z.boolean(), false),
+  stripAllQueryStrings: z._default(flag(), false),
   /** Query parameters removed on top of the built-in secret list, compared case-insensitively. */
   extraSecretParams: z._default(z.array(z.string().check(z.trim(), nonEmpty())), []),
   /**
    * Keep campaign and click ids (`utm_*`, `fbclid`, … : `TRACKING_QUERY_PARAMS`) in recorded
    * URLs; off by default, so they are removed like the secret parameters.
    */
-  keepTrackingParams: z._default(z.boolean(), false),
+  keepTrackingParams: z._default(flag(), false),
   /** A view goes on through idle while its tab plays sound (a video, a talk, a call). */
-  countAudibleTime: z._default(z.boolean(), true),
+  countAudibleTime: z._default(flag(), true),
   /** `file:` pages are never logged unless this is on (docs/design.md §3). */
-  logFileUrls: z._default(z.boolean(), false),
+  logFileUrls: z._default(flag(), false),
   /** Sent events older than this are removed from the log (docs/design.md §4). */
   keepSentDays: z._default(integer(1, 3650), 30),
   maxRecords: z._default(integer(1000, 1_000_000), 100_000),

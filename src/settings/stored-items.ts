@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { integer } from '../model/schema-checks';
+import { flag, integer } from '../model/schema-checks';
 import { BacklogSchema, CaptureStateSchema } from '../model/capture-state';
 import { storedItem, wholeArea } from '../platform/stored-item';
 import { PauseSchema } from './pause';
@@ -142,7 +142,7 @@ export const WRITE_FAILURE_CAUSES = ['diskFull', 'newerLog', 'unwritable', 'fail
 
 export const LogHealthSchema = z.object({
   /** A write failed and its events wait for a retry. */
-  failing: z._default(z.boolean(), false),
+  failing: z._default(flag(), false),
   /** Why, as a code the popup words (`writeFailureCause`): the worker carries no sentences. */
   reason: z._default(z.nullable(z.literal(WRITE_FAILURE_CAUSES)), null),
   /** The browser's own words, where the cause alone says too little (`unwritable`, `failed`). */
@@ -200,7 +200,7 @@ export const CAPTURE_SESSION = /*#__PURE__*/ storedItem({
 export const SYNC_SESSION_STARTED = /*#__PURE__*/ storedItem({
   area: 'session',
   key: 'syncSessionStarted',
-  schema: z.boolean(),
+  schema: flag(),
   fallback: false,
 });
 

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { describe, expect, it } from 'vitest';
-import { integer, matches, maxUnits, nonEmpty } from '../../../src/model/schema-checks';
+import { flag, integer, matches, maxUnits, nonEmpty } from '../../../src/model/schema-checks';
 
 const candidates: unknown[] = [0, -0, 1, -1, 12, 1.5, -0.1, Number.NaN, Infinity, -Infinity, 2 ** 53 - 1, 2 ** 53, -(2 ** 53), 1e300, '12', null, undefined, true, 12n];
 
@@ -46,5 +46,16 @@ describe('maxUnits', () => {
   it('counts UTF-16 units, not code points', () => {
     expect(z.string().check(maxUnits(2)).safeParse('ab').success).toBe(true);
     expect(z.string().check(maxUnits(2)).safeParse('a😀').success).toBe(false);
+  });
+});
+
+describe('flag', () => {
+  it.each(candidates)('accepts %s exactly when z.boolean() does', (value) => {
+    expect(flag().safeParse(value).success).toBe(z.boolean().safeParse(value).success);
+  });
+
+  it('accepts both values, and keeps a default as z.boolean() does', () => {
+    expect([true, false, 'true', 0].map((value) => flag().safeParse(value).success)).toEqual([true, true, false, false]);
+    expect(z._default(flag(), true).parse(undefined)).toBe(true);
   });
 });
