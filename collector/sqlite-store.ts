@@ -50,9 +50,10 @@ const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
 
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Rows per multi-row INSERT: 100 × 7 parameters stays far below SQLite's limit of 32,766. */
+/** Rows per multi-row INSERT: 100 × 5 parameters stays far below SQLite's limit of 32,766. */
 const ROWS_PER_STATEMENT = 100;
-const COLUMNS = 7;
+/** Parameters of each row; the sender and the arrival time are one named parameter each for all rows. */
+const COLUMNS = 5;
 
 /**
  * Most events one group commit takes (docs/design.md §9): the batches waiting beyond it go in
@@ -134,14 +135,13 @@ export class SqliteEventStore implements EventStore {
         for (let row = offset; row < offset + rows; row++) {
           const event = events[row]!;
           values[i++] = event.id ?? null;
-          values[i++] = user;
           values[i++] = event.action;
           values[i++] = hosts[row];
           values[i++] = event.timestamp;
-          values[i++] = receivedAt;
           values[i++] = texts[row];
         }
-        stored += this.insertStatement(rows).run(values).changes;
+        // Bound once per statement, not once per row: each bound string is copied into SQLite.
+        stored += this.insertStatement(rows).run(values, { sender: user, receivedAt }).changes;
       }
       return stored;
     });
@@ -182,7 +182,7 @@ export class SqliteEventStore implements EventStore {
   private insertStatement(rows: number): Database.Statement<unknown[]> {
     let statement = this.insertStatements.get(rows);
     if (!statement) {
-      const tuple = `(${new Array(COLUMNS - 1).fill('?').join(', ')}, CAST(? AS TEXT))`;
+      const tuple = '(?, @sender, ?, ?, ?, @receivedAt, CAST(? AS TEXT))';
       statement = this.db.prepare(
         `INSERT INTO events (id, sender, action, host, timestamp, received_at, event)
          VALUES ${new Array(rows).fill(tuple).join(', ')}
