@@ -1,7 +1,7 @@
 import { foldLog } from '../store/aggregate-fold';
 import type { PageDay, SearchMade, SiteDay, ViewSpan } from '../store/aggregate-records';
 import type { DayKey } from '../store/local-day';
-import { BACKFILL_LAST, BACKFILL_NEXT } from '../store/log-schema';
+import { BACKFILL_LAST, BACKFILL_NEXT, FOLD_VERSION, FOLDED_THROUGH } from '../store/log-schema';
 import { resultOf } from '../store/open-existing-log';
 
 /**
@@ -28,6 +28,25 @@ export const hasAggregates = (db: IDBDatabase) => db.objectStoreNames.contains('
 export async function readSiteDays(db: IDBDatabase, first: DayKey, last: DayKey): Promise<SiteDay[]> {
   await folded(db);
   return resultOf(db.transaction('siteDays').objectStore('siteDays').getAll(daysRange(first, last))) as Promise<SiteDay[]>;
+}
+
+/**
+ * The site days of `first`…`last` without a fold, when there is nothing to fold: the mark, the
+ * newest event's key and the days in one read-only transaction, all at once. Null when events
+ * were appended past the mark (then `readSiteDays`, which folds first). The popup's first paint
+ * (docs/design.md §7): a fold is a read-write transaction over the events, so it waits for the
+ * list's read and the days' read waits for it.
+ */
+export async function readSiteDaysIfFolded(db: IDBDatabase, first: DayKey, last: DayKey): Promise<SiteDay[] | null> {
+  const tx = db.transaction(['events', 'counters', 'siteDays']);
+  const [through, newest, days] = await Promise.all([
+    resultOf(tx.objectStore('counters').get(FOLDED_THROUGH)),
+    resultOf(tx.objectStore('events').openKeyCursor(null, 'prev')),
+    resultOf(tx.objectStore('siteDays').getAll(daysRange(first, last))),
+  ]);
+  // As foldLog: before version 5 there is nothing to fold, and no mark means none folded yet.
+  const unfolded = db.version >= FOLD_VERSION && newest !== null && (newest.key as number) > ((through as number | undefined) ?? 0);
+  return unfolded ? null : (days as SiteDay[]);
 }
 
 /** The pages of the days, of one site when `host` is given. */

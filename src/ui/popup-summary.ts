@@ -1,4 +1,4 @@
-import { aggregatesStillToBuild, hasAggregates, readPageDays, readSiteDays } from '../insights/aggregate-reads';
+import { aggregatesStillToBuild, hasAggregates, readPageDays, readSiteDays, readSiteDaysIfFolded } from '../insights/aggregate-reads';
 import { formatShare, pageTotals, periodEndingToday, siteTotals, type Period } from '../insights/summary';
 import type { SiteDay } from '../store/aggregate-records';
 import { openExistingLog } from '../store/open-existing-log';
@@ -17,12 +17,13 @@ export interface SummaryData {
   stillToBuild: number;
 }
 
-/** Reads what the summary shows, from an open log (one range read, a few dozen records). */
+/** Reads what the summary shows, from an open log (one range read, a few dozen records; a fold first only when there is one to do). */
 export async function readSummaryData(db: IDBDatabase, nowMs: number): Promise<SummaryData | null> {
   if (!hasAggregates(db)) return null;
   const week = periodEndingToday(7, nowMs);
-  const [siteDays, stillToBuild] = await Promise.all([readSiteDays(db, week.first, week.last), aggregatesStillToBuild(db)]);
-  return { siteDays, stillToBuild };
+  const siteDays = async () => (await readSiteDaysIfFolded(db, week.first, week.last)) ?? readSiteDays(db, week.first, week.last);
+  const [days, stillToBuild] = await Promise.all([siteDays(), aggregatesStillToBuild(db)]);
+  return { siteDays: days, stillToBuild };
 }
 
 export interface SummaryDeps {

@@ -1,11 +1,13 @@
 // @vitest-environment happy-dom
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { IDBFactory } from 'fake-indexeddb';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { IDBDatabase, IDBFactory } from 'fake-indexeddb';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RecordedEvent } from '../../../src/model/activity-event';
 import { uuidv7 } from '../../../src/model/event-id';
 import { openEventLog, type EventLog } from '../../../src/store/event-log';
+import { readSiteDays, readSiteDaysIfFolded } from '../../../src/insights/aggregate-reads';
+import { openExistingLog } from '../../../src/store/open-existing-log';
 import { PAGE_SIZE, paintFirstPage } from '../../../src/ui/popup-first-paint';
 import { mountSummary } from '../../../src/ui/popup-summary';
 import { en, translatorFor } from './messages';
@@ -102,5 +104,35 @@ describe('the popup summary', () => {
     await log.deleteAll();
     await summary.refresh();
     expect(document.getElementById('summary-note')!.textContent).toBe('Heute war noch keine Seite im Vordergrund.');
+  });
+});
+
+describe('the summary read at the first paint', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('reads the site days without a fold when nothing was appended since the last one, and asks for a fold when something was', async () => {
+    await log.append([completion('https://a.example/1', NOW - 600_000, 65)]);
+    const db = (await openExistingLog(factory))!;
+    expect(await readSiteDaysIfFolded(db, '2026-11-21', '2026-11-27')).toBeNull();
+    const folded = await readSiteDays(db, '2026-11-21', '2026-11-27');
+    expect(folded.map((day) => [day.host, day.seconds])).toEqual([['a.example', 65]]);
+    expect(await readSiteDaysIfFolded(db, '2026-11-21', '2026-11-27')).toEqual(folded);
+    await log.append([completion('https://b.example/', NOW - 300_000, 30)]);
+    expect(await readSiteDaysIfFolded(db, '2026-11-21', '2026-11-27')).toBeNull();
+    db.close();
+  });
+
+  it('opens no read-write transaction when the log is folded, and still shows what was appended when it is not', async () => {
+    const modes = vi.spyOn(IDBDatabase.prototype, 'transaction');
+    const readWrite = () => modes.mock.calls.filter((call) => call[1] === 'readwrite').length;
+    await log.append([completion('https://a.example/1', NOW - 600_000, 65)]);
+    await paint();
+    expect(siteRows()).toEqual([['a.example', '1m 5s', '100%']]);
+    expect(readWrite()).toBeGreaterThan(0);
+    modes.mockClear();
+    loadPopupMarkup();
+    await paint();
+    expect(siteRows()).toEqual([['a.example', '1m 5s', '100%']]);
+    expect(readWrite()).toBe(0);
   });
 });
