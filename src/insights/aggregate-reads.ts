@@ -1,7 +1,7 @@
-import { foldLog } from '../store/aggregate-fold';
+import { foldLog, leftToFold } from '../store/aggregate-fold';
 import type { PageDay, SearchMade, SiteDay, ViewSpan } from '../store/aggregate-records';
 import type { DayKey } from '../store/local-day';
-import { BACKFILL_LAST, BACKFILL_NEXT, FOLD_VERSION, FOLDED_THROUGH } from '../store/log-schema';
+import { BACKFILL_LAST, BACKFILL_NEXT, FOLDED_THROUGH } from '../store/log-schema';
 import { resultOf } from '../store/open-existing-log';
 
 /**
@@ -44,9 +44,7 @@ export async function readSiteDaysIfFolded(db: IDBDatabase, first: DayKey, last:
     resultOf(tx.objectStore('events').openKeyCursor(null, 'prev')),
     resultOf(tx.objectStore('siteDays').getAll(daysRange(first, last))),
   ]);
-  // As foldLog: before version 5 there is nothing to fold, and no mark means none folded yet.
-  const unfolded = db.version >= FOLD_VERSION && newest !== null && (newest.key as number) > ((through as number | undefined) ?? 0);
-  return unfolded ? null : (days as SiteDay[]);
+  return leftToFold(db.version, through, newest?.key ?? null) ? null : (days as SiteDay[]);
 }
 
 /** The pages of the days, of one site when `host` is given. */

@@ -33,6 +33,15 @@ export async function foldStep(tx: IDBTransaction, limit = FOLD_CHUNK): Promise<
 }
 
 /**
+ * Whether a log of `version` whose mark is `through` (as stored: absent is 0) and whose newest
+ * event has key `newest` (null: none) holds events not folded yet. Before version 5 the
+ * appends counted themselves: nothing is ever to be folded there.
+ */
+export function leftToFold(version: number, through: unknown, newest: IDBValidKey | null): boolean {
+  return version >= FOLD_VERSION && newest !== null && (newest as number) > ((through as number | undefined) ?? 0);
+}
+
+/**
  * Folds every event past the mark, a chunk per transaction (durability `relaxed` like the
  * appends: the mark moves with the totals, so a lost fold is done again, never twice).
  */
