@@ -127,12 +127,13 @@ describe.each(E2E_BROWSERS)('the summary and the Insights page in %s', (browserN
     await popup.evaluate(() => document.getElementById('open-insights')!.click(), null);
     await eventually(async () => {
       const urls = await popup.evaluate(async () => {
-        type Tabs = { tabs: { query(query: object): Promise<{ url?: string }[]> } };
+        type Tabs = { tabs: { query(query: object): Promise<{ url?: string; pendingUrl?: string }[]> } };
         const global = globalThis as unknown as { browser?: Tabs; chrome: Tabs };
-        return (await (global.browser ?? global.chrome).tabs.query({})).map((tab) => tab.url ?? '');
+        // Chromium lists a new tab at once, but its url only once the page commits, which
+        // can take seconds on a loaded machine: until then the address is its pendingUrl.
+        return (await (global.browser ?? global.chrome).tabs.query({})).map((tab) => tab.url || tab.pendingUrl || '');
       }, null);
       expect(urls.some((url) => url.endsWith('/insights.html'))).toBe(true);
-      // A new tab of an extension page takes seconds to be listed on a loaded machine.
     }, { timeout: 15_000 });
 
     // The Insights page of today: the same figures, and the timeline in the order of reading.

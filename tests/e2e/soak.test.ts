@@ -9,8 +9,13 @@ import { describeFigures, runSoak } from './soak/soak';
 // journeys (scripts/test-e2e.mjs), not in the main lane.
 describe.runIf(E2E_BROWSERS.includes('chromium'))('the soak, short, in chromium', () => {
   it('loses nothing and doubles nothing through faults, worker stops and restarts', async () => {
-    const figures = await runSoak({ seed: 20261202, pages: 24, stops: 8, restarts: 2 });
+    const steps: string[] = [];
+    const figures = await runSoak({ seed: 20261202, pages: 24, stops: 8, restarts: 2, log: (line) => steps.push(line) });
     console.log(describeFigures(figures));
+    // What went wrong and the log as it stood, so a failure in CI can be read without a re-run.
+    if (figures.problems.length > 0) {
+      console.log([...figures.problems, 'the steps:', ...steps, 'the log:', ...figures.trace].join('\n  '));
+    }
     expect(figures.problems).toEqual([]);
     expect(figures).toMatchObject({ lost: 0, duplicated: 0, restarts: 2, crashes: 1 });
     expect(figures.stops).toBeGreaterThanOrEqual(8);
