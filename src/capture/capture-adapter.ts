@@ -167,9 +167,16 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
    * unfocused while the user is active (to see the return) — and where it wakes anyway (the
    * heartbeat, a tab, navigation or idle signal), and takes the answer when it differs from
    * what the machine knows. An answer that a focus event overtook is stale and dropped.
+   *
+   * A tab or navigation signal asks only while the poll is not running: the poll answers
+   * within `focusPollMs` anyway, and a question asked beside every navigation's write was the
+   * largest cost on capture's path (BENCHMARKS.md "Capture latency", the breakdown).
    */
   let focusEvents = 0;
   let confirmingFocus = false;
+  function confirmFocusUnlessPolled(): void {
+    if (focusPoll === undefined) confirmFocus();
+  }
   function confirmFocus(): void {
     if (confirmingFocus || stopped) return;
     confirmingFocus = true;
@@ -383,7 +390,7 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
   listen(tabs.onActivated, ({ tabId, windowId }) => {
     // The machine takes the window and the activation from the event, not the snapshot.
     enqueue(withSnapshot({ type: 'tabActivated', at: clock(), tabId, windowId } as const));
-    confirmFocus();
+    confirmFocusUnlessPolled();
   });
   listen(tabs.onAttached, (tabId, { newWindowId }) =>
     enqueue({ type: 'tabAttached', at: clock(), tabId, windowId: newWindowId }),
@@ -436,7 +443,7 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
     const signal = withSnapshot(navigation);
     enqueue(signal);
     if (!(signal instanceof Promise)) titleFromBrowser(navigation.tabId);
-    confirmFocus();
+    confirmFocusUnlessPolled();
   }
 
   listen(webNavigation.onCommitted, (details) => {

@@ -633,6 +633,39 @@ describe('capture on real sites (docs/design.md §3)', () => {
     expect(await lines()).toEqual(['view https://a.example/ @0', 'done https://a.example/ @0 0s']);
   });
 
+  it('asks for the focus on navigations and tab switches only while the poll is not running', async () => {
+    const asked = vi.mocked(fakeBrowser.windows.getLastFocused);
+    const first = await openTab('about:blank');
+    const second = await openTab('https://b.example/', false);
+    // A poll far apart: only the signals can ask within the test.
+    const capture = start({}, { focusPollMs: 60_000 });
+    await capture.settled();
+    const before = asked.mock.calls.length;
+    // No view yet: the first navigation asks, and its view starts the poll.
+    await commit(first.id!, 'https://a.example/');
+    await capture.settled();
+    expect(asked.mock.calls.length).toBe(before + 1);
+    // With the poll running, neither navigations nor a tab switch ask again.
+    await commit(first.id!, 'https://a.example/2');
+    await commit(first.id!, 'https://a.example/3');
+    await fakeBrowser.tabs.onActivated.trigger({ tabId: second.id!, windowId });
+    await commit(second.id!, 'https://b.example/2');
+    await capture.settled();
+    expect(asked.mock.calls.length).toBe(before + 1);
+    expect((await lines()).filter((line) => line.startsWith('view'))).toEqual([
+      'view https://a.example/ @0',
+      'view https://a.example/2 @0',
+      'view https://a.example/3 @0',
+      'view https://b.example/ @0',
+      'view https://b.example/2 @0',
+    ]);
+    // The heartbeat still asks.
+    await fakeBrowser.alarms.onAlarm.trigger(heartbeatAlarm());
+    await capture.settled();
+    expect(asked.mock.calls.length).toBe(before + 2);
+    expect(errors).toEqual([]);
+  });
+
   it('drops a focus answer that a focus event overtook', async () => {
     const tab = await openTab('https://a.example/');
     const capture = start();
