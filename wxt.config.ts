@@ -55,7 +55,7 @@ function noAutoImports(): Plugin {
   return {
     name: 'activity-logger:no-auto-imports',
     generateBundle() {
-      const injected = [...this.getModuleIds()].filter((id) => /[\\/]wxt[\\/]dist[\\/]utils[\\/](?!define-background\.|match-patterns\.)/.test(id));
+      const injected = [...this.getModuleIds()].filter((id) => /[\\/]wxt[\\/]dist[\\/]utils[\\/](?!define-background\.|define-unlisted-script\.|match-patterns\.)/.test(id));
       if (injected.length > 0) this.error(`WXT auto-imported ${injected.join(', ')}: import it explicitly, or rename the name it took for an auto-import`);
     },
   };

@@ -3,6 +3,7 @@ import { newestOf, openExistingLog } from '../store/open-existing-log';
 import { groupViews } from './group-views';
 import { localizePage, type Translate } from './i18n';
 import { toLogRow } from './log-row';
+import { takeEarlyLogOpen } from './popup-early-open';
 import { readSummaryData, type PopupSummary, type SummaryData } from './popup-summary';
 import { renderLog } from './render-log';
 
@@ -38,8 +39,9 @@ export async function paintFirstPage(
   clock: () => number = Date.now,
   summary?: PopupSummary,
 ): Promise<FirstPaint> {
-  // The open goes out first: its round trip to the browser's IndexedDB overlaps the translation.
-  const opening = openExistingLog(factory);
+  // The open went out from the page's <head> (popup-early-open.ts), else it goes out now: its
+  // round trip to the browser's IndexedDB overlaps the parse, the module and the translation.
+  const opening = takeEarlyLogOpen(globalThis) ?? openExistingLog(factory);
   localizePage(doc, t);
   doc.documentElement.lang = locale ?? doc.documentElement.lang;
   performance.mark('popup:localized');
