@@ -18,7 +18,11 @@ export interface FoldSchedule {
   stop(): void;
 }
 
-export function foldSchedule(fold: () => Promise<void>, { quietMs, atMostMs, onError }: FoldDelay): FoldSchedule {
+export function foldSchedule(
+  fold: () => Promise<void>,
+  { quietMs, atMostMs, onError }: FoldDelay,
+  clock: () => number = Date.now,
+): FoldSchedule {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let firstAt: number | null = null;
   const run = () => {
@@ -28,7 +32,7 @@ export function foldSchedule(fold: () => Promise<void>, { quietMs, atMostMs, onE
   };
   return {
     soon() {
-      const now = Date.now();
+      const now = clock();
       firstAt ??= now;
       clearTimeout(timer);
       timer = setTimeout(run, Math.max(0, Math.min(quietMs, firstAt + atMostMs - now)));

@@ -143,7 +143,7 @@ export const DURABLE = { durability: 'strict' } as const;
 
 export function createRecordingLog(database: LogDatabase, clock: () => number, foldDelay?: FoldDelay): RecordingLog {
   const fold = async () => foldLog(unwrap(await database()));
-  const folds = foldDelay ? foldSchedule(fold, foldDelay) : null;
+  const folds = foldDelay ? foldSchedule(fold, foldDelay, clock) : null;
   folds?.soon();
   /**
    * Event id → when it was taken to be sent. Kept here, in the context that both sends and

@@ -45,6 +45,18 @@ describe('fold schedule', () => {
     expect(fold).toHaveBeenCalledTimes(2);
   });
 
+  it('measures the burst on the clock it is given', async () => {
+    const fold = vi.fn(async () => undefined);
+    let now = 0;
+    const folds = foldSchedule(fold, { quietMs: 2000, atMostMs: 5000, onError: () => undefined }, () => now);
+    folds.soon();
+    // The given clock says the burst began 5 s ago, though the timers have not moved: due now.
+    now = 5000;
+    folds.soon();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fold).toHaveBeenCalledTimes(1);
+  });
+
   it('does nothing once stopped', async () => {
     const fold = vi.fn(async () => undefined);
     const folds = foldSchedule(fold, { quietMs: 100, atMostMs: 1000, onError: () => undefined });
