@@ -198,11 +198,14 @@ export class FirefoxExtensionBrowser implements E2eBrowser {
           this.build.geckoId,
         );
         if (state !== 'stopped') throw new Error(`the event page is ${state}, not stopped`);
+        // Checked inside the retry: an event still on its way (a navigation's, a storage
+        // change's) can start the page again right after the stop — seen in CI on a loaded
+        // machine — and then it is suspended again, as Firefox's idle timer would.
+        const stillThere = await this.backgroundStatus();
+        if (stillThere !== undefined) throw new Error('Firefox says stopped, but getBackgroundPage() still answers');
       },
       { timeout, interval: 100 },
     );
-    const stillThere = await this.backgroundStatus();
-    if (stillThere !== undefined) throw new Error('Firefox says stopped, but getBackgroundPage() still answers');
   }
 
   /**
