@@ -1,36 +1,16 @@
 import type { Plugin } from 'vite';
 import { defineConfig } from 'wxt';
+import { applyLibraryCuts } from './scripts/library-cuts';
 
 /**
- * zod 4 compiles object parsers with `new Function` when a probe says eval is allowed. An
- * extension's CSP forbids eval (the probe fails and zod falls back), but the code stays in
- * the bundle, AMO's linter flags it (DANGEROUS_EVAL) and a reviewer has to trust it is dead.
- * This makes the probe answer "no" without trying and removes the code generator, so the
- * bundle holds no eval at all; the build fails if a zod update changes either spot, and if
- * any other `Function` constructor shows up in the output.
+ * The build's answer to a library update that brings eval back: zod's eval probe and code
+ * generator are cut (scripts/library-cuts.ts), and the build fails if any output chunk still
+ * uses the `Function` constructor, so the bundle holds no eval at all and AMO's linter has
+ * nothing to flag (DANGEROUS_EVAL).
  */
-function zodWithoutEval(): Plugin {
-  const edits: { file: RegExp; from: RegExp; to: string }[] = [
-    {
-      file: /[\\/]zod[\\/]v4[\\/]core[\\/]util\.js$/,
-      from: /(export const allowsEval = [^\n]*cached\(\(\) => \{)[\s\S]*?\n\}\);/,
-      to: '$1\n    return false;\n});',
-    },
-    {
-      file: /[\\/]zod[\\/]v4[\\/]core[\\/]doc\.js$/,
-      from: /compile\(\) \{[\s\S]*?\n    \}/,
-      to: "compile() {\n        throw new Error('code generation is disabled in this extension');\n    }",
-    },
-  ];
+function noFunctionConstructor(): Plugin {
   return {
-    name: 'activity-logger:zod-without-eval',
-    enforce: 'pre',
-    transform(code, id) {
-      const edit = edits.find(({ file }) => file.test(id.split('?')[0]!));
-      if (!edit) return null;
-      if (!edit.from.test(code)) throw new Error(`zod-without-eval: the expected code is gone from ${id}; update wxt.config.ts`);
-      return { code: code.replace(edit.from, edit.to), map: null };
-    },
+    name: 'activity-logger:no-function-constructor',
     generateBundle(_options, bundle) {
       for (const chunk of Object.values(bundle)) {
         if (chunk.type !== 'chunk') continue;
@@ -108,7 +88,7 @@ export default defineConfig({
   },
   manifestVersion: 3,
   ...(sourcemapDir && { outDir: sourcemapDir }),
-  vite: () => ({ plugins: [zodWithoutEval(), noAutoImports(), popupStylesheetInline()], ...(sourcemapDir && { build: { sourcemap: true } }) }),
+  vite: () => ({ plugins: [applyLibraryCuts({ buildOnly: true }), noFunctionConstructor(), noAutoImports(), popupStylesheetInline()], ...(sourcemapDir && { build: { sourcemap: true } }) }),
   manifest: ({ browser }) => ({
     // Every user-visible string comes from public/_locales/<lang>/messages.json (issue 5).
     name: '__MSG_extName__',

@@ -89,37 +89,29 @@ export function applySignal(
   config: CaptureConfig,
   deps: CaptureDeps,
 ): CaptureStep {
-  const machine = new Machine(structuredClone(before), config, deps, signal.at);
-  machine.wake(signal);
-  machine.settle();
-  machine.apply(signal);
-  machine.reconcile();
-  return { state: machine.state, events: machine.events };
-}
-
-class Machine {
-  readonly events: RecordedEvent[] = [];
-
-  constructor(
-    public state: CaptureState,
-    private readonly config: CaptureConfig,
-    private readonly deps: CaptureDeps,
-    private readonly at: number,
-  ) {}
+  // One step's state and what it records, shared by the rules below (closures, not a class:
+  // the worker is parsed at every wake-up, and method names do not minify).
+  let state = structuredClone(before);
+  const events: RecordedEvent[] = [];
+  const at = signal.at;
+  wake(signal);
+  settle();
+  apply(signal);
+  reconcile();
+  return { state, events };
 
   /**
    * Any signal shows the browser was alive with the view open until now — unless it comes
    * after a gap no heartbeat would leave: the computer slept, and the view ends where it was
    * last seen alive. The page, if still seen, starts a new view (in `reconcile`).
    */
-  wake(signal: CaptureSignal): void {
-    const { state, at } = this;
+  function wake(signal: CaptureSignal): void {
     const view = state.view;
     if (!view || signal.type === 'startup') return;
     const gap = at - view.lastAliveAt;
     const locked = signal.type === 'idleStateChanged' && signal.state === 'locked';
     if (gap > SLEEP_GAP_MS || (locked && gap > LOCKED_SLEEP_GAP_MS)) {
-      this.complete(view, view.lastAliveAt);
+      complete(view, view.lastAliveAt);
       state.view = null;
       return;
     }
@@ -127,37 +119,35 @@ class Machine {
   }
 
   /** Pages whose settle time is over have settled; the open view's start is recorded. */
-  settle(): void {
-    const { state, at } = this;
+  function settle(): void {
     for (const record of Object.values(state.tabs)) {
       if (record.page?.settleUntil !== undefined && at >= record.page.settleUntil) delete record.page.settleUntil;
     }
     const view = state.view;
-    if (view?.settleUntil !== undefined && at >= view.settleUntil) this.announce(view);
+    if (view?.settleUntil !== undefined && at >= view.settleUntil) announce(view);
   }
 
-  apply(signal: CaptureSignal): void {
-    const { state } = this;
+  function apply(signal: CaptureSignal): void {
     switch (signal.type) {
       case 'startup': {
-        if (signal.orphanView) this.complete(signal.orphanView, signal.orphanView.lastAliveAt);
+        if (signal.orphanView) complete(signal.orphanView, signal.orphanView.lastAliveAt);
         const resumed = signal.resumedView ?? null;
-        this.state = { ...initialCaptureState(), nextNavId: Math.max(state.nextNavId, (resumed?.navId ?? 0) + 1) };
-        this.state.focusedWindowId = signal.focusedWindowId;
-        this.state.idle = signal.idle !== 'active';
-        this.state.locked = signal.idle === 'locked';
-        this.state.paused = signal.paused;
-        for (const tab of signal.activeTabs) this.learn(tab);
-        if (resumed) this.resume(resumed);
+        state = { ...initialCaptureState(), nextNavId: Math.max(state.nextNavId, (resumed?.navId ?? 0) + 1) };
+        state.focusedWindowId = signal.focusedWindowId;
+        state.idle = signal.idle !== 'active';
+        state.locked = signal.idle === 'locked';
+        state.paused = signal.paused;
+        for (const tab of signal.activeTabs) learn(tab);
+        if (resumed) resume(resumed);
         return;
       }
       case 'tabActivated':
-        if (signal.tab) this.learn({ ...signal.tab, windowId: signal.windowId });
-        this.moveTab(signal.tabId, signal.windowId);
+        if (signal.tab) learn({ ...signal.tab, windowId: signal.windowId });
+        moveTab(signal.tabId, signal.windowId);
         state.activeTabs[signal.windowId] = signal.tabId;
         return;
       case 'tabAttached':
-        this.moveTab(signal.tabId, signal.windowId);
+        moveTab(signal.tabId, signal.windowId);
         return;
       case 'tabTitleChanged': {
         const record = state.tabs[signal.tabId];
@@ -177,48 +167,48 @@ class Machine {
         return;
       }
       case 'tabRemoved':
-        this.forget(signal.tabId);
+        forget(signal.tabId);
         return;
       case 'tabReplaced': {
         // A prerendered or preloaded tab swapped in: the new tab shows a new page.
-        this.forget(signal.removedTabId);
-        this.learn(signal.tab);
+        forget(signal.removedTabId);
+        learn(signal.tab);
         const record = state.tabs[signal.tab.id]!;
         if (record.page?.fromSnapshot) record.page.fromSnapshot = false;
         return;
       }
       case 'windowFocusChanged':
         state.focusedWindowId = signal.windowId;
-        if (signal.activeTab) this.learn(signal.activeTab);
+        if (signal.activeTab) learn(signal.activeTab);
         return;
       case 'navigationCommitted':
         if (signal.frameId !== 0 || signal.documentLifecycle === 'prerender') return;
-        this.navigate(signal.tabId, signal.tab, signal.url, signal.transitionType);
+        navigate(signal.tabId, signal.tab, signal.url, signal.transitionType);
         return;
       case 'historyStateUpdated': {
         if (signal.frameId !== 0) return;
-        if (signal.tab) this.learn(signal.tab);
+        if (signal.tab) learn(signal.tab);
         const record = state.tabs[signal.tabId];
         const page = record?.page;
         // A single-page app starts a new view when the address it records changes: not for
         // the fragment, not for pushState with the same URL again, and not for a page that
         // only removes its tracking or secret parameters (the same page, docs/design.md §6).
-        if (record && page && this.samePage(page, signal.url)) {
+        if (record && page && samePage(page, signal.url)) {
           page.rawUrl = signal.url;
-          this.takePendingTitle(record, page);
+          takePendingTitle(record, page);
           return;
         }
         // Within a burst of same-document changes: the same view, at its new address. Back
         // and forward are the user's own navigations and never wait.
-        const inBurst = page?.settleUntil !== undefined && this.at < page.settleUntil && !signal.forwardBack;
-        if (record && page && inBurst && this.retarget(signal.tabId, page, signal.url)) {
-          this.takePendingTitle(record, page);
+        const inBurst = page?.settleUntil !== undefined && at < page.settleUntil && !signal.forwardBack;
+        if (record && page && inBurst && retarget(signal.tabId, page, signal.url)) {
+          takePendingTitle(record, page);
           return;
         }
         // Same document: the tab's title stays what it was until the app changes it.
-        this.navigate(signal.tabId, signal.tab, signal.url, 'link', page?.title);
+        navigate(signal.tabId, signal.tab, signal.url, 'link', page?.title);
         const next = state.tabs[signal.tabId]?.page;
-        if (next && next !== page && !signal.forwardBack) next.settleUntil = this.at + SETTLE_MS;
+        if (next && next !== page && !signal.forwardBack) next.settleUntil = at + SETTLE_MS;
         return;
       }
       case 'fragmentUpdated': {
@@ -262,21 +252,20 @@ class Machine {
   }
 
   /** Completes the open view if it is no longer what is seen, and starts what is seen. */
-  reconcile(): void {
-    const { state } = this;
-    const seenTabId = this.foregroundTabId();
+  function reconcile(): void {
+    const seenTabId = foregroundTabId();
     const seenTab = seenTabId === null ? undefined : state.tabs[seenTabId];
     const page = seenTab?.page;
     // The lists are checked here, not when the page was opened, so that a host added to the
     // deny list stops the view in front at once.
     const recordable =
-      page?.url != null && this.allowed(page.url) && (!seenTab!.incognito || this.config.logPrivateWindows)
+      page?.url != null && allowed(page.url) && (!seenTab!.incognito || config.logPrivateWindows)
         ? page
         : null;
 
     const view = state.view;
     if (view && (!recordable || view.tabId !== seenTabId || view.navId !== recordable.navId)) {
-      this.complete(view, this.at);
+      complete(view, at);
       state.view = null;
     }
     if (!recordable || state.view) return;
@@ -286,55 +275,54 @@ class Machine {
       // search box that rewrites the URL is one SEARCH, of the terms it settled on.
       if (!recordable.searchRecorded && recordable.settleUntil === undefined) {
         recordable.searchRecorded = true;
-        this.record('SEARCH', recordable.url!, toWireTimestamp(this.at), {
+        record('SEARCH', recordable.url!, toWireTimestamp(at), {
           query: recordable.query,
           ...(recordable.title && { title: recordable.title }),
-          ...this.referrerParam(recordable.referrer),
+          ...referrerParam(recordable.referrer),
         });
       }
       return;
     }
-    const timestamp = toWireTimestamp(this.at);
+    const timestamp = toWireTimestamp(at);
     state.view = {
       tabId: seenTabId!,
       navId: recordable.navId,
       url: recordable.url!,
       timestamp,
-      startedAt: this.at,
-      lastAliveAt: this.at,
+      startedAt: at,
+      lastAliveAt: at,
       title: recordable.title,
       referrer: recordable.referrer,
       ...(recordable.settleUntil !== undefined && { settleUntil: recordable.settleUntil }),
     };
-    if (recordable.settleUntil === undefined) this.announce(state.view);
+    if (recordable.settleUntil === undefined) announce(state.view);
   }
 
   /**
    * The tab whose page is seen. While the user is idle, a tab playing sound they can hear is
    * still watched or listened to (when the setting counts it); a locked screen is not.
    */
-  private foregroundTabId(): number | null {
-    const { state } = this;
+  function foregroundTabId(): number | null {
     if (state.paused || state.locked || state.focusedWindowId === null) return null;
     const tabId = state.activeTabs[state.focusedWindowId] ?? null;
-    if (state.idle && !(this.config.countAudibleTime && tabId !== null && state.tabs[tabId]?.audible)) return null;
+    if (state.idle && !(config.countAudibleTime && tabId !== null && state.tabs[tabId]?.audible)) return null;
     return tabId;
   }
 
   /** The starting VIEW (`truncated`), with the title known now. */
-  private announce(view: OpenView): void {
+  function announce(view: OpenView): void {
     delete view.settleUntil;
-    this.record('VIEW', view.url, view.timestamp, {
+    record('VIEW', view.url, view.timestamp, {
       truncated: true,
       ...(view.title && { title: view.title }),
-      ...this.referrerParam(view.referrer),
+      ...referrerParam(view.referrer),
     });
   }
 
   /** Whether `rawUrl` records as the page already shown (fragment, tracking and secrets aside). */
-  private samePage(page: Page, rawUrl: string): boolean {
+  function samePage(page: Page, rawUrl: string): boolean {
     if (page.url === null) return withoutFragment(page.rawUrl) === withoutFragment(rawUrl);
-    return recordableUrl(rawUrl, this.config).url === page.url;
+    return recordableUrl(rawUrl, config).url === page.url;
   }
 
   /**
@@ -342,14 +330,14 @@ class Machine {
    * settling again from now. Not when it would turn a page into a results page or back
    * (a SEARCH and a VIEW are different events): that is a new page.
    */
-  private retarget(tabId: number, page: Page, rawUrl: string): boolean {
-    const { url, query } = recordableUrl(rawUrl, this.config);
+  function retarget(tabId: number, page: Page, rawUrl: string): boolean {
+    const { url, query } = recordableUrl(rawUrl, config);
     if (url === null || (query === null) !== (page.query === null)) return false;
     page.rawUrl = rawUrl;
     page.url = url;
     page.query = query;
-    page.settleUntil = this.at + SETTLE_MS;
-    const view = this.state.view;
+    page.settleUntil = at + SETTLE_MS;
+    const view = state.view;
     if (view && view.tabId === tabId && view.navId === page.navId) {
       view.url = url;
       view.settleUntil = page.settleUntil;
@@ -358,51 +346,51 @@ class Machine {
   }
 
   /** A title reported for this address before the tab's page reached it. */
-  private takePendingTitle(record: TabState, page: Page): void {
+  function takePendingTitle(record: TabState, page: Page): void {
     const pending = record.pendingTitle;
     if (pending?.url !== withoutFragment(page.rawUrl)) return;
     delete record.pendingTitle;
     const title = pageTitle(pending.title, page.rawUrl);
     if (!title) return;
     page.title = title;
-    const view = this.state.view;
+    const view = state.view;
     if (view && view.navId === page.navId) view.title = title;
   }
 
   /** The completing VIEW: a new id, the same url and timestamp, whole foreground seconds. */
-  private complete(view: OpenView, endedAt: number): void {
+  function complete(view: OpenView, endedAt: number): void {
     // A host denied while its view was open gets nothing more recorded, not even the end.
-    if (!this.allowed(view.url)) return;
+    if (!allowed(view.url)) return;
     // Ended before it settled: its start was never recorded. The burst ends with the view,
     // so the page shown again later starts its view at once.
     if (view.settleUntil !== undefined) {
-      this.announce(view);
-      const page = this.state.tabs[view.tabId]?.page;
+      announce(view);
+      const page = state.tabs[view.tabId]?.page;
       if (page?.navId === view.navId) delete page.settleUntil;
     }
-    this.record('VIEW', view.url, view.timestamp, {
+    record('VIEW', view.url, view.timestamp, {
       duration: Math.max(0, Math.floor((endedAt - view.startedAt) / 1000)),
       ...(view.title && { title: view.title }),
-      ...this.referrerParam(view.referrer),
+      ...referrerParam(view.referrer),
     });
   }
 
-  private allowed(url: string): boolean {
-    return isHostAllowed(url, this.config);
+  function allowed(url: string): boolean {
+    return isHostAllowed(url, config);
   }
 
   /** A referrer on a host the lists exclude would leak that the user was there. */
-  private referrerParam(referrer: string | undefined): { referrer?: string } {
-    return referrer && this.allowed(referrer) ? { referrer } : {};
+  function referrerParam(referrer: string | undefined): { referrer?: string } {
+    return referrer && allowed(referrer) ? { referrer } : {};
   }
 
-  private record(
+  function record(
     action: 'VIEW' | 'SEARCH',
     url: string,
     timestamp: string,
     params: RecordedEvent['params'],
   ): void {
-    this.events.push({ id: this.deps.newId(this.at), action, timestamp, url, params });
+    events.push({ id: deps.newId(at), action, timestamp, url, params });
   }
 
   /**
@@ -411,20 +399,19 @@ class Machine {
    * same visit is never a second view. Otherwise it ended while no worker ran, at its last
    * sign of life.
    */
-  private resume(view: OpenView): void {
-    const page = this.state.tabs[view.tabId]?.page;
+  function resume(view: OpenView): void {
+    const page = state.tabs[view.tabId]?.page;
     if (page && page.url === view.url && page.query === null) {
       page.navId = view.navId;
       page.referrer ??= view.referrer;
-      this.state.view = { ...view, title: page.title ?? view.title, lastAliveAt: Math.max(view.lastAliveAt, this.at) };
+      state.view = { ...view, title: page.title ?? view.title, lastAliveAt: Math.max(view.lastAliveAt, at) };
       return;
     }
-    this.complete(view, view.lastAliveAt);
+    complete(view, view.lastAliveAt);
   }
 
   /** Takes in what a snapshot says of a tab, without treating it as a navigation. */
-  private learn(tab: TabSnapshot): void {
-    const { state } = this;
+  function learn(tab: TabSnapshot): void {
     const record = (state.tabs[tab.id] ??= {
       windowId: tab.windowId,
       incognito: tab.incognito,
@@ -437,14 +424,13 @@ class Machine {
     if (tab.openerTabId !== undefined) record.openerTabId = tab.openerTabId;
     if (tab.active) state.activeTabs[tab.windowId] = tab.id;
     if (!record.page && tab.url) {
-      record.page = this.newPage(tab.url, tab.title, undefined);
+      record.page = newPage(tab.url, tab.title, undefined);
       record.page.fromSnapshot = true;
     }
   }
 
   /** The tab is now in `windowId`, and no longer the active tab of any other window. */
-  private moveTab(tabId: number, windowId: number): void {
-    const { state } = this;
+  function moveTab(tabId: number, windowId: number): void {
     const record = state.tabs[tabId];
     if (record) record.windowId = windowId;
     for (const [otherWindowId, activeTabId] of Object.entries(state.activeTabs)) {
@@ -456,15 +442,15 @@ class Machine {
    * A real navigation of the tab's top frame to `rawUrl`. Without a snapshot the machine's
    * own record of the tab is used; a tab it has no record of (closed meanwhile) is ignored.
    */
-  private navigate(
+  function navigate(
     tabId: number,
     tab: TabSnapshot | undefined,
     rawUrl: string,
     transitionType: string | undefined,
     documentTitle?: string,
   ): void {
-    if (tab) this.learn(tab);
-    const record = this.state.tabs[tabId];
+    if (tab) learn(tab);
+    const record = state.tabs[tabId];
     if (!record) return;
     const previous = record.page;
     const pendingTitle = record.pendingTitle;
@@ -479,7 +465,7 @@ class Machine {
     if (previous?.url && transitionType && REFERRING_TRANSITIONS.has(transitionType)) {
       referrer = previous.url;
     } else if (!previous?.url && record.openerTabId !== undefined) {
-      referrer = this.state.tabs[record.openerTabId]?.page?.url ?? undefined;
+      referrer = state.tabs[record.openerTabId]?.page?.url ?? undefined;
     }
     // The tab's title belongs to the new page only once the tab shows the new URL.
     const title =
@@ -488,13 +474,13 @@ class Machine {
         : pendingTitle?.url === withoutFragment(rawUrl)
           ? pendingTitle.title
           : documentTitle;
-    record.page = this.newPage(rawUrl, title, referrer);
+    record.page = newPage(rawUrl, title, referrer);
   }
 
-  private newPage(rawUrl: string, title: string | undefined, referrer: string | undefined): Page {
-    const { url, query } = recordableUrl(rawUrl, this.config);
+  function newPage(rawUrl: string, title: string | undefined, referrer: string | undefined): Page {
+    const { url, query } = recordableUrl(rawUrl, config);
     return {
-      navId: this.state.nextNavId++,
+      navId: state.nextNavId++,
       url,
       rawUrl,
       title: pageTitle(title, rawUrl),
@@ -505,8 +491,7 @@ class Machine {
     };
   }
 
-  private forget(tabId: number): void {
-    const { state } = this;
+  function forget(tabId: number): void {
     delete state.tabs[tabId];
     for (const [windowId, activeTabId] of Object.entries(state.activeTabs)) {
       if (activeTabId === tabId) delete state.activeTabs[windowId];

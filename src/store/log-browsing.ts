@@ -166,7 +166,7 @@ export function createLogBrowsing(database: LogDatabase): LogBrowsing {
 
     async droppedCount() {
       const db = await database();
-      return (await db.get('counters', DROPPED)) ?? 0;
+      return (await db.transaction('counters').store.get(DROPPED)) ?? 0;
     },
 
   };

@@ -1,7 +1,8 @@
+import type { IDBPDatabase } from 'idb';
 import type { StoredArea } from '../platform/stored-item';
 import { LOG_KEPT_SINCE } from '../settings/stored-items';
 import type { LogDatabase } from './log-database';
-import { LOG_CREATED } from './log-schema';
+import { LOG_CREATED, type LogDB } from './log-schema';
 
 export type LogKept = { discarded: false } | { discarded: true; keptSince: number };
 
@@ -26,15 +27,27 @@ export async function checkLogKept({
   // storage.local keeps the log's `LOG_CREATED` too (`LOG_KEPT_SINCE`): the two live in
   // different databases of the browser, so a log that lacks it while storage.local has it was
   // made anew — the browser discarded the one before (docs/design.md §4).
-  const [created, keptSince] = await Promise.all([db.get('counters', LOG_CREATED), LOG_KEPT_SINCE.get({ local })]);
+  const [created, keptSince] = await Promise.all([db.transaction('counters').store.get(LOG_CREATED), LOG_KEPT_SINCE.get({ local })]);
   if (created !== undefined) {
     if (keptSince !== created) await LOG_KEPT_SINCE.set({ local }, created);
     return { discarded: false };
   }
   const now = clock();
-  // `add`, not `put`: two workers checking at once agree on one moment.
-  await db.add('counters', now, LOG_CREATED).catch(() => undefined);
-  const mark = (await db.get('counters', LOG_CREATED)) ?? now;
+  // Read and written in one transaction: two workers checking at once agree on one moment.
+  // A write that fails (a full disk) marks now, as if it had been written.
+  const mark = await markLogCreated(db, now).catch(() => now);
   await LOG_KEPT_SINCE.set({ local }, mark);
   return keptSince !== null ? { discarded: true, keptSince } : { discarded: false };
+}
+
+/** The log's `LOG_CREATED`, set to `now` if it has none. */
+async function markLogCreated(db: IDBPDatabase<LogDB>, now: number): Promise<number> {
+  const tx = db.transaction('counters', 'readwrite');
+  let mark = await tx.store.get(LOG_CREATED);
+  if (mark === undefined) {
+    mark = now;
+    void tx.store.add(now, LOG_CREATED);
+  }
+  await tx.done;
+  return mark;
 }

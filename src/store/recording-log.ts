@@ -184,7 +184,7 @@ export function createRecordingLog(database: LogDatabase, clock: () => number, f
 
     async openView() {
       const db = await database();
-      return (await db.get('capture', OPEN_VIEW)) ?? null;
+      return (await db.transaction('capture').store.get(OPEN_VIEW)) ?? null;
     },
 
     async countState(state) {

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { openDB } from 'idb';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod/mini';
+import { applyLibraryCuts, libraryCuts } from '../../../scripts/library-cuts';
+
+const libraryFile = (path: string) => resolve('node_modules', path);
+
+function transform(code: string, id: string) {
+  const plugin = applyLibraryCuts({ buildOnly: true });
+  const hook = plugin.transform as (code: string, id: string) => { code: string } | null;
+  return hook.call({}, code, id);
+}
+
+describe('library cuts', () => {
+  const files = [
+    libraryFile('zod/v4/core/util.js'),
+    libraryFile('zod/v4/core/doc.js'),
+    libraryFile('zod/v4/core/schemas.js'),
+    libraryFile('zod/v4/mini/schemas.js'),
+    libraryFile('idb/build/index.js'),
+  ];
+
+  it('each cut finds its code in the installed library, and makes it shorter', () => {
+    for (const cut of libraryCuts) {
+      const file = files.find((path) => cut.file.test(path));
+      expect(file, cut.name).toBeDefined();
+      const code = readFileSync(file!, 'utf8');
+      expect(cut.from.test(code), cut.name).toBe(true);
+      const cutCode = transform(code, file!)!.code;
+      expect(cutCode.length, cut.name).toBeLessThan(code.length);
+    }
+  });
+
+  it('a library update that moved the code fails the build, naming the cut', () => {
+    const idb = libraryFile('idb/build/index.js');
+    expect(() => transform('export { openDB };\n', idb)).toThrow(/library cut "idb: .*": the expected code is gone from .*idb/);
+    expect(transform('export const x = 1;\n', '/somewhere/else.js')).toBeNull();
+  });
+
+  // The unit tests run the libraries as the extension ships them (vitest.config.ts), so a cut
+  // that takes away something the code uses fails here, not only in the built extension.
+  it('the unit tests see the cut libraries', async () => {
+    const schema = z.string();
+    expect('parseAsync' in schema).toBe(false);
+    expect('safeParseAsync' in schema).toBe(false);
+    expect('~standard' in schema).toBe(false);
+    expect(schema.parse('kept')).toBe('kept');
+
+    const db = await openDB('library-cuts', 1, { upgrade: (database) => database.createObjectStore('things') });
+    const store = db.transaction('things').store;
+    expect(Symbol.asyncIterator in store).toBe(false);
+    expect('iterate' in store).toBe(false);
+    expect('get' in db).toBe(false);
+    expect(await store.count()).toBe(0);
+    db.close();
+  });
+});
