@@ -53,7 +53,7 @@ export default defineBackground(() => {
     .catch(reportFailure('log check'));
   // Asks the browser not to evict the log under storage pressure (README "Choices":
   // persistent storage rather than the unlimitedStorage permission).
-  void askForPersistentStorage(typeof navigator !== 'undefined' ? navigator.storage : undefined).catch(reportFailure('storage'));
+  void askForPersistentStorage(globalThis.navigator?.storage).catch(reportFailure('storage'));
   const sync = startSyncScheduler({
     browser,
     log,
@@ -61,7 +61,7 @@ export default defineBackground(() => {
     sync: createSync({
       log,
       fetch: (input, init) => fetch(input, init),
-      locks: typeof navigator !== 'undefined' ? navigator.locks : undefined,
+      locks: globalThis.navigator?.locks,
       ...syncStorage(browser.storage.local, settings),
     }),
     onError: reportFailure('sync'),

@@ -77,6 +77,11 @@ export type Settings = z.infer<typeof SettingsSchema>;
 
 export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});
 
+/** Whether sync has somewhere to send to (docs/design.md §5): on, with an endpoint. */
+export function syncConfigured({ syncEnabled, endpointUrl }: Pick<Settings, 'syncEnabled' | 'endpointUrl'>): boolean {
+  return syncEnabled && endpointUrl !== '';
+}
+
 /** Reads stored settings; anything unreadable falls back to the defaults, field by field. */
 export function parseStoredSettings(stored: unknown): Settings {
   const result = SettingsSchema.safeParse(stored ?? {});

@@ -1,6 +1,6 @@
 import { unwrap, type IDBPDatabase } from 'idb';
 import { validateRecordedEvent, type RecordedEvent } from '../model/activity-event';
-import { DEFAULT_SETTINGS } from '../settings/settings';
+import { DEFAULT_SETTINGS, type Settings } from '../settings/settings';
 import { foldLog, foldStep } from './aggregate-fold';
 import { AGGREGATE_STORES, applyToTotals, contributionOf, pruneAggregatesBefore, type AggregateTransaction } from './daily-aggregates';
 import { foldSchedule, type FoldDelay } from './fold-schedule';
@@ -20,17 +20,13 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** The counter of pending events the cap removed. */
 export const DROPPED = 'dropped';
 
-export interface RetentionPolicy {
-  /** Sent and rejected events recorded longer ago than this are removed. Default 30. */
-  keepSentDays: number;
-  /** The most records the log keeps. Default 100,000. */
-  maxRecords: number;
-  /**
-   * Days of daily aggregates kept (the summary and Insights), counted back from today; they
-   * outlive the events they were made from. Default 400: a year and its month beside it.
-   */
-  keepSummaryDays?: number;
-}
+/**
+ * What retention follows, taken from `Settings` by name (docs/design.md §4): sent and rejected
+ * events older than `keepSentDays` go, the log keeps at most `maxRecords`, and the daily
+ * aggregates (the summary and Insights) are kept `keepSummaryDays` back from today — they
+ * outlive the events they were made from. Without it, the default (400: a year and its month).
+ */
+export type RetentionPolicy = Pick<Settings, 'keepSentDays' | 'maxRecords'> & Partial<Pick<Settings, 'keepSummaryDays'>>;
 export const DEFAULT_SUMMARY_DAYS = DEFAULT_SETTINGS.keepSummaryDays;
 export const DEFAULT_RETENTION: RetentionPolicy = DEFAULT_SETTINGS;
 

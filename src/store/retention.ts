@@ -49,9 +49,5 @@ export function hourlyRetention({
     .get(PRUNE_ALARM)
     .then((existing) => (existing ? undefined : alarms.create(PRUNE_ALARM, { delayInMinutes: 1, periodInMinutes: 60 })))
     .catch(onError);
-  const policy = async (): Promise<RetentionPolicy> => {
-    const { keepSentDays, maxRecords, keepSummaryDays } = await settings.settings();
-    return { keepSentDays, maxRecords, keepSummaryDays };
-  };
-  return { [PRUNE_ALARM]: () => void runRetention({ log, policy, onError }) };
+  return { [PRUNE_ALARM]: () => void runRetention({ log, policy: () => settings.settings(), onError }) };
 }

@@ -1,7 +1,7 @@
 import type Browser from 'webextension-polyfill';
 import type { AlarmJobs } from '../platform/alarm-table';
 import { watchItems } from '../platform/stored-item';
-import type { Settings } from '../settings/settings';
+import { syncConfigured, type Settings } from '../settings/settings';
 import type { SettingsReader } from '../settings/settings-reader';
 import type { EventLog } from '../store/event-log';
 import type { RecordingLog } from '../store/recording-log';
@@ -64,7 +64,7 @@ export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
 
   async function scheduleAfterRecording(): Promise<void> {
     const [settings, pending] = await Promise.all([deps.settings.settings(), log.countState('pending')]);
-    const configured = settings.syncEnabled && settings.endpointUrl !== '';
+    const configured = syncConfigured(settings);
     if (configured && pending >= settings.batchMaxEvents) {
       await syncNow();
       return;
@@ -85,7 +85,7 @@ export function startSyncScheduler(deps: SyncSchedulerDeps): SyncScheduler {
       SYNC_STATUS.get(storage),
       LOG_HEALTH.get(storage),
     ]);
-    const configured = settings.syncEnabled && settings.endpointUrl !== '';
+    const configured = syncConfigured(settings);
     const text = badgeText(pending, status, configured, logNeedsAttention(health));
     await action.setBadgeText({ text });
     if (text === '!') await action.setBadgeBackgroundColor({ color: '#b3261e' });

@@ -1,7 +1,7 @@
 import type { SendRequest } from '../messaging/protocol';
 import { getItems, watchItems, type StorageEvents, type StoredArea } from '../platform/stored-item';
 import { isPaused } from '../settings/pause';
-import type { Settings } from '../settings/settings';
+import { syncConfigured, type Settings } from '../settings/settings';
 import type { SettingsReader } from '../settings/settings-reader';
 import { readSettings } from '../settings/settings-store';
 import type { EventLog } from '../store/event-log';
@@ -193,7 +193,7 @@ export function mountPopup(deps: PopupDeps): Promise<void> {
         pausedUntil: pause?.until ?? null,
         pending,
         sync,
-        syncConfigured: settings.syncEnabled && settings.endpointUrl !== '',
+        syncConfigured: syncConfigured(settings),
         now,
         locale,
         logHealth: health,

@@ -16,6 +16,7 @@ function transform(code: string, id: string) {
 describe('library cuts', () => {
   const files = [
     libraryFile('zod/v4/core/util.js'),
+    libraryFile('zod/v4/core/core.js'),
     libraryFile('zod/v4/core/doc.js'),
     libraryFile('zod/v4/core/schemas.js'),
     libraryFile('zod/v4/mini/schemas.js'),
@@ -27,7 +28,7 @@ describe('library cuts', () => {
       const file = files.find((path) => cut.file.test(path));
       expect(file, cut.name).toBeDefined();
       const code = readFileSync(file!, 'utf8');
-      expect(cut.from.test(code), cut.name).toBe(true);
+      expect(code.search(cut.from), cut.name).not.toBe(-1);
       const cutCode = transform(code, file!)!.code;
       expect(cutCode.length, cut.name).toBeLessThan(code.length);
     }
@@ -46,7 +47,15 @@ describe('library cuts', () => {
     expect('parseAsync' in schema).toBe(false);
     expect('safeParseAsync' in schema).toBe(false);
     expect('~standard' in schema).toBe(false);
+    for (const member of ['with', 'brand', 'register', 'apply']) expect(member in schema, member).toBe(false);
     expect(schema.parse('kept')).toBe('kept');
+    // Checks and defaults still work forward, without the encode pass and the async branches.
+    const settings = z.object({ n: z._default(z.number().check(z.refine((n) => n > 0, { message: 'positive' })), 1) });
+    expect(settings.parse({})).toEqual({ n: 1 });
+    expect(settings.safeParse({ n: -1 }).error?.issues[0]?.message).toBe('positive');
+    // A check that answers with a promise throws, with advice that fits this zod.
+    const asyncCheck = z.string().check(z.refine(async () => true));
+    expect(() => asyncCheck.parse('x')).toThrow('a check answered with a promise: schemas here are synchronous');
 
     const db = await openDB('library-cuts', 1, { upgrade: (database) => database.createObjectStore('things') });
     const store = db.transaction('things').store;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, endpointProblem, parseStoredSettings } from '../../../src/settings/settings';
+import { DEFAULT_SETTINGS, endpointProblem, parseStoredSettings, syncConfigured } from '../../../src/settings/settings';
 
 describe('settings', () => {
   it('has defaults for every field', () => {
@@ -58,5 +58,14 @@ describe('endpoint URL', () => {
   ])('refuses %s with the problem named', (endpointUrl, problem) => {
     expect(endpointProblem(endpointUrl)).toBe(problem);
     expect(parseStoredSettings({ endpointUrl }).endpointUrl).toBe('');
+  });
+});
+
+describe('sync configured', () => {
+  it('needs sync on and an endpoint', () => {
+    expect(syncConfigured({ syncEnabled: true, endpointUrl: 'https://a.example/events' })).toBe(true);
+    expect(syncConfigured({ syncEnabled: false, endpointUrl: 'https://a.example/events' })).toBe(false);
+    expect(syncConfigured({ syncEnabled: true, endpointUrl: '' })).toBe(false);
+    expect(syncConfigured(DEFAULT_SETTINGS)).toBe(false);
   });
 });
