@@ -1,5 +1,5 @@
 import { foldLog, leftToFold } from '../store/aggregate-fold';
-import type { PageDay, SearchMade, SiteDay, ViewSpan } from '../store/aggregate-records';
+import type { PageDay, SiteDay } from '../store/aggregate-records';
 import type { DayKey } from '../store/local-day';
 import { BACKFILL_LAST, BACKFILL_NEXT, FOLDED_THROUGH } from '../store/log-schema';
 import { resultOf } from '../store/open-existing-log';
@@ -56,20 +56,6 @@ export async function readPageDays(db: IDBDatabase, first: DayKey, last: DayKey,
       ? store.getAll(daysRange(first, last))
       : store.index('byHostDay').getAll(IDBKeyRange.bound([host, first], [host, last]));
   return resultOf(request) as Promise<PageDay[]>;
-}
-
-/** The completed views of one day (their parts within it), in the order they began. */
-export async function readViewSpans(db: IDBDatabase, day: DayKey): Promise<ViewSpan[]> {
-  await folded(db);
-  const spans = (await resultOf(db.transaction('viewSpans').objectStore('viewSpans').getAll(daysRange(day, day)))) as ViewSpan[];
-  return spans.sort((a, b) => a.start - b.start);
-}
-
-/** The searches of the days, newest first. */
-export async function readSearches(db: IDBDatabase, first: DayKey, last: DayKey): Promise<SearchMade[]> {
-  await folded(db);
-  const searches = (await resultOf(db.transaction('searches').objectStore('searches').getAll(daysRange(first, last)))) as SearchMade[];
-  return searches.sort((a, b) => b.at - a.at);
 }
 
 /** Events recorded before the upgrade that are not in the aggregates yet (0: none). */

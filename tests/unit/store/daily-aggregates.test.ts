@@ -2,24 +2,33 @@
 process.env.TZ = 'Europe/Berlin';
 import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  aggregatesStillToBuild,
-  readPageDays,
-  readSearches,
-  readSiteDays,
-  readViewSpans,
-} from '../../../src/insights/aggregate-reads';
+import { aggregatesStillToBuild, folded, readPageDays, readSiteDays } from '../../../src/insights/aggregate-reads';
+import type { SearchMade, ViewSpan } from '../../../src/store/aggregate-records';
 import type { RecordedEvent } from '../../../src/model/activity-event';
 import { uuidv7 } from '../../../src/model/event-id';
 import { buildAggregates } from '../../../src/store/aggregate-backfill';
 import { openEventLog, type EventLog } from '../../../src/store/event-log';
 import { FOLD_STORES, foldStep } from '../../../src/store/aggregate-fold';
 import { FOLDED_THROUGH, MIGRATIONS } from '../../../src/store/log-schema';
-import { openExistingLog } from '../../../src/store/open-existing-log';
+import { openExistingLog, resultOf } from '../../../src/store/open-existing-log';
 
 const DAY = 86_400_000;
 const local = (y: number, m: number, d: number, h = 0, min = 0, s = 0) => new Date(y, m - 1, d, h, min, s).getTime();
 const NOON = local(2026, 11, 27, 12);
+
+/** The completed views of one day (their parts within it), in the order they began, once folded. */
+async function readViewSpans(db: IDBDatabase, day: string): Promise<ViewSpan[]> {
+  await folded(db);
+  const spans = (await resultOf(db.transaction('viewSpans').objectStore('viewSpans').getAll(IDBKeyRange.bound([day], [day, []])))) as ViewSpan[];
+  return spans.sort((a, b) => a.start - b.start);
+}
+
+/** The searches of the days, newest first, once folded. */
+async function readSearches(db: IDBDatabase, first: string, last: string): Promise<SearchMade[]> {
+  await folded(db);
+  const searches = (await resultOf(db.transaction('searches').objectStore('searches').getAll(IDBKeyRange.bound([first], [last, []])))) as SearchMade[];
+  return searches.sort((a, b) => b.at - a.at);
+}
 
 let factory: IDBFactory;
 let now: number;
