@@ -11,13 +11,28 @@ import { resultOf } from '../store/open-existing-log';
  * since the last fold (`folded`), so the figures are exact.
  */
 
+/** The fold each connection has in flight: the reads a page starts at once share it. */
+const foldsInFlight = new WeakMap<IDBDatabase, Promise<void>>();
+
 /**
  * Folds the events appended since the last fold into the aggregates (docs/design.md §4), so
  * that what is read next holds them: usually none or a few (the background folds once capture
  * pauses). A fold that fails (the disk refuses writes, and the status line says so) leaves the
- * figures short of those events rather than the page without figures.
+ * figures short of those events rather than the page without figures. Reads started while a
+ * fold of their connection is in flight wait for that one instead of queueing read-write
+ * transactions of their own behind it (the Insights page starts three at once); what is
+ * appended meanwhile is the next read's to fold.
  */
-export const folded = (db: IDBDatabase): Promise<void> => foldLog(db).catch(() => undefined);
+export function folded(db: IDBDatabase): Promise<void> {
+  let fold = foldsInFlight.get(db);
+  if (!fold) {
+    fold = foldLog(db)
+      .catch(() => undefined)
+      .finally(() => foldsInFlight.delete(db));
+    foldsInFlight.set(db, fold);
+  }
+  return fold;
+}
 
 /** Keys `[day, …]` from `first` to `last`, both included (an array sorts after any string). */
 const daysRange = (first: DayKey, last: DayKey) => IDBKeyRange.bound([first], [last, []]);
