@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { WxtVitest } from 'wxt/testing/vitest-plugin';
-import { applyLibraryCuts } from './scripts/library-cuts';
+import { applyLibraryCuts } from './scripts/library-cuts.ts';
 
 // Unit tests: fake browser (WXT's fakeBrowser), fake-indexeddb, real collector on loopback.
 export default defineConfig({

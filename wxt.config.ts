@@ -1,6 +1,6 @@
 import type { Plugin } from 'vite';
 import { defineConfig } from 'wxt';
-import { applyLibraryCuts } from './scripts/library-cuts';
+import { applyLibraryCuts } from './scripts/library-cuts.ts';
 
 /**
  * The build's answer to a library update that brings eval back: zod's eval probe and code
