@@ -1,5 +1,6 @@
 import { extensionBrowser as browser } from '../../src/platform/extension-browser';
 import { createTranslator } from '../../src/ui/i18n';
+import { popupLogOpening } from '../../src/ui/popup-early-open';
 import { PAGE_SIZE, paintFirstPage } from '../../src/ui/popup-first-paint';
 import { mountSummary } from '../../src/ui/popup-summary';
 import { hasAggregates, readSiteDays } from '../../src/insights/aggregate-reads';
@@ -14,7 +15,8 @@ performance.mark('popup:script');
 const t = createTranslator((name, substitutions) => browser.i18n.getMessage(name, substitutions));
 const locale = browser.i18n.getUILanguage();
 const summary = mountSummary({ document, factory: indexedDB, t, locale });
-const firstPaint = paintFirstPage(document, indexedDB, PAGE_SIZE, t, locale, Date.now, summary);
+// The open went out from the page's <head> (entrypoints/popup-open-log.ts), else it goes out now.
+const firstPaint = paintFirstPage(document, popupLogOpening(globalThis, indexedDB), PAGE_SIZE, t, locale, Date.now, summary);
 // The Insights page (docs/design.md §7a) is a tab of its own; its code never loads here.
 document.getElementById('open-insights')!.addEventListener('click', () => {
   void browser.tabs.create({ url: browser.runtime.getURL('/insights.html') });

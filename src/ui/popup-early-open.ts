@@ -26,3 +26,11 @@ export function takeEarlyLogOpen(scope: typeof globalThis): Promise<IDBDatabase 
   delete early[EARLY_OPENING];
   return opening;
 }
+
+/**
+ * The popup's log opening: the one the <head> script started, else one started now. The first
+ * paint awaits it after translating the page, so the open's round trip overlaps that work.
+ */
+export function popupLogOpening(scope: typeof globalThis, factory: IDBFactory): Promise<IDBDatabase | null> {
+  return takeEarlyLogOpen(scope) ?? openExistingLog(factory);
+}

@@ -1,9 +1,8 @@
 import type { StoredLogEntry } from '../store/log-entry';
-import { newestOf, openExistingLog } from '../store/open-existing-log';
+import { newestOf } from '../store/open-existing-log';
 import { groupViews } from './group-views';
 import { localizePage, type Translate } from './i18n';
 import { toLogRow } from './log-row';
-import { takeEarlyLogOpen } from './popup-early-open';
 import { readSummaryData, type PopupSummary, type SummaryData } from './popup-summary';
 import { renderLog } from './render-log';
 
@@ -32,16 +31,14 @@ export interface FirstPaint {
  */
 export async function paintFirstPage(
   doc: Document,
-  factory: IDBFactory,
+  /** The log's opening, already on its way (`popupLogOpening`): its round trip overlaps the translation. */
+  opening: Promise<IDBDatabase | null>,
   limit: number,
   t: Translate,
   locale?: string,
   clock: () => number = Date.now,
   summary?: PopupSummary,
 ): Promise<FirstPaint> {
-  // The open went out from the page's <head> (popup-early-open.ts), else it goes out now: its
-  // round trip to the browser's IndexedDB overlaps the parse, the module and the translation.
-  const opening = takeEarlyLogOpen(globalThis) ?? openExistingLog(factory);
   localizePage(doc, t);
   doc.documentElement.lang = locale ?? doc.documentElement.lang;
   performance.mark('popup:localized');

@@ -5,7 +5,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { uuidv7 } from '../../../src/model/event-id';
 import { openEventLog } from '../../../src/store/event-log';
-import { startEarlyLogOpen, takeEarlyLogOpen } from '../../../src/ui/popup-early-open';
+import { popupLogOpening, startEarlyLogOpen, takeEarlyLogOpen } from '../../../src/ui/popup-early-open';
 import { PAGE_SIZE, paintFirstPage } from '../../../src/ui/popup-first-paint';
 import { en } from './messages';
 
@@ -34,12 +34,12 @@ describe("the popup's early log open (docs/design.md §7)", () => {
     startEarlyLogOpen(globalThis, factory);
     const elsewhere = new IDBFactory();
     const open = vi.spyOn(elsewhere, 'open');
-    await paintFirstPage(document, elsewhere, PAGE_SIZE, en, 'en', () => NOW);
+    await paintFirstPage(document, popupLogOpening(globalThis, elsewhere), PAGE_SIZE, en, 'en', () => NOW);
     expect(open).not.toHaveBeenCalled();
     expect(document.querySelectorAll('#log > li')).toHaveLength(1);
     expect(takeEarlyLogOpen(globalThis)).toBeNull();
 
-    await paintFirstPage(document, factory, PAGE_SIZE, en, 'en', () => NOW);
+    await paintFirstPage(document, popupLogOpening(globalThis, factory), PAGE_SIZE, en, 'en', () => NOW);
     expect(document.querySelectorAll('#log > li')).toHaveLength(1);
   });
 });

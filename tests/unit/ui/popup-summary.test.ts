@@ -46,7 +46,7 @@ const siteRows = () =>
 
 async function paint(t = en, locale = 'en') {
   const summary = mountSummary({ document, factory, t, locale, clock: () => NOW });
-  await paintFirstPage(document, factory, PAGE_SIZE, t, locale, () => NOW, summary);
+  await paintFirstPage(document, openExistingLog(factory), PAGE_SIZE, t, locale, () => NOW, summary);
   return summary;
 }
 
