@@ -6,7 +6,7 @@ import { applyLibraryCuts } from './scripts/library-cuts.ts';
 export default defineConfig({
   // The libraries as the extension ships them (scripts/library-cuts.ts), but for the eval cut:
   // the collector runs this zod in Node. Inlined, so the cuts' transform sees them.
-  plugins: [WxtVitest(), applyLibraryCuts({ buildOnly: false })],
+  plugins: [WxtVitest(), applyLibraryCuts({ inBuild: false })],
   test: {
     server: { deps: { inline: [/[\\/]node_modules[\\/](zod|idb)[\\/]/] } },
     include: ['tests/unit/**/*.test.ts'],

@@ -88,7 +88,7 @@ export default defineConfig({
   },
   manifestVersion: 3,
   ...(sourcemapDir && { outDir: sourcemapDir }),
-  vite: () => ({ plugins: [applyLibraryCuts({ buildOnly: true }), noFunctionConstructor(), noAutoImports(), popupStylesheetInline()], ...(sourcemapDir && { build: { sourcemap: true } }) }),
+  vite: () => ({ plugins: [applyLibraryCuts({ inBuild: true }), noFunctionConstructor(), noAutoImports(), popupStylesheetInline()], ...(sourcemapDir && { build: { sourcemap: true } }) }),
   manifest: ({ browser }) => ({
     // Every user-visible string comes from public/_locales/<lang>/messages.json (issue 5).
     name: '__MSG_extName__',

@@ -1,7 +1,7 @@
 import type { Plugin } from 'vite';
 
 /**
- * Edits to library code this extension ships, made at build time (docs/design.md §11).
+ * Edits to library code this extension ships, made at build time (docs/design.md §1, "A lean background").
  * Each cut removes code the extension never calls but the bundler cannot prove dead, because
  * it hangs off a shared prototype or a proxy trap installed at import. A cut names the exact
  * code it expects: when a library update moves that code, the build fails instead of shipping
@@ -130,9 +130,13 @@ export const libraryCuts: readonly LibraryCut[] = [
   },
 ];
 
-/** A Vite plugin that applies the cuts (all of them, or those that hold in Node as well). */
-export function applyLibraryCuts({ buildOnly }: { buildOnly: boolean }): Plugin {
-  const cuts = libraryCuts.filter((cut) => buildOnly || !cut.buildOnly);
+/**
+ * A Vite plugin that applies the cuts: all of them in the extension's build (`inBuild`), else
+ * those that hold in Node as well (the unit tests, where the collector's zod runs too; nothing
+ * there parses asynchronously either).
+ */
+export function applyLibraryCuts({ inBuild }: { inBuild: boolean }): Plugin {
+  const cuts = libraryCuts.filter((cut) => inBuild || !cut.buildOnly);
   return {
     name: 'activity-logger:library-cuts',
     enforce: 'pre',

@@ -8,7 +8,7 @@ import { applyLibraryCuts, libraryCuts } from '../../../scripts/library-cuts';
 const libraryFile = (path: string) => resolve('node_modules', path);
 
 function transform(code: string, id: string) {
-  const plugin = applyLibraryCuts({ buildOnly: true });
+  const plugin = applyLibraryCuts({ inBuild: true });
   const hook = plugin.transform as (code: string, id: string) => { code: string } | null;
   return hook.call({}, code, id);
 }
