@@ -121,6 +121,16 @@ export const libraryCuts: readonly LibraryCut[] = [
     to: 'true',
   },
   {
+    // An array schema with a length check stops at once on an input longer than the check
+    // allows, before parsing its elements. No schema here has a length or size check (lengths
+    // are refines: `nonEmpty()`, `maxUnits()`), so this never stops anything; were one added,
+    // the check would still run, after the elements.
+    name: 'zod: no size-cap early exit on arrays (no schema here checks a length)',
+    file: /[\\/]zod[\\/]v4[\\/]core[\\/]schemas\.js$/,
+    from: /\n    capSize\(inst, arraySize\);/,
+    to: '',
+  },
+  {
     // `for await (const cursor of store)` support: a second proxy over every cursor. The log walks
     // cursors with `continue()` (src/store), never with an async iterator.
     name: 'idb: no async iterators over stores, indexes and cursors',

@@ -11,7 +11,7 @@ import { applySignal, HEARTBEAT_INTERVAL_MS, needsTabSnapshot, resumeState } fro
 import type { CaptureSignal, IdleState, TabSnapshot } from './capture-signal';
 import { logWriter } from './log-writer';
 import { sessionSaver } from './session-saver';
-import { isHeard, snapshotTab, toTabSnapshot } from './tab-snapshot';
+import { isHeard, snapshotTab, toTabSnapshot, withoutPage } from './tab-snapshot';
 
 /** The browser APIs capture listens to; `idle` is optional (WXT's fake browser lacks it). */
 export type CaptureBrowser = Pick<Browser.Browser, 'tabs' | 'windows' | 'webNavigation' | 'storage' | 'alarms'> & {
@@ -322,7 +322,8 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
         .flatMap((window) => window.tabs ?? [])
         .filter((tab) => tab.active)
         .map(toTabSnapshot)
-        .filter((tab) => tab !== null),
+        .filter((tab) => tab !== null)
+        .map((tab) => (lateTabs.has(tab.id) ? withoutPage(tab) : tab)),
       idle: idleNow,
       paused: pausedNow,
       orphanView: ours ? null : logged,
@@ -384,8 +385,18 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
    */
   function withSnapshot<S extends CaptureSignal & { tabId: number }>(signal: S): S | Promise<S> {
     if (loaded && !needsTabSnapshot(loaded.state, signal.tabId)) return signal;
-    return snapshotTab(tabs, signal.tabId).then((tab) => ({ ...signal, tab }));
+    const late = lateTabs.has(signal.tabId);
+    return snapshotTab(tabs, signal.tabId).then((tab) => ({ ...signal, tab: late ? withoutPage(tab) : tab }));
   }
+
+  /**
+   * Tabs with a navigation the browser committed before this worker started, delivered late:
+   * Chromium queues the events of a stopped worker and dispatches them once it runs, while the
+   * start-up snapshot already shows where the tab went next (docs/design.md §3). Taken from
+   * the snapshot, that last page would be recorded before the queued ones, and again when its
+   * own commit comes; its page comes from the queued navigations instead, in their order.
+   */
+  const lateTabs = new Set<number>();
 
   listen(tabs.onActivated, ({ tabId, windowId }) => {
     // The machine takes the window and the activation from the event, not the snapshot.
@@ -439,7 +450,8 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
    * entry's title without the tab reporting a change, and an app may set its title before the
    * History API call: the browser's word settles it.
    */
-  function navigated<S extends CaptureSignal & { tabId: number }>(navigation: S): void {
+  function navigated<S extends CaptureSignal & { tabId: number }>(navigation: S, committedAt: number): void {
+    if (!loaded && committedAt < workerStartedAt) lateTabs.add(navigation.tabId);
     const signal = withSnapshot(navigation);
     enqueue(signal);
     if (!(signal instanceof Promise)) titleFromBrowser(navigation.tabId);
@@ -456,7 +468,7 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
       url: details.url,
       transitionType: details.transitionType,
       documentLifecycle: (details as { documentLifecycle?: string }).documentLifecycle,
-    });
+    }, details.timeStamp);
   });
   listen(webNavigation.onHistoryStateUpdated, (details) => {
     if (details.frameId !== 0) return;
@@ -467,7 +479,7 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
       frameId: details.frameId,
       url: details.url,
       forwardBack: details.transitionQualifiers?.includes('forward_back') === true,
-    });
+    }, details.timeStamp);
   });
   listen(webNavigation.onReferenceFragmentUpdated, ({ tabId, frameId, url }) =>
     enqueue({ type: 'fragmentUpdated', at: clock(), tabId, frameId, url }),

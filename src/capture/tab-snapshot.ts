@@ -35,3 +35,8 @@ export async function snapshotTab(tabs: Tabs, tabId: number): Promise<TabSnapsho
   }
   return { id: tabId, windowId: -1, active: false, incognito: false };
 }
+
+/** The tab without its page: where, not what it shows (a snapshot ahead of the queued navigations). */
+export function withoutPage(tab: TabSnapshot): TabSnapshot {
+  return { ...tab, url: undefined, title: undefined };
+}

@@ -120,14 +120,14 @@ async function focusTheWindow(): Promise<void> {
 
 const heartbeatAlarm = () => ({ name: HEARTBEAT_ALARM, scheduledTime: now }) as never;
 
-function commit(tabId: number, url: string, transitionType = 'typed') {
+function commit(tabId: number, url: string, transitionType = 'typed', committedAt = now) {
   return fakeBrowser.webNavigation.onCommitted.trigger({
     tabId,
     frameId: 0,
     parentFrameId: -1,
     processId: 1,
     url,
-    timeStamp: now,
+    timeStamp: committedAt,
     transitionType,
     transitionQualifiers: [],
   } as never);
@@ -329,6 +329,33 @@ describe('capture adapter', () => {
       'view https://b.example/ @5',
       'done https://b.example/ @5 3s',
       'view https://c.example/ @8',
+    ]);
+  });
+
+  it('records the pages a tab went through while no worker ran in their order, once each, though the start-up snapshot shows the last', async () => {
+    // A new browser session: nothing saved. The tab already shows C when the worker starts;
+    // the browser then delivers the commits of A, B and C it queued while the worker started.
+    const tab = await openTab('https://c.example/');
+    now += 10_000;
+    const capture = start();
+    void commit(tab.id!, 'https://a.example/', 'typed', now - 300);
+    void commit(tab.id!, 'https://b.example/', 'link', now - 200);
+    void commit(tab.id!, 'https://c.example/', 'link', now - 100);
+    await eventually(async () => expect(await lines()).toHaveLength(5), () => capture.settled());
+    expect(await lines()).toEqual([
+      'view https://a.example/ @10',
+      'done https://a.example/ @10 0s',
+      'view https://b.example/ @10',
+      'done https://b.example/ @10 0s',
+      'view https://c.example/ @10',
+    ]);
+    // Each page's referrer is the page before it, not the page the snapshot showed.
+    expect((await log.recent(100)).reverse().map((entry) => entry.event.params?.referrer)).toEqual([
+      undefined,
+      undefined,
+      'https://a.example/',
+      'https://a.example/',
+      'https://b.example/',
     ]);
   });
 

@@ -53,6 +53,10 @@ describe('library cuts', () => {
     const settings = z.object({ n: z._default(z.number().check(z.refine((n) => n > 0, { message: 'positive' })), 1) });
     expect(settings.parse({})).toEqual({ n: 1 });
     expect(settings.safeParse({ n: -1 }).error?.issues[0]?.message).toBe('positive');
+    // An array's length check still refuses, without the early exit.
+    const pair = z.array(z.number()).check(z.maxLength(2));
+    expect(pair.safeParse([1, 2]).success).toBe(true);
+    expect(pair.safeParse([1, 2, 3]).success).toBe(false);
     // A check that answers with a promise throws, with advice that fits this zod.
     const asyncCheck = z.string().check(z.refine(async () => true));
     expect(() => asyncCheck.parse('x')).toThrow('a check answered with a promise: schemas here are synchronous');
