@@ -385,7 +385,7 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
    */
   function withSnapshot<S extends CaptureSignal & { tabId: number }>(signal: S): S | Promise<S> {
     if (loaded && !needsTabSnapshot(loaded.state, signal.tabId)) return signal;
-    const late = lateTabs.has(signal.tabId);
+    const late = !loaded && lateTabs.has(signal.tabId);
     return snapshotTab(tabs, signal.tabId).then((tab) => ({ ...signal, tab: late ? withoutPage(tab) : tab }));
   }
 
@@ -395,6 +395,7 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
    * start-up snapshot already shows where the tab went next (docs/design.md §3). Taken from
    * the snapshot, that last page would be recorded before the queued ones, and again when its
    * own commit comes; its page comes from the queued navigations instead, in their order.
+   * Only while the worker loads: once it has, its own record of the tab decides.
    */
   const lateTabs = new Set<number>();
 
@@ -451,10 +452,12 @@ export function startCapture(deps: CaptureAdapterDeps): CaptureHandle {
    * History API call: the browser's word settles it.
    */
   function navigated<S extends CaptureSignal & { tabId: number }>(navigation: S, committedAt: number): void {
-    if (!loaded && committedAt < workerStartedAt) lateTabs.add(navigation.tabId);
+    const late = !loaded && committedAt < workerStartedAt;
+    if (late) lateTabs.add(navigation.tabId);
     const signal = withSnapshot(navigation);
     enqueue(signal);
-    if (!(signal instanceof Promise)) titleFromBrowser(navigation.tabId);
+    // A late navigation's snapshot is taken without its page, title included: the title is asked for.
+    if (late || !(signal instanceof Promise)) titleFromBrowser(navigation.tabId);
     confirmFocusUnlessPolled();
   }
 

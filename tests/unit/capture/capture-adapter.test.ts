@@ -336,6 +336,8 @@ describe('capture adapter', () => {
     // A new browser session: nothing saved. The tab already shows C when the worker starts;
     // the browser then delivers the commits of A, B and C it queued while the worker started.
     const tab = await openTab('https://c.example/');
+    const get = fakeBrowser.tabs.get.bind(fakeBrowser.tabs);
+    vi.spyOn(fakeBrowser.tabs, 'get').mockImplementation(async (id) => ({ ...(await get(id)), title: 'Page C' }));
     now += 10_000;
     const capture = start();
     void commit(tab.id!, 'https://a.example/', 'typed', now - 300);
@@ -357,6 +359,8 @@ describe('capture adapter', () => {
       'https://a.example/',
       'https://b.example/',
     ]);
+    // The last page has its own title, from the browser, once its commit is applied.
+    await eventually(async () => expect((await log.openView()) as { title?: string } | null).toMatchObject({ title: 'Page C' }), () => capture.settled());
   });
 
   it('resumes mid-view after the worker restarts', async () => {
