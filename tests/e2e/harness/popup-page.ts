@@ -222,7 +222,8 @@ export class PopupPage {
 export async function waitForBody(page: Page, name: string, value?: string, timeout = 10_000): Promise<string> {
   const handle = await page.waitForFunction(
     ({ name, value }) => {
-      const current = document.body.dataset[name];
+      // No body yet while the page is still being parsed (seen right after a browser restart).
+      const current = document.body?.dataset[name];
       // An object, so that an empty value still counts as set.
       return current !== undefined && (value === undefined || current === value) ? { current } : false;
     },
