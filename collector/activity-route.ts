@@ -5,6 +5,7 @@ import { checkBatch } from './batch-validation';
 import { discardBody, readBody } from './body';
 import type { EncodedBatch, EventStore, InsertResult } from './event-store';
 import { isUnavailable } from './postgres-store';
+import { WRITER_STOPPED } from './sqlite-writer';
 import { sendError, sendJson, type ExtraHeaders } from './respond';
 
 export const ACTIVITY_PATH = '/rest/api/v1/activity';
@@ -145,14 +146,14 @@ async function storeOrAnswer(
 export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 /**
- * A busy SQLite file or an unreachable PostgreSQL is a 503 with Retry-After (the client keeps
+ * A busy SQLite file, a SQLite writer thread that stopped, or an unreachable PostgreSQL is a 503 with Retry-After (the client keeps
  * its events and tries again: a batch is one statement, so nothing of it was stored); any other
  * failure is a 500.
  */
 export function answerStoreFailure(res: ServerResponse, error: unknown, drained: boolean): void {
   const code = (error as { code?: unknown }).code;
   const close: ExtraHeaders = drained ? {} : { Connection: 'close' };
-  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === WRITER_STOPPED) {
     sendError(res, 503, 'the database is busy: retry later', {}, { 'Retry-After': 1, ...close });
   } else if (isUnavailable(error)) {
     sendError(res, 503, 'the database is unavailable: retry later', {}, { 'Retry-After': UNAVAILABLE_RETRY_AFTER_SECONDS, ...close });

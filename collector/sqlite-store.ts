@@ -1,8 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { ActivityEvent } from '../src/model/activity-event';
 import { encodeBatch, FILTER_INDEXES_SQL, hostOf, pageConditions, STORED_EVENT_COLUMNS, toEventPage, toStoredEvent, toTokenRecord } from './event-store';
+import { openSqliteConnection, SqliteBatchWriter, toWriteBatch, type GroupCommitStats, type WriteBatch } from './sqlite-batch-writer';
+import { SqliteWriterThread } from './sqlite-writer';
+import { TurnBatcher } from './turn-batcher';
 import type { EncodedBatch, EventPage, EventQuery, EventStore, InsertResult, StoredEvent, StoredEventRow, TokenRecord, TokenRow } from './event-store';
 
 /**
@@ -50,118 +53,71 @@ const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
 
 export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Rows per multi-row INSERT: 100 × 5 parameters stays far below SQLite's limit of 32,766. */
-const ROWS_PER_STATEMENT = 100;
-/** Parameters of each row; the sender and the arrival time are one named parameter each for all rows. */
-const COLUMNS = 5;
+/** Where `appendEncoded` commits: a writer thread of its own (files), or the collector's thread. */
+export type SqliteWriterMode = 'thread' | 'inline';
 
-/**
- * Most events one group commit takes (docs/design.md §9): the batches waiting beyond it go in
- * the next transaction, so one commit never holds the event loop for more than a few ms.
- */
-const MAX_EVENTS_PER_COMMIT = 5000;
-
-/** A batch handed to `appendEncoded`, waiting for the next group commit. */
-interface PendingBatch {
-  batch: EncodedBatch;
-  user: string | null;
-  receivedAt: string;
-  resolve: (result: InsertResult) => void;
-  reject: (error: unknown) => void;
+export interface SqliteStoreOptions {
+  /** Default: `thread` for a file, `inline` for `:memory:` and `file:` URIs (another connection could not see them). */
+  writer?: SqliteWriterMode;
 }
 
-/** How well group commit groups: transactions committed by `appendEncoded`, and the batches in them. */
-export interface GroupCommitStats {
-  commits: number;
-  batches: number;
+/** A batch handed to `appendEncoded` while the writer is inline, waiting for the next group commit. */
+interface PendingBatch {
+  batch: WriteBatch;
+  resolve: (stored: number) => void;
+  reject: (error: unknown) => void;
 }
 
 /**
  * The embedded engine: one SQLite file. Its work is synchronous (better-sqlite3), so besides
  * the EventStore interface it offers synchronous reads for tests and tools on the same file.
+ * The batches of `appendEncoded` are group-committed by a writer thread (docs/design.md §9),
+ * so the collector's thread goes on parsing and validating while a commit writes and syncs.
  */
 export class SqliteEventStore implements EventStore {
   readonly engine = 'sqlite';
   readonly file: string;
   readonly location: string;
+  readonly writerMode: SqliteWriterMode;
   private readonly db: Database.Database;
-  private readonly insertStatements = new Map<number, Database.Statement<unknown[]>>();
-  private readonly insertBatchTx: (batch: EncodedBatch, user: string | null, receivedAt: string) => number;
-  private readonly groupTx: (group: readonly PendingBatch[]) => (number | { error: unknown })[];
-  private pending: PendingBatch[] = [];
-  private flushScheduled = false;
-  readonly groupStats: GroupCommitStats = { commits: 0, batches: 0 };
+  /** This connection's writer: the synchronous inserts, and `appendEncoded` when inline. */
+  private readonly writer: SqliteBatchWriter;
+  private readonly writerThread: SqliteWriterThread | undefined;
+  private readonly inline: TurnBatcher<PendingBatch>;
   private readonly pageStatements = new Map<string, Database.Statement<unknown[], StoredEventRow>>();
   private readonly countStmt: Database.Statement<[], { n: number }>;
   private readonly byIdStmt: Database.Statement<[string], StoredEventRow>;
   private readonly allStmt: Database.Statement<[], StoredEventRow>;
   private readonly pingStmt: Database.Statement<[], unknown>;
 
-  constructor(file: string) {
+  constructor(file: string, options: SqliteStoreOptions = {}) {
     this.file = file;
     const onDisk = file !== ':memory:' && !file.startsWith('file:');
     this.location = onDisk ? resolve(file) : file;
     if (onDisk) mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    // WAL lets `GET /events` (and another process inspecting the file) read while batches commit.
-    // synchronous=FULL syncs the WAL at every commit, and a 200 is only sent after the commit
-    // returned: the client deletes what was answered, so an answered batch must survive a power
-    // cut too, not only a crash of the process (NORMAL's promise). Group commit shares the sync
-    // among the batches of a commit (docs/design.md §9; its cost: BENCHMARKS.md).
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    // Checkpoint every 10,000 pages (~40 MiB of WAL) rather than SQLite's 1,000: a checkpoint
-    // runs inside the commit that triggers it, with its fsyncs, on the event loop; fewer and
-    // larger ones write the index pages every batch touches once instead of ten times.
-    this.db.pragma('wal_autocheckpoint = 10000');
-    // A multi-row INSERT inside a transaction keeps a statement journal (to undo just that
-    // statement if a row fails), and past 64 KiB SQLite spills it to a temporary file: ~19
-    // more pwrite calls per statement of 100 rows (strace). In memory it costs no system call
-    // (system CPU per event about halved, BENCHMARKS.md); nothing reads it after a crash.
-    this.db.pragma('temp_store = MEMORY');
+    this.db = openSqliteConnection(file);
     this.migrate();
-
-    // One transaction per batch (a savepoint when a group commit calls it): a batch is stored
-    // completely or not at all. Rows go in multi-row statements, first-wins by id.
-    // The event's JSON is bound as the UTF-8 bytes it arrived in (a blob, cast to text by the
-    // statement): no serialisation, and no conversion of a JavaScript string to UTF-8 per event.
-    this.insertBatchTx = this.db.transaction(({ events, hosts, texts }: EncodedBatch, user: string | null, receivedAt: string) => {
-      let stored = 0;
-      for (let offset = 0; offset < events.length; offset += ROWS_PER_STATEMENT) {
-        const rows = Math.min(ROWS_PER_STATEMENT, events.length - offset);
-        const values: unknown[] = new Array(rows * COLUMNS);
-        let i = 0;
-        for (let row = offset; row < offset + rows; row++) {
-          const event = events[row]!;
-          values[i++] = event.id ?? null;
-          values[i++] = event.action;
-          values[i++] = hosts[row];
-          values[i++] = event.timestamp;
-          values[i++] = texts[row];
-        }
-        // Bound once per statement, not once per row: each bound string is copied into SQLite.
-        stored += this.insertStatement(rows).run(values, { sender: user, receivedAt }).changes;
-      }
-      return stored;
+    this.writer = new SqliteBatchWriter(this.db);
+    this.writerMode = options.writer ?? (onDisk ? 'thread' : 'inline');
+    // Started after the migrations: the thread's connection finds the schema current.
+    this.writerThread = this.writerMode === 'thread' ? new SqliteWriterThread(this.location) : undefined;
+    this.inline = new TurnBatcher((pending) => {
+      const outcomes = this.writer.commit(pending.map(({ batch }) => batch));
+      pending.forEach(({ resolve, reject }, i) => {
+        const outcome = outcomes[i]!;
+        if ('stored' in outcome) resolve(outcome.stored);
+        else reject(outcome.error);
+      });
     });
-    // Group commit: the batches that arrived while the event loop was busy share one
-    // transaction, each in its own savepoint (a nested better-sqlite3 transaction), so a batch
-    // that fails is rolled back alone and the others still commit. About half the WAL pages per
-    // event of one commit per batch: the index pages every commit rewrites are written once.
-    this.groupTx = this.db.transaction((group: readonly PendingBatch[]) =>
-      group.map(({ batch, user, receivedAt }) => {
-        try {
-          return this.insertBatchTx(batch, user, receivedAt);
-        } catch (error) {
-          return { error };
-        }
-      }),
-    );
     this.countStmt = this.db.prepare('SELECT count(*) AS n FROM events');
     this.byIdStmt = this.db.prepare(`SELECT ${STORED_EVENT_COLUMNS} FROM events WHERE id = ?`);
     this.allStmt = this.db.prepare(`SELECT ${STORED_EVENT_COLUMNS} FROM events ORDER BY seq ASC`);
     this.pingStmt = this.db.prepare('SELECT 1');
+  }
+
+  /** How well `appendEncoded`'s group commit groups: transactions committed, and the batches in them. */
+  get groupStats(): GroupCommitStats {
+    return this.writerThread?.stats ?? this.writer.stats;
   }
 
   private migrate(): void {
@@ -179,20 +135,6 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  private insertStatement(rows: number): Database.Statement<unknown[]> {
-    let statement = this.insertStatements.get(rows);
-    if (!statement) {
-      const tuple = '(?, @sender, ?, ?, ?, @receivedAt, CAST(? AS TEXT))';
-      statement = this.db.prepare(
-        `INSERT INTO events (id, sender, action, host, timestamp, received_at, event)
-         VALUES ${new Array(rows).fill(tuple).join(', ')}
-         ON CONFLICT (id) DO NOTHING`,
-      );
-      this.insertStatements.set(rows, statement);
-    }
-    return statement;
-  }
-
   /**
    * Stores a validated batch atomically. An event whose id is already stored (earlier in this
    * batch or in an earlier one) is skipped, so the first version received is the one kept.
@@ -205,7 +147,7 @@ export class SqliteEventStore implements EventStore {
   /** insertBatch of a batch already encoded (what the activity route has). */
   insertEncoded(batch: EncodedBatch, receivedAt: Date = new Date(), user: string | null = null): InsertResult {
     if (batch.events.length === 0) return { stored: 0, duplicates: 0 };
-    const stored = this.insertBatchTx(batch, user, receivedAt.toISOString());
+    const stored = this.writer.insert(toWriteBatch(batch, user, receivedAt));
     return { stored, duplicates: batch.events.length - stored };
   }
 
@@ -242,49 +184,19 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * Queues the batch for the next group commit (docs/design.md §9), which runs once the event
-   * loop has taken every request that is ready; resolves only after that commit returned, so a
-   * 200 still means the batch is in the database, all of it.
+   * Queues the batch for the next group commit (docs/design.md §9), which takes every batch
+   * handed over in this turn of the event loop (and, in the writer thread, every one that arrived
+   * while the previous commit ran); resolves only after that commit returned, so a 200 still
+   * means the batch is in the database, all of it.
    */
   appendEncoded(batch: EncodedBatch, user: string | null, receivedAt: Date = new Date()): Promise<InsertResult> {
     if (batch.events.length === 0) return Promise.resolve({ stored: 0, duplicates: 0 });
     if (!this.db.open) return Promise.reject(new Error('the SQLite store is closed'));
-    return new Promise((resolve, reject) => {
-      this.pending.push({ batch, user, receivedAt: receivedAt.toISOString(), resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
-  }
-
-  /** Commits the waiting batches, at most MAX_EVENTS_PER_COMMIT events (but always one batch) per transaction. */
-  private flush(): void {
-    this.flushScheduled = false;
-    while (this.pending.length > 0) {
-      let events = this.pending[0]!.batch.events.length;
-      let count = 1;
-      while (count < this.pending.length && events + this.pending[count]!.batch.events.length <= MAX_EVENTS_PER_COMMIT) {
-        events += this.pending[count]!.batch.events.length;
-        count += 1;
-      }
-      const group = this.pending.splice(0, count);
-      let outcomes: (number | { error: unknown })[];
-      try {
-        outcomes = this.groupTx(group);
-      } catch (error) {
-        // The commit itself failed (busy, disk): nothing of the group is stored.
-        for (const waiting of group) waiting.reject(error);
-        continue;
-      }
-      this.groupStats.commits += 1;
-      this.groupStats.batches += group.length;
-      group.forEach((waiting, i) => {
-        const outcome = outcomes[i]!;
-        if (typeof outcome === 'number') waiting.resolve({ stored: outcome, duplicates: waiting.batch.events.length - outcome });
-        else waiting.reject(outcome.error);
-      });
-    }
+    const write = toWriteBatch(batch, user, receivedAt);
+    const stored = this.writerThread
+      ? this.writerThread.append(write)
+      : new Promise<number>((resolve, reject) => this.inline.push({ batch: write, resolve, reject }));
+    return stored.then((count) => ({ stored: count, duplicates: batch.events.length - count }));
   }
 
   async readPage(query: EventQuery): Promise<EventPage> {
@@ -303,7 +215,9 @@ export class SqliteEventStore implements EventStore {
     return this.all();
   }
 
+  /** In the writer's connection, so a large delete does not hold the thread that answers requests. */
   async pruneReceivedBefore(cutoff: Date): Promise<number> {
+    if (this.writerThread) return this.writerThread.prune(cutoff.toISOString());
     return this.db.prepare('DELETE FROM events WHERE received_at < ?').run(cutoff.toISOString()).changes;
   }
 
@@ -334,7 +248,8 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     // Batches already handed over are committed (and answered) before the file closes.
-    if (this.db.open) this.flush();
+    await this.writerThread?.close();
+    if (this.db.open) this.inline.flush();
     if (this.db.open) this.db.close();
   }
 }

@@ -2,13 +2,15 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { encodeBatch } from '../../../collector/event-store';
-import { SQLITE_SCHEMA_VERSION, SqliteEventStore } from '../../../collector/sqlite-store';
+import { SQLITE_SCHEMA_VERSION, SqliteEventStore, type SqliteWriterMode } from '../../../collector/sqlite-store';
+import { WRITER_STOPPED, type SqliteWriterThread } from '../../../collector/sqlite-writer';
+import type { Worker } from 'node:worker_threads';
 import type { ActivityEvent } from '../../../src/model/activity-event';
 import { makeEvent, tempDir } from './helpers';
 
-function openStore(): { store: SqliteEventStore; file: string } {
+function openStore(writer?: SqliteWriterMode): { store: SqliteEventStore; file: string } {
   const file = join(tempDir(), 'nested', 'dir', 'events.sqlite');
-  return { store: new SqliteEventStore(file), file };
+  return { store: new SqliteEventStore(file, { writer }), file };
 }
 
 describe('SqliteEventStore', () => {
@@ -87,7 +89,33 @@ describe('SqliteEventStore', () => {
     await store.close();
   });
 
-  describe('group commit of appendEncoded', () => {
+  it('appends through a writer thread for a file, and on its own thread for :memory:', async () => {
+    const { store } = openStore();
+    expect(store.writerMode).toBe('thread');
+    const memory = new SqliteEventStore(':memory:');
+    expect(memory.writerMode).toBe('inline');
+    await memory.close();
+    await store.close();
+  });
+
+  it('fails what a stopped writer thread had not answered as retryable, and starts a new thread for the next batch', async () => {
+    const { store } = openStore('thread');
+    const first = makeEvent();
+    expect(await store.appendEncoded(encodeBatch([first]), 'ann')).toEqual({ stored: 1, duplicates: 0 });
+    const thread = (store as unknown as { writerThread: SqliteWriterThread }).writerThread;
+    const worker = (thread as unknown as { worker: Worker }).worker;
+    // Handed over, then the thread is stopped before it can answer.
+    const lost = store.appendEncoded(encodeBatch([makeEvent()]), 'ann');
+    await worker.terminate();
+    await expect(lost).rejects.toMatchObject({ code: WRITER_STOPPED });
+    const later = makeEvent();
+    expect(await store.appendEncoded(encodeBatch([later]), 'ann')).toEqual({ stored: 1, duplicates: 0 });
+    expect(store.get(later.id!)).toMatchObject({ user: 'ann' });
+    expect(store.count()).toBe(2);
+    await store.close();
+  });
+
+  describe.each(['thread', 'inline'] as const)('group commit of appendEncoded (%s writer)', (writer) => {
     /** Ids committed, read by a connection of its own: what another process would see. */
     function committedIds(file: string): string[] {
       const db = new Database(file, { readonly: true });
@@ -99,7 +127,7 @@ describe('SqliteEventStore', () => {
     }
 
     it('commits the batches handed over in one turn of the event loop together, each answered after the commit', async () => {
-      const { store, file } = openStore();
+      const { store, file } = openStore(writer);
       const batches = Array.from({ length: 8 }, () => Array.from({ length: 100 }, () => makeEvent()));
       const seenAtAnswer: number[] = [];
       const answers = batches.map((events) =>
@@ -119,7 +147,7 @@ describe('SqliteEventStore', () => {
     });
 
     it('keeps first-wins across the batches of one commit', async () => {
-      const { store } = openStore();
+      const { store } = openStore(writer);
       const first = [makeEvent(), makeEvent()];
       const second = [{ ...first[1]!, params: { title: 'later' } }, makeEvent()];
       const results = await Promise.all([store.appendEncoded(encodeBatch(first), 'ann'), store.appendEncoded(encodeBatch(second), 'bob')]);
@@ -130,7 +158,7 @@ describe('SqliteEventStore', () => {
     });
 
     it('rolls back a failing batch alone: all of it, and the others of its commit are stored', async () => {
-      const { store, file } = openStore();
+      const { store, file } = openStore(writer);
       const before = Array.from({ length: 50 }, () => makeEvent());
       // 150 events: the first statement of 100 rows succeeds, the second fails (action NOT NULL).
       const failing: ActivityEvent[] = Array.from({ length: 150 }, () => makeEvent());
@@ -149,7 +177,7 @@ describe('SqliteEventStore', () => {
     });
 
     it('splits a large backlog into commits of at most 5,000 events, never splitting a batch', async () => {
-      const { store } = openStore();
+      const { store } = openStore(writer);
       // 3 × 1,500 fit in one commit, a fourth would not.
       const batches = Array.from({ length: 6 }, () => Array.from({ length: 1500 }, () => makeEvent()));
       await Promise.all(batches.map((events) => store.appendEncoded(encodeBatch(events), 'ann')));
@@ -159,7 +187,7 @@ describe('SqliteEventStore', () => {
     }, 30_000);
 
     it('commits what was handed over before closing', async () => {
-      const { store, file } = openStore();
+      const { store, file } = openStore(writer);
       const events = [makeEvent(), makeEvent()];
       const answer = store.appendEncoded(encodeBatch(events), 'ann');
       await store.close();
