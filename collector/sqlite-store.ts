@@ -242,8 +242,10 @@ export class SqliteEventStore implements EventStore {
       : this.db.prepare('DELETE FROM tokens WHERE hash = ?').run(match.hash).changes;
   }
 
+  /** Both connections: a writer thread that cannot start or open the file fails it (WRITER_STOPPED). */
   async ping(): Promise<void> {
     this.pingStmt.get();
+    await this.writerThread?.ping();
   }
 
   async close(): Promise<void> {

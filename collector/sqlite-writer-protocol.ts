@@ -4,6 +4,8 @@ import type { GroupCommitStats, WriteBatch } from './sqlite-batch-writer';
 export type ToWriter =
   | { kind: 'append'; ids: number[]; batches: WriteBatch[] }
   | { kind: 'prune'; id: number; cutoff: string }
+  /** Answered once the thread's connection is open and answers a query: the store's liveness check. */
+  | { kind: 'ping'; id: number }
   | { kind: 'close' };
 
 /** An error as it crosses threads: structured clone keeps an Error's message but not its `code`. */

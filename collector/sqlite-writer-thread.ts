@@ -10,6 +10,7 @@ const port = parentPort!;
 const db = openSqliteConnection((workerData as { file: string }).file);
 const writer = new SqliteBatchWriter(db);
 const prune = db.prepare<[string]>('DELETE FROM events WHERE received_at < ?');
+const ping = db.prepare('SELECT 1');
 
 function send(message: FromWriter): void {
   port.postMessage(message);
@@ -35,6 +36,17 @@ port.on('message', (message: ToWriter) => {
       let result: WriterResult;
       try {
         result = { id: message.id, value: prune.run(message.cutoff).changes };
+      } catch (error) {
+        result = { id: message.id, error: toWriterError(error) };
+      }
+      send({ kind: 'results', results: [result], stats: writer.stats });
+      break;
+    }
+    case 'ping': {
+      let result: WriterResult;
+      try {
+        ping.get();
+        result = { id: message.id, value: 0 };
       } catch (error) {
         result = { id: message.id, error: toWriterError(error) };
       }

@@ -6,7 +6,8 @@ import { TurnBatcher } from './turn-batcher';
 /** The code of the error a batch gets when the writer thread stopped before answering: retryable, nothing of it was committed unseen. */
 export const WRITER_STOPPED = 'SQLITE_WRITER_STOPPED';
 
-const THREAD_ENTRY = new URL('./sqlite-writer-boot.mjs', import.meta.url);
+/** The thread's entry module (a URL object: tests swap its href for an entry that fails). */
+export const THREAD_ENTRY = new URL('./sqlite-writer-boot.mjs', import.meta.url);
 
 interface Waiting {
   resolve: (value: number) => void;
@@ -41,6 +42,11 @@ export class SqliteWriterThread {
       this.outbox.flush();
       this.send({ kind: 'prune', id, cutoff });
     });
+  }
+
+  /** Resolves once the thread (started if need be) answers from its connection; rejects with WRITER_STOPPED if it cannot start. */
+  async ping(): Promise<void> {
+    await this.request((id) => this.send({ kind: 'ping', id }));
   }
 
   /** Hands over what is queued, lets the thread commit and answer it, then stops the thread. */
@@ -103,7 +109,7 @@ export class SqliteWriterThread {
   private fail(worker: Worker, cause: Error): void {
     if (this.worker !== worker) return;
     if (!this.closing) this.worker = undefined;
-    const error = Object.assign(new Error(`could not store the batch: ${cause.message}`), { code: WRITER_STOPPED, cause });
+    const error = Object.assign(new Error(`the SQLite writer thread stopped: ${cause.message}`), { code: WRITER_STOPPED, cause });
     this.outbox.clear();
     for (const waiting of this.waiting.values()) waiting.reject(error);
     this.waiting.clear();

@@ -82,6 +82,11 @@ export async function startCollector(options: StartCollectorOptions): Promise<Ru
   if (database === undefined) throw new Error('startCollector needs database (a postgres:// URL or a SQLite file) or dbFile');
   const store = await openStore(database);
   try {
+    // Before listening: a store that cannot work (a SQLite writer thread that does not start, a
+    // database that stopped answering) fails the start with its reason, not every batch with a 503.
+    await store.ping().catch((error: unknown) => {
+      throw new Error(`the store at ${store.location} does not answer: ${(error as Error).message}`, { cause: error });
+    });
     return await listen(store, options);
   } catch (error) {
     await store.close();

@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { encodeBatch } from '../../../collector/event-store';
@@ -112,6 +113,18 @@ describe('SqliteEventStore', () => {
     expect(await store.appendEncoded(encodeBatch([later]), 'ann')).toEqual({ stored: 1, duplicates: 0 });
     expect(store.get(later.id!)).toMatchObject({ user: 'ann' });
     expect(store.count()).toBe(2);
+    await store.close();
+  });
+
+  it('pings its writer thread too: one that cannot open the file fails the check as retryable', async () => {
+    const { store, file } = openStore('thread');
+    await store.ping();
+    const thread = (store as unknown as { writerThread: SqliteWriterThread }).writerThread;
+    await (thread as unknown as { worker: Worker }).worker.terminate();
+    // The file's folder goes away under the running store: its own connection still answers,
+    // and the next writer thread cannot open the file.
+    rmSync(dirname(file), { recursive: true });
+    await expect(store.ping()).rejects.toMatchObject({ code: WRITER_STOPPED, message: expect.stringMatching(/writer thread stopped: .*directory does not exist/) });
     await store.close();
   });
 

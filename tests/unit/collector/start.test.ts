@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startCollector } from '../../../collector/start';
+import { THREAD_ENTRY } from '../../../collector/sqlite-writer';
 import { makeEvent, postActivity, tempDir, useCollector } from './helpers';
 
 describe('startCollector', () => {
@@ -25,6 +26,24 @@ describe('startCollector', () => {
     } finally {
       await collector.close();
     }
+  });
+
+  it('fails to start, with the reason, when the SQLite writer thread cannot start', async () => {
+    const dir = tempDir();
+    const entry = THREAD_ENTRY.href;
+    // The thread's entry swapped for one that throws, as it would without tsx.
+    THREAD_ENTRY.href = 'data:text/javascript,throw new Error("tsx is not installed")';
+    try {
+      await expect(startCollector({ dbFile: join(dir, 'a.sqlite'), token: 't' })).rejects.toThrow(
+        /the store at .*a\.sqlite does not answer: the SQLite writer thread stopped: tsx is not installed/,
+      );
+    } finally {
+      THREAD_ENTRY.href = entry;
+    }
+    // Nothing was left open: the same file starts a collector at once.
+    const collector = await startCollector({ dbFile: join(dir, 'a.sqlite'), token: 't' });
+    expect((await postActivity(collector, { events: [makeEvent()] }, { Authorization: 'Bearer t' })).status).toBe(200);
+    await collector.close();
   });
 
   it('closes: the port is released, the file can be reopened with its events', async () => {
