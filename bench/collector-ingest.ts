@@ -10,8 +10,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -116,6 +115,42 @@ function cpuSecondsOf(pid: number, withExitedChildren = false): number {
   return ticks / 100;
 }
 
+/** CPU seconds of each thread of a process, by thread id (/proc/<pid>/task). */
+function threadCpuSeconds(pid: number): Map<number, number> {
+  const threads = new Map<number, number>();
+  for (const entry of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/task/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      threads.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // Exited meanwhile.
+    }
+  }
+  return threads;
+}
+
+/**
+ * Where a SQLite collector's CPU went, per event: its main thread (HTTP, validation), its busiest
+ * other thread (the SQLite writer), the rest (V8's and libuv's helpers); and the rate at which
+ * the collector and the load generator together would keep every core of this machine busy — a
+ * ceiling no pipeline of waiting stages reaches.
+ */
+function describeThreads(pid: number, before: Map<number, number>, after: Map<number, number>, clientSeconds: number): string {
+  const used = [...after].map(([tid, seconds]) => ({ tid, seconds: seconds - (before.get(tid) ?? 0) }));
+  const main = used.find(({ tid }) => tid === pid)?.seconds ?? 0;
+  const others = used.filter(({ tid }) => tid !== pid).sort((a, b) => b.seconds - a.seconds);
+  const writer = others[0]?.seconds ?? 0;
+  const rest = others.slice(1).reduce((sum, { seconds }) => sum + seconds, 0);
+  const us = (seconds: number) => ((seconds * 1e6) / totalEvents).toFixed(1);
+  const total = main + writer + rest + clientSeconds;
+  const cores = availableParallelism();
+  return (
+    `  CPU per event: main thread ${us(main)} µs, writer thread ${us(writer)} µs, other threads ${us(rest)} µs, ` +
+    `load generator ${us(clientSeconds)} µs; all of it is ${us(total)} µs, so ${cores} busy cores would carry ` +
+    `${Math.round((cores * totalEvents) / total)} events/s`
+  );
+}
+
 /** The fields of /proc/<pid>/stat after the command name, so fields[0] is field 3 (state). */
 function statFields(pid: number): string[] {
   return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -209,9 +244,11 @@ async function benchSqlite(variant: Variant, dir: string, bodiesFile: string, ru
   try {
     const pid = processes[0]!.child.pid!;
     const cpuBefore = cpuSecondsOf(pid);
+    const threadsBefore = threadCpuSeconds(pid);
     const { seconds, failures, cpuSeconds: clientSeconds } = await runLoad(bodiesFile, [processes[0]!.activityUrl], TOKEN);
     // CPU the collector spent: its capacity, much less sensitive than wall time to other load on the machine.
     const cpuSeconds = cpuSecondsOf(pid) - cpuBefore;
+    const threads = describeThreads(pid, threadsBefore, threadCpuSeconds(pid), clientSeconds);
     await stopProcesses(processes);
     const store = await openStore(file);
     const stored = await store.countEvents();
@@ -225,6 +262,7 @@ async function benchSqlite(variant: Variant, dir: string, bodiesFile: string, ru
           `load generator CPU ${clientSeconds.toFixed(2)} s), stored ${stored}, non-200 ${failures}`,
       ),
     );
+    console.log(threads);
     if (stored !== totalEvents || failures !== 0) return undefined;
     return { eventsPerSecond: totalEvents / seconds, collectorUsPerEvent: (cpuSeconds * 1e6) / totalEvents };
   } finally {
