@@ -275,7 +275,9 @@ export function createSync(deps: SyncDeps): Sync {
 
   // A request that comes while a sync runs gets a run of its own once that one ends, with the
   // settings and events of then (the running one may have read older settings); requests
-  // meanwhile share it, and it is forced if any of them was.
+  // meanwhile share it, and it is forced if any of them was. Its report counts what both runs
+  // sent: the running one may well send the events the request was made for (the popup's
+  // "Retry rejected" makes them pending while a run is reading), and "0 sent" would be wrong.
   let next: Promise<SyncReport> | null = null;
   let nextForced = false;
 
@@ -292,11 +294,13 @@ export function createSync(deps: SyncDeps): Sync {
       nextForced ||= force;
       next ??= inFlight
         .catch(() => undefined)
-        .then(() => {
+        .then(async (waited) => {
           const forced = nextForced;
           next = null;
           nextForced = false;
-          return start(forced);
+          const report = await start(forced);
+          if (!waited) return report;
+          return { ...report, sent: waited.sent + report.sent, rejected: waited.rejected + report.rejected, requests: waited.requests + report.requests };
         });
       return next;
     },
