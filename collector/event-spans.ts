@@ -16,6 +16,19 @@ function skipSpace(body: Buffer, at: number): number {
 }
 
 /**
+ * The offset of the quote that ends the string whose text starts at `from`, or -1. A quote is
+ * escaped when an odd number of backslashes stands right before it (`\\"` ends the string).
+ */
+function closingQuote(body: Buffer, from: number): number {
+  for (let quote = body.indexOf(QUOTE, from); quote >= 0; quote = body.indexOf(QUOTE, quote + 1)) {
+    let backslashes = 0;
+    while (body[quote - 1 - backslashes] === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return quote;
+  }
+  return -1;
+}
+
+/**
  * Cuts a batch body into its events' own JSON texts, in order (docs/design.md §9): the stores keep each
  * event exactly as the client wrote it, byte for byte, without serialising the parsed event
  * again. Only for a body `JSON.parse` accepted (so strings and brackets are balanced); the
@@ -38,16 +51,15 @@ export function findEventSpans(body: Buffer, count: number): Buffer[] | undefine
 
   const events: Buffer[] = [];
   let depth = 0;
-  let inString = false;
   let eventStart = -1;
   let arrayEnd = -1;
   for (; at < body.length; at++) {
     const byte = body[at];
-    if (inString) {
-      if (byte === BACKSLASH) at++;
-      else if (byte === QUOTE) inString = false;
-    } else if (byte === QUOTE) {
-      inString = true;
+    if (byte === QUOTE) {
+      // Most of an event's bytes are inside strings: jump to the quote that closes this one
+      // (memchr in Buffer#indexOf) instead of looking at every byte in JavaScript.
+      at = closingQuote(body, at + 1);
+      if (at < 0) return undefined;
     } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
       if (depth === 1) eventStart = at;
       depth++;

@@ -21,6 +21,14 @@ describe('findEventSpans', () => {
     expect(result?.events.map((text) => JSON.parse(text))).toEqual((JSON.parse(body.slice(1)) as { events: unknown[] }).events);
   });
 
+  it('tells an escaped quote from a closing one after any run of backslashes', () => {
+    // 1 and 3 backslashes escape the quote after them; 2 and 4 are escaped backslashes, and the quote closes.
+    const events = ['a\\', 'b\\\\', 'c"', 'd\\"', 'e\\\\"]}{', '\\'].map((title) => ({ title }));
+    const body = JSON.stringify({ events });
+    expect(body).toContain('\\\\\\"');
+    expect(texts(body)).toEqual({ events: events.map((e) => JSON.stringify(e)) });
+  });
+
   it('cuts an empty array', () => {
     expect(texts('{"events":[]}')).toEqual({ events: [] });
   });
