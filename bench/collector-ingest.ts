@@ -1,7 +1,7 @@
 // Ingest rate of the reference collector: real HTTP on loopback, from a second process, into a
 // real SQLite file (one collector process) and a real PostgreSQL (two collector processes on
 // one database, the team setup). Prints numbers; never fails on time.
-// npx tsx bench/collector-ingest.ts [--engine sqlite|postgres|both] [--events 50000] [--batch 100]
+// npx tsx bench/collector-ingest.ts [--engine sqlite|postgres|both] [--events 1000000] [--batch 100]
 //   [--concurrency 8] [--ids v7|v4] [--baseline <git ref>] [--rounds N] [--cpu-prof DIR]
 // With --baseline, the collector of that commit (its collector/ and src/ from `git archive`,
 // this checkout's node_modules) runs in the same rounds as this one, alternating which goes
@@ -22,7 +22,7 @@ import { startTestPostgres } from '../tests/unit/collector/postgres-server';
 const { values } = parseArgs({
   options: {
     engine: { type: 'string', default: 'both' },
-    events: { type: 'string', default: '50000' },
+    events: { type: 'string', default: '1000000' },
     batch: { type: 'string', default: '100' },
     concurrency: { type: 'string', default: '8' },
     ids: { type: 'string', default: 'v7' },

@@ -2,6 +2,7 @@
 // Benchmarks print; they never pass or fail on a time (DEVELOPERS.md). Results: BENCHMARKS.md.
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 
 // The capture-latency before / after (issue: "unchanged within noise, same run") needs the build
@@ -24,6 +25,11 @@ const BENCHMARKS = [
   ['Insights page open (Chromium)', 'npx tsx bench/insights-open.ts'],
   ['history import (Chromium)', 'npx tsx bench/history-import.ts'],
 ];
+
+// Every figure depends on the machine: the same collector measured 63–75k events/s on one 2-core
+// machine and 104–121k on another (BENCHMARKS.md, session 14). So the run says what it ran on.
+const cores = cpus();
+console.log(`machine: ${cores[0]?.model ?? 'unknown CPU'}, ${cores.length} cores at ${cores[0]?.speed ?? '?'} MHz, Node ${process.version}`);
 
 execSync('npm run --silent build:all', { stdio: ['ignore', 'ignore', 'inherit'] });
 let failed = 0;
